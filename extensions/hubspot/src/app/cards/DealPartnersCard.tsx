@@ -1,0 +1,47 @@
+import { Button, EmptyState, ErrorState, Flex, LoadingSpinner, Text } from '@hubspot/ui-extensions';
+import { useCallback, useEffect, useState } from 'react';
+
+import { type CardFetcher, type DealCard, loadDealCard } from './card-api.ts';
+import { PartnerTable } from './PartnerTable.tsx';
+
+type CardState =
+  | { status: 'loading' }
+  | { status: 'success'; data: DealCard }
+  | { status: 'error'; error: Error };
+
+export const DealPartnersCard = ({ dealId, fetcher }: { dealId: string; fetcher: CardFetcher }) => {
+  const [state, setState] = useState<CardState>({ status: 'loading' });
+
+  const load = useCallback(() => {
+    setState({ status: 'loading' });
+    loadDealCard(fetcher, dealId).then(
+      (data) => setState({ status: 'success', data }),
+      (error: unknown) => setState({ status: 'error', error: error instanceof Error ? error : new Error(String(error)) }),
+    );
+  }, [fetcher, dealId]);
+
+  useEffect(load, [load]);
+
+  switch (state.status) {
+    case 'loading':
+      return <LoadingSpinner label="Loading partners" layout="centered" testId="card-loading" />;
+    case 'error':
+      return (
+        <ErrorState title="PartnerLens could not load this deal" testId="card-error">
+          <Text>{state.error.message}</Text>
+          <Button onClick={load}>Try again</Button>
+        </ErrorState>
+      );
+    case 'success':
+      return state.data.partners.length === 0 ? (
+        <EmptyState title="No partner on this deal yet" layout="vertical" testId="card-empty">
+          <Text>Partners attached to this deal in the CRM or in PartnerLens show up here.</Text>
+        </EmptyState>
+      ) : (
+        <Flex direction="column" gap="sm">
+          <Text variant="microcopy">{state.data.account ? `Account: ${state.data.account.name}` : 'No account on this deal'}</Text>
+          <PartnerTable partners={state.data.partners} />
+        </Flex>
+      );
+  }
+};

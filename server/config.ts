@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const environmentSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_URL: z.url().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATA_DIR: z.string().default('./.data'),
+    DATABASE_URL: z
+      .url()
+      .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// URL')
+      .optional(),
+    DATABASE_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
+      .optional(),
+    REDIS_URL: z.url().optional(),
+    QUEUE_PREFIX: z.string().min(1).default('partnerlens'),
+    ENCRYPTION_KEY: optionalString.pipe(
+      z
+        .string()
+        .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hex characters or base64')
+        .optional(),
+    ),
+    HUBSPOT_CLIENT_ID: optionalString,
+    HUBSPOT_CLIENT_SECRET: optionalString,
+    HUBSPOT_API_BASE: z.url().optional(),
+    SANDBOX: booleanFlag.optional(),
+    SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+    ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    for (const key of ['ENCRYPTION_KEY', 'HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET', 'DATABASE_URL', 'REDIS_URL'] as const) {
+      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
+    }
+    if (env.SANDBOX) ctx.addIssue({ code: 'custom', path: ['SANDBOX'], message: 'cannot be on when NODE_ENV=production' });
+  });
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export interface Config {
+  env: Environment['NODE_ENV'];
+  role: Environment['ROLE'];
+  http: { host: string; port: number; publicUrl: string | undefined };
+  logLevel: Environment['LOG_LEVEL'];
+  dataDir: string;
+  database: { url: string; schema: string | undefined } | { embeddedDir: string };
+  redis: { url: string; autostart: boolean };
+  queuePrefix: string;
+  encryptionKey: Buffer | undefined;
+  hubspot: { clientId: string; clientSecret: string; apiBase: string };
+  sandbox: { enabled: boolean; port: number };
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG.INVALID';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The sandbox's demo app credentials: used only when no real ones are configured outside production. */
+export const SANDBOX_HUBSPOT_APP = { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret' };
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+  const development = env.NODE_ENV !== 'production';
+  const sandboxEnabled = env.SANDBOX ?? (development && !env.HUBSPOT_API_BASE);
+  const dataDir = env.DATA_DIR;
+  return {
+    env: env.NODE_ENV,
+    role: env.ROLE,
+    http: { host: env.HOST, port: env.PORT, publicUrl: env.PUBLIC_URL },
+    logLevel: env.LOG_LEVEL,
+    dataDir,
+    database: env.DATABASE_URL
+      ? { url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA }
+      : { embeddedDir: `${dataDir}/pg` },
+    redis: { url: env.REDIS_URL ?? 'redis://127.0.0.1:6379', autostart: development && !env.REDIS_URL },
+    queuePrefix: env.QUEUE_PREFIX,
+    encryptionKey: env.ENCRYPTION_KEY ? decodeKey(env.ENCRYPTION_KEY) : undefined,
+    hubspot: {
+      clientId: env.HUBSPOT_CLIENT_ID ?? SANDBOX_HUBSPOT_APP.clientId,
+      clientSecret: env.HUBSPOT_CLIENT_SECRET ?? SANDBOX_HUBSPOT_APP.clientSecret,
+      apiBase: env.HUBSPOT_API_BASE ?? 'https://api.hubapi.com',
+    },
+    sandbox: { enabled: sandboxEnabled, port: env.SANDBOX_PORT },
+  };
+}
+
+function decodeKey(text: string): Buffer {
+  return /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+}

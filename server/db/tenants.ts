@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Queryable } from './database';
+
+export interface Tenant {
+  id: string;
+  name: string;
+  hubspotPortalId: string | null;
+}
+
+interface TenantRow {
+  id: string;
+  name: string;
+  hubspot_portal_id: string | null;
+}
+
+const toTenant = (row: TenantRow): Tenant => ({ id: row.id, name: row.name, hubspotPortalId: row.hubspot_portal_id });
+
+export async function createTenant(db: Queryable, input: { name: string; hubspotPortalId?: string }): Promise<Tenant> {
+  const [row] = await db.query<TenantRow>(
+    `insert into tenants (id, name, hubspot_portal_id) values ($1, $2, $3)
+     returning id, name, hubspot_portal_id::text`,
+    [randomUUID(), input.name, input.hubspotPortalId ?? null],
+  );
+  return toTenant(row!);
+}
+
+export async function findTenantByPortalId(db: Queryable, portalId: string): Promise<Tenant | undefined> {
+  const [row] = await db.query<TenantRow>(
+    'select id, name, hubspot_portal_id::text from tenants where hubspot_portal_id = $1',
+    [portalId],
+  );
+  return row && toTenant(row);
+}
+
+export async function getTenant(db: Queryable, id: string): Promise<Tenant | undefined> {
+  const [row] = await db.query<TenantRow>('select id, name, hubspot_portal_id::text from tenants where id = $1', [id]);
+  return row && toTenant(row);
+}
+
+export async function listTenantIds(db: Queryable): Promise<string[]> {
+  return (await db.query<{ id: string }>('select id from tenants order by created_at, id')).map((row) => row.id);
+}
