@@ -76,8 +76,8 @@ export class ConfigError extends Error {
 /** The sandbox's demo app credentials: used only when no real ones are configured outside production. */
 export const SANDBOX_HUBSPOT_APP = { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret' };
 
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = environmentSchema.safeParse(source);
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, overrides: NodeJS.ProcessEnv = {}): Config {
+  const parsed = environmentSchema.safeParse({ ...source, ...overrides });
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),

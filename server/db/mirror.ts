@@ -1,0 +1,115 @@
+import type { AccountRecord, DealRecord } from '../crm/hubspot/records';
+import type { Queryable } from './database';
+
+// Set-based upserts (one statement per page, arrays unnested) so a sync costs a few round trips per 100 records.
+
+export async function upsertAccounts(db: Queryable, tenantId: string, accounts: AccountRecord[]): Promise<void> {
+  if (accounts.length === 0) return;
+  await db.query(
+    `insert into accounts (tenant_id, crm_id, name, domain, country, industry, company_type, crm_updated_at, synced_at)
+     select $1, t.* , now()
+       from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+         as t (crm_id, name, domain, country, industry, company_type, crm_updated_at)
+     on conflict (tenant_id, crm_id) do update set
+       name = excluded.name, domain = excluded.domain, country = excluded.country, industry = excluded.industry,
+       company_type = excluded.company_type, crm_updated_at = excluded.crm_updated_at, synced_at = excluded.synced_at`,
+    [
+      tenantId,
+      accounts.map((a) => a.crmId),
+      accounts.map((a) => a.name),
+      accounts.map((a) => a.domain),
+      accounts.map((a) => a.country),
+      accounts.map((a) => a.industry),
+      accounts.map((a) => a.companyType),
+      accounts.map((a) => a.updatedAt?.toISOString() ?? null),
+    ],
+  );
+}
+
+/** Upserts the deals and answers crm id → internal id. */
+export async function upsertDeals(db: Queryable, tenantId: string, deals: DealRecord[]): Promise<Map<string, string>> {
+  if (deals.length === 0) return new Map();
+  const rows = await db.query<{ id: string; crm_id: string }>(
+    `insert into deals (tenant_id, crm_id, name, amount, currency, stage, crm_stage, pipeline, crm_created_at, closed_at, crm_updated_at, synced_at)
+     select $1, t.*, now()
+       from unnest($2::text[], $3::text[], $4::numeric[], $5::text[], $6::text[], $7::text[], $8::text[],
+                   $9::timestamptz[], $10::timestamptz[], $11::timestamptz[])
+         as t (crm_id, name, amount, currency, stage, crm_stage, pipeline, crm_created_at, closed_at, crm_updated_at)
+     on conflict (tenant_id, crm_id) do update set
+       name = excluded.name, amount = excluded.amount, currency = excluded.currency, stage = excluded.stage,
+       crm_stage = excluded.crm_stage, pipeline = excluded.pipeline, crm_created_at = excluded.crm_created_at,
+       closed_at = excluded.closed_at, crm_updated_at = excluded.crm_updated_at, synced_at = excluded.synced_at
+     returning id, crm_id`,
+    [
+      tenantId,
+      deals.map((d) => d.crmId),
+      deals.map((d) => d.name),
+      deals.map((d) => d.amount),
+      deals.map((d) => d.currency),
+      deals.map((d) => d.stage),
+      deals.map((d) => d.crmStage),
+      deals.map((d) => d.pipeline),
+      deals.map((d) => d.createdAt?.toISOString() ?? null),
+      deals.map((d) => d.closedAt?.toISOString() ?? null),
+      deals.map((d) => d.updatedAt?.toISOString() ?? null),
+    ],
+  );
+  return new Map(rows.map((row) => [row.crm_id, row.id]));
+}
+
+export interface DealCompanyLink {
+  dealCrmId: string;
+  companyCrmId: string;
+  label: string;
+}
+
+/** Replaces the mirrored company associations of these deals with what the CRM says now. */
+export async function replaceDealCompanies(db: Queryable, tenantId: string, dealCrmIds: string[], links: DealCompanyLink[]): Promise<void> {
+  await db.query('delete from deal_companies where tenant_id = $1 and deal_crm_id = any($2::text[])', [tenantId, dealCrmIds]);
+  if (links.length === 0) return;
+  await db.query(
+    `insert into deal_companies (tenant_id, deal_crm_id, company_crm_id, label)
+     select distinct $1::uuid, t.* from unnest($2::text[], $3::text[], $4::text[]) as t (deal_crm_id, company_crm_id, label)`,
+    [tenantId, links.map((l) => l.dealCrmId), links.map((l) => l.companyCrmId), links.map((l) => l.label)],
+  );
+}
+
+export async function setDealAccounts(db: Queryable, tenantId: string, accountByDeal: Map<string, string | null>): Promise<void> {
+  if (accountByDeal.size === 0) return;
+  await db.query(
+    `update deals d set account_crm_id = t.account_crm_id
+       from unnest($2::text[], $3::text[]) as t (crm_id, account_crm_id)
+      where d.tenant_id = $1 and d.crm_id = t.crm_id`,
+    [tenantId, [...accountByDeal.keys()], [...accountByDeal.values()]],
+  );
+}
+
+export async function partnersForCompanies(db: Queryable, tenantId: string, companyCrmIds: string[]): Promise<Map<string, string>> {
+  if (companyCrmIds.length === 0) return new Map();
+  const rows = await db.query<{ external_id: string; partner_id: string }>(
+    `select external_id, partner_id from partner_links
+      where tenant_id = $1 and source = 'hubspot' and external_id = any($2::text[])`,
+    [tenantId, companyCrmIds],
+  );
+  return new Map(rows.map((row) => [row.external_id, row.partner_id]));
+}
+
+export interface DealPartnerRow {
+  dealId: string;
+  partnerId: string;
+  role: string;
+  sharePct: string;
+}
+
+/** Replaces the CRM-derived attributions of these deals; attributions made in PartnerLens stay. */
+export async function replaceCrmDealPartners(db: Queryable, tenantId: string, dealIds: string[], rows: DealPartnerRow[]): Promise<void> {
+  await db.query(`delete from deal_partners where tenant_id = $1 and deal_id = any($2::uuid[]) and origin = 'crm'`, [tenantId, dealIds]);
+  if (rows.length === 0) return;
+  await db.query(
+    `insert into deal_partners (tenant_id, deal_id, partner_id, role, share_pct, origin)
+     select $1, t.deal_id, t.partner_id, t.role, t.share_pct, 'crm'
+       from unnest($2::uuid[], $3::uuid[], $4::text[], $5::numeric[]) as t (deal_id, partner_id, role, share_pct)
+     on conflict (tenant_id, deal_id, partner_id, role) do nothing`,
+    [tenantId, rows.map((r) => r.dealId), rows.map((r) => r.partnerId), rows.map((r) => r.role), rows.map((r) => r.sharePct)],
+  );
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+import type { Queryable } from '../db/database';
+import type { CrmSyncQueue } from '../queue/queues';
+import { authenticate } from './auth/authenticate';
+import { errorMiddleware, notFound } from './errors';
+import { dealRoutes } from './routes/deals';
+import { syncRoutes } from './routes/sync';
+
+export interface AppDependencies {
+  db: Queryable;
+  logger: Logger;
+  crmSync: CrmSyncQueue;
+  hubspotClientSecret: string;
+  publicUrl?: string;
+  /** Each named check resolves when its dependency answers. */
+  readiness: Record<string, () => Promise<unknown>>;
+  now?: () => number;
+}
+
+export function createApp(deps: AppDependencies): Express {
+  const app = express();
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const requestDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [metrics],
+  });
+
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      // Card calls carry the HubSpot user in the query: log the path only.
+      serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }) },
+    }),
+  );
+  app.use((req, res, next) => {
+    const end = requestDuration.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
+    next();
+  });
+  app.use(
+    express.json({
+      limit: '1mb',
+      verify: (req, _res, buffer) => {
+        (req as express.Request).rawBody = buffer;
+      },
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = await Promise.all(
+      Object.entries(deps.readiness).map(async ([name, check]) => {
+        try {
+          await check();
+          return [name, 'ok'] as const;
+        } catch {
+          return [name, 'unavailable'] as const;
+        }
+      }),
+    );
+    const ready = checks.every(([, status]) => status === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(checks) });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
+
+  const api = express.Router();
+  api.use(authenticate({ db: deps.db, hubspotClientSecret: deps.hubspotClientSecret, publicUrl: deps.publicUrl, now: deps.now ?? Date.now }));
+  api.use(dealRoutes(deps.db));
+  api.use(syncRoutes(deps.crmSync));
+  app.use('/api/v1', api);
+
+  app.use((req, _res, next) => next(notFound('ROUTE.NOT_FOUND', `No route for ${req.method} ${req.path}`)));
+  app.use(errorMiddleware);
+  return app;
+}

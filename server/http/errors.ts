@@ -1,0 +1,46 @@
+import type { ErrorRequestHandler } from 'express';
+import { ZodError } from 'zod';
+
+/** An error with a stable code that the error middleware turns into { error: { code, message, details } }. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const notFound = (code: string, message: string) => new HttpError(404, code, message);
+export const unauthorized = (message: string) => new HttpError(401, 'AUTH.UNAUTHORIZED', message);
+
+export const zodDetails = (error: ZodError) =>
+  error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+export const errorMiddleware: ErrorRequestHandler = (error, req, res, _next) => {
+  const failure = toHttpError(error);
+  if (failure.status >= 500) req.log?.error({ err: error }, 'request failed');
+  res.status(failure.status).json({
+    error: { code: failure.code, message: failure.message, ...(failure.details === undefined ? {} : { details: failure.details }) },
+  });
+};
+
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof ZodError) return new HttpError(400, 'REQUEST.INVALID', 'The request is not valid', zodDetails(error));
+  const parserError = error as BodyParserError;
+  if (parserError?.type === 'entity.parse.failed') return new HttpError(400, 'REQUEST.MALFORMED_JSON', 'The body is not valid JSON');
+  if (parserError?.type === 'entity.too.large') return new HttpError(413, 'REQUEST.TOO_LARGE', 'The body is too large');
+  if (parserError?.status && parserError.status >= 400 && parserError.status < 500) {
+    return new HttpError(parserError.status, 'REQUEST.INVALID', 'The request could not be read');
+  }
+  return new HttpError(500, 'INTERNAL', 'Something went wrong on our side');
+}

@@ -1,0 +1,51 @@
+import { ConfigError, loadConfig } from './config';
+import { createLogger } from './logger';
+import { RedisUnavailableError } from './lib/redis-server';
+import { startPartnerLens } from './start';
+
+/** `npm start`: the service and the workers (ROLE), with the sandbox and a demo tenant in development. */
+export async function main(overrides: NodeJS.ProcessEnv = {}): Promise<void> {
+  const config = loadConfig(process.env, overrides);
+  const logger = createLogger(config);
+  const running = await startPartnerLens(config, logger);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: draining workers, closing connections');
+    running.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  if (running.demo) {
+    console.log(`\nDemo tenant ${running.demo.tenantId}; its API key (shown once): ${running.demo.apiKey}`);
+    console.log(`HubSpot sandbox: ${running.sandboxUrl}`);
+  }
+  if (running.demo?.cardUrl) {
+    console.log(`\nReady. Try: curl -H "Authorization: Bearer ${running.demo.apiKey}" ${running.demo.cardUrl}\n`);
+  } else if (running.apiUrl) {
+    console.log(`\nReady on ${running.apiUrl}\n`);
+  } else {
+    console.log('\nWorkers ready.\n');
+  }
+}
+
+export function runMain(overrides: NodeJS.ProcessEnv = {}): void {
+  main(overrides).catch(exitWithError);
+}
+
+function exitWithError(error: unknown): never {
+  if (error instanceof ConfigError || error instanceof RedisUnavailableError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+}
+
+if (require.main === module) runMain();

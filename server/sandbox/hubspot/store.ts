@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+
+export type SandboxObjectType = 'companies' | 'deals';
+
+export interface SandboxObject {
+  id: string;
+  properties: Record<string, string | null>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AssociationType {
+  category: 'HUBSPOT_DEFINED' | 'USER_DEFINED';
+  typeId: number;
+  label: string | null;
+}
+
+export interface SandboxAssociation {
+  toObjectId: string;
+  associationTypes: AssociationType[];
+}
+
+export interface SandboxPortal {
+  portalId: string;
+  objects: Record<SandboxObjectType, Map<string, SandboxObject>>;
+  /** deal id → its company associations */
+  dealCompanies: Map<string, SandboxAssociation[]>;
+}
+
+export interface SandboxApp {
+  clientId: string;
+  clientSecret: string;
+}
+
+interface AccessToken {
+  portalId: string;
+  expiresAt: number;
+}
+
+const ACCESS_TOKEN_SECONDS = 1800;
+
+/** In-memory state of the local HubSpot: portals, their CRM objects and the OAuth tokens it issued. */
+export class HubSpotSandboxStore {
+  private readonly portals = new Map<string, SandboxPortal>();
+  private readonly refreshTokens = new Map<string, string>();
+  private readonly accessTokens = new Map<string, AccessToken>();
+
+  constructor(
+    readonly app: SandboxApp,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  addPortal(portalId: string): SandboxPortal {
+    const portal: SandboxPortal = {
+      portalId,
+      objects: { companies: new Map(), deals: new Map() },
+      dealCompanies: new Map(),
+    };
+    this.portals.set(portalId, portal);
+    return portal;
+  }
+
+  portal(portalId: string): SandboxPortal | undefined {
+    return this.portals.get(portalId);
+  }
+
+  /** A refresh token for the portal, as an app install would have produced. */
+  grantRefreshToken(portalId: string, token = `sandbox-refresh-${randomBytes(16).toString('hex')}`): string {
+    this.refreshTokens.set(token, portalId);
+    return token;
+  }
+
+  exchangeRefreshToken(refreshToken: string): { accessToken: string; expiresIn: number } | undefined {
+    const portalId = this.refreshTokens.get(refreshToken);
+    if (!portalId) return undefined;
+    const accessToken = `sandbox-access-${randomBytes(16).toString('hex')}`;
+    this.accessTokens.set(accessToken, { portalId, expiresAt: this.now() + ACCESS_TOKEN_SECONDS * 1000 });
+    return { accessToken, expiresIn: ACCESS_TOKEN_SECONDS };
+  }
+
+  portalForAccessToken(accessToken: string): SandboxPortal | undefined {
+    const token = this.accessTokens.get(accessToken);
+    if (!token || token.expiresAt <= this.now()) return undefined;
+    return this.portals.get(token.portalId);
+  }
+
+  accessTokenInfo(accessToken: string): { portalId: string; expiresIn: number } | undefined {
+    const token = this.accessTokens.get(accessToken);
+    if (!token || token.expiresAt <= this.now()) return undefined;
+    return { portalId: token.portalId, expiresIn: Math.floor((token.expiresAt - this.now()) / 1000) };
+  }
+}

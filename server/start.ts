@@ -1,0 +1,98 @@
+import type { Logger } from 'pino';
+
+import { type Config } from './config';
+import { migrate } from './db/migrate';
+import { ensureDemoTenant } from './demo';
+import { createApp } from './http/app';
+import { CryptoBox } from './lib/crypto-box';
+import { listen } from './lib/listen';
+import { ensureRedis, redisAnswers } from './lib/redis-server';
+import { CrmSyncQueue, QUEUE_NAMES } from './queue/queues';
+import { jobCompletion } from './queue/wait-for-job';
+import { startCrmSyncWorker } from './queue/workers/crm-sync-worker';
+import { openDatabase, loadEncryptionKey } from './runtime';
+import { startSandbox } from './sandbox/server';
+import { DEMO_PORTAL_ID, generateEcosystem } from './sandbox/seed/ecosystem';
+
+export interface Running {
+  apiUrl?: string;
+  sandboxUrl?: string;
+  demo?: { tenantId: string; apiKey: string; cardUrl?: string };
+  stop(): Promise<void>;
+}
+
+export const DEMO_SEED = 42;
+
+/** Starts what ROLE asks for on one config; in development also the sandbox and its demo tenant. */
+export async function startPartnerLens(config: Config, logger: Logger): Promise<Running> {
+  const stops: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step().catch((error) => logger.error({ err: error }, 'shutdown step failed'));
+  };
+  try {
+    const db = await openDatabase(config);
+    stops.push(() => db.close());
+    const migrations = await migrate(db);
+    if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'database migrated');
+    const box = new CryptoBox(await loadEncryptionKey(config));
+    const redis = await ensureRedis({ url: config.redis.url, autostart: config.redis.autostart, dataDir: config.dataDir, logger });
+    stops.push(() => redis.stop());
+
+    const hubspot = { ...config.hubspot };
+    const ecosystem = config.sandbox.enabled
+      ? generateEcosystem({ seed: DEMO_SEED, now: new Date(new Date().toISOString().slice(0, 10)), portalId: DEMO_PORTAL_ID })
+      : undefined;
+    const sandbox = ecosystem
+      ? await startSandbox({ port: config.sandbox.port, app: config.hubspot, ecosystems: [ecosystem] })
+      : undefined;
+    if (sandbox) {
+      stops.push(() => sandbox.close());
+      hubspot.apiBase = sandbox.url;
+      logger.info({ url: sandbox.url }, 'local HubSpot sandbox up');
+    }
+
+    const queueSettings = { redisUrl: redis.url, prefix: config.queuePrefix };
+    const crmSync = new CrmSyncQueue(queueSettings);
+    stops.push(() => crmSync.close());
+
+    const running: Running = { stop, ...(sandbox ? { sandboxUrl: sandbox.url } : {}) };
+    if (config.role !== 'worker') {
+      const app = createApp({
+        db,
+        logger,
+        crmSync,
+        hubspotClientSecret: config.hubspot.clientSecret,
+        publicUrl: config.http.publicUrl,
+        readiness: { database: () => db.query('select 1'), redis: async () => (await redisAnswers(redis.url)) || Promise.reject() },
+      });
+      const http = await listen(app, config.http.port, config.http.host);
+      stops.push(() => http.close());
+      running.apiUrl = config.http.publicUrl ?? `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${http.port}`;
+    }
+    if (config.role !== 'api') {
+      const worker = startCrmSyncWorker(queueSettings, { db, box, hubspot, now: Date.now, logger });
+      // Registered after the API so that, stopping in reverse, the worker drains first.
+      stops.push(() => worker.close());
+    }
+
+    if (sandbox && ecosystem) {
+      const demo = await ensureDemoTenant(db, box, sandbox.store, ecosystem);
+      const synced = jobCompletion(queueSettings, QUEUE_NAMES.crmSync, CrmSyncQueue.jobId(demo.tenant.id), 60_000);
+      await crmSync.enqueue(demo.tenant.id);
+      running.demo = { tenantId: demo.tenant.id, apiKey: demo.apiKey };
+      if (config.role === 'all') {
+        await synced;
+        const [deal] = await db.query<{ crm_id: string }>(
+          `select d.crm_id from deals d where d.tenant_id = $1 and exists (select 1 from deal_partners dp where dp.tenant_id = d.tenant_id and dp.deal_id = d.id)
+           order by d.crm_id limit 1`,
+          [demo.tenant.id],
+        );
+        if (deal && running.apiUrl) running.demo.cardUrl = `${running.apiUrl}/api/v1/deals/${deal.crm_id}/card`;
+      }
+    }
+    return running;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
