@@ -16,6 +16,8 @@ const transformEsm = ['/node_modules/(?!(@hubspot/ui-extensions|tinyspy)/)'];
 
 module.exports = {
   testTimeout: 30000,
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
   projects: [
     {
       displayName: 'unit',

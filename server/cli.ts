@@ -1,0 +1,122 @@
+import { Command, InvalidArgumentError } from 'commander';
+
+import { ConfigError, loadConfig } from './config';
+import { storeHubSpotRefreshToken } from './crm/hubspot/credentials';
+import { issueApiKey } from './db/api-keys';
+import type { Database } from './db/database';
+import { migrate } from './db/migrate';
+import { upsertPartners } from './db/partners';
+import { createTenant, getTenant } from './db/tenants';
+import { CryptoBox } from './lib/crypto-box';
+import { loadEncryptionKey, openDatabase } from './runtime';
+import { startSandbox } from './sandbox/server';
+import { DEMO_PORTAL_ID, generateEcosystem } from './sandbox/seed/ecosystem';
+
+export class CliError extends Error {}
+
+const integer = (name: string, min: number, max: number) => (value: string) => {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < min || parsed > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+  return parsed;
+};
+const portalId = (value: string) => {
+  if (!/^\d{1,18}$/.test(value)) throw new InvalidArgumentError('a HubSpot portal id is digits');
+  return value;
+};
+const uuid = (value: string) => {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw new InvalidArgumentError('expected a tenant id (uuid)');
+  return value;
+};
+
+async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase(loadConfig());
+  try {
+    await migrate(db);
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+
+export function buildCli(): Command {
+  const program = new Command('partnerlens').description('PartnerLens: partner ecosystem inside the CRM').showHelpAfterError();
+
+  program
+    .command('migrate')
+    .description('apply the database migrations (idempotent)')
+    .action(async () => {
+      const db = await openDatabase(loadConfig());
+      try {
+        print(await migrate(db));
+      } finally {
+        await db.close();
+      }
+    });
+
+  const tenants = program.command('tenants').description('manage tenants (installed portals and orgs)');
+  tenants
+    .command('create')
+    .description('create a tenant and its first admin API key (printed once)')
+    .requiredOption('--name <name>', 'display name')
+    .option('--hubspot-portal-id <id>', 'the HubSpot portal (hub id) this tenant is', portalId)
+    .option('--hubspot-refresh-token <token>', "an OAuth refresh token for that portal (stored encrypted)")
+    .action(async (options: { name: string; hubspotPortalId?: string; hubspotRefreshToken?: string }) => {
+      if (!options.name.trim()) throw new CliError('--name must not be empty');
+      if (options.hubspotRefreshToken && !options.hubspotPortalId) throw new CliError('--hubspot-refresh-token needs --hubspot-portal-id');
+      const config = loadConfig();
+      const box = new CryptoBox(await loadEncryptionKey(config));
+      const created = await withDatabase((db) =>
+        db.transaction(async (tx) => {
+          const tenant = await createTenant(tx, { name: options.name.trim(), hubspotPortalId: options.hubspotPortalId });
+          if (options.hubspotRefreshToken) await storeHubSpotRefreshToken(tx, box, tenant.id, options.hubspotRefreshToken);
+          const { key } = await issueApiKey(tx, tenant.id, 'admin');
+          return { tenantId: tenant.id, name: tenant.name, hubspotPortalId: tenant.hubspotPortalId, apiKey: key };
+        }),
+      );
+      print(created);
+    });
+
+  program
+    .command('seed')
+    .description("import the demo ecosystem's partner program into a tenant, linked to the sandbox's partner companies")
+    .requiredOption('--tenant <id>', 'tenant id', uuid)
+    .option('--seed <n>', 'the seed of the demo ecosystem', integer('--seed', 0, 2 ** 31 - 1), 42)
+    .option('--partners <n>', 'number of partners', integer('--partners', 1, 100_000), 50)
+    .action(async (options: { tenant: string; seed: number; partners: number }) => {
+      const ecosystem = generateEcosystem({ seed: options.seed, now: new Date(0), size: { partners: options.partners, companies: 0, deals: 0 } });
+      await withDatabase(async (db) => {
+        if (!(await getTenant(db, options.tenant))) throw new CliError(`no tenant ${options.tenant}`);
+        await db.transaction((tx) => upsertPartners(tx, options.tenant, ecosystem.partners));
+      });
+      print({ tenantId: options.tenant, partners: ecosystem.partners.length });
+    });
+
+  program
+    .command('sandbox')
+    .description('run the local HubSpot sandbox on its own, seeded with the demo ecosystem')
+    .option('--port <port>', 'port', integer('--port', 0, 65535), 3001)
+    .option('--seed <n>', 'seed', integer('--seed', 0, 2 ** 31 - 1), 42)
+    .action(async (options: { port: number; seed: number }) => {
+      const config = loadConfig();
+      const ecosystem = generateEcosystem({ seed: options.seed, now: new Date(new Date().toISOString().slice(0, 10)) });
+      const sandbox = await startSandbox({ port: options.port, app: config.hubspot, ecosystems: [ecosystem] });
+      print({ url: sandbox.url, portalId: DEMO_PORTAL_ID, refreshToken: sandbox.store.grantRefreshToken(DEMO_PORTAL_ID), clientId: config.hubspot.clientId });
+    });
+
+  return program;
+}
+
+/** Parses argv and runs the command; a bad argument or input exits 1 with a message. */
+export function runCli(argv: string[] = process.argv): void {
+  buildCli()
+    .parseAsync(argv)
+    .catch((error: unknown) => {
+      const known = error instanceof CliError || error instanceof ConfigError;
+      process.stderr.write(`partnerlens: ${known ? error.message : String((error as Error)?.stack ?? error)}\n`);
+      process.exit(1);
+    });
+}
+
+if (require.main === module) runCli();

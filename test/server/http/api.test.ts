@@ -1,0 +1,168 @@
+import { issueApiKey, revokeApiKeys } from '../../../server/db/api-keys';
+import { createTenant, type Tenant } from '../../../server/db/tenants';
+import { createApp } from '../../../server/http/app';
+import { signHubSpotV3 } from '../../../server/http/auth/hubspot-signature';
+import { listen, type Listening } from '../../../server/lib/listen';
+import { CrmSyncQueue } from '../../../server/queue/queues';
+import { seedDealWithPartner } from '../../support/fixtures';
+import { createTestDatabase, silentLogger, type TestDatabase, testQueueSettings } from '../../support/services';
+
+const CLIENT_SECRET = 'test-client-secret';
+
+describe('the card API', () => {
+  let database: TestDatabase;
+  let crmSync: CrmSyncQueue;
+  let server: Listening;
+  let base: string;
+  let first: Tenant;
+  let second: Tenant;
+  let firstKey: string;
+  let secondKey: string;
+  let readiness: { database: () => Promise<unknown> };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const { db } = database;
+    crmSync = new CrmSyncQueue(testQueueSettings());
+    readiness = { database: () => db.query('select 1') };
+    first = await createTenant(db, { name: 'First', hubspotPortalId: '111' });
+    second = await createTenant(db, { name: 'Second', hubspotPortalId: '222' });
+    firstKey = (await issueApiKey(db, first.id, 'admin')).key;
+    secondKey = (await issueApiKey(db, second.id, 'admin')).key;
+    await seedDealWithPartner(db, first.id);
+    const app = createApp({ db, logger: silentLogger, crmSync, hubspotClientSecret: CLIENT_SECRET, readiness: { database: () => readiness.database() } });
+    server = await listen(app, 0);
+    base = `http://127.0.0.1:${server.port}`;
+  });
+
+  afterAll(async () => {
+    await server.close();
+    await crmSync.queue.obliterate({ force: true });
+    await crmSync.close();
+    await database.drop();
+  });
+
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers });
+  const withKey = (key: string) => ({ authorization: `Bearer ${key}` });
+
+  describe('with an admin API key', () => {
+    it("returns the deal and its partners from the mirror", async () => {
+      const response = await get('/api/v1/deals/30000000001/card', withKey(firstKey));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({
+        deal: { id: '30000000001', name: 'Acme Corp - Platform', amount: '12500', currency: 'USD', stage: 'open' },
+        account: { name: 'Acme Corp', domain: 'acme.com' },
+        partners: [{ id: expect.any(String), name: 'Northwind Cloud Partners', type: 'reseller', tier: 'gold', role: 'sourced', sharePct: 100 }],
+      });
+    });
+
+    it("gives a second tenant 404 for the first tenant's deal", async () => {
+      const response = await get('/api/v1/deals/30000000001/card', withKey(secondKey));
+      expect(response.status).toBe(404);
+      expect((await response.json()).error.code).toBe('DEAL.NOT_FOUND');
+    });
+
+    it('answers 400 with the failing field for a malformed deal id', async () => {
+      const response = await get('/api/v1/deals/not-an-id!/card', withKey(firstKey));
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: { code: 'REQUEST.INVALID', message: 'The request is not valid', details: [{ path: 'dealId', message: 'must be a CRM record id' }] },
+      });
+    });
+  });
+
+  describe('API keys', () => {
+    it('are stored hashed, never as issued', async () => {
+      const rows = await database.db.query<{ key_hash: string; key_prefix: string }>('select key_hash, key_prefix from api_keys');
+      expect(rows.some((row) => row.key_hash.includes(firstKey) || firstKey === row.key_hash)).toBe(false);
+      expect(rows.every((row) => /^[0-9a-f]{64}$/.test(row.key_hash))).toBe(true);
+    });
+
+    it.each([
+      ['no credentials', {}],
+      ['an unknown key', { authorization: 'Bearer pl_unknown' }],
+      ['another scheme', { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }],
+    ])('are required: %s gets 401', async (_name, headers) => {
+      const response = await get('/api/v1/deals/30000000001/card', headers);
+      expect(response.status).toBe(401);
+      expect((await response.json()).error.code).toBe('AUTH.UNAUTHORIZED');
+    });
+
+    it('stop working once revoked', async () => {
+      const { key } = await issueApiKey(database.db, first.id, 'temporary');
+      expect((await get('/api/v1/deals/30000000001/card', withKey(key))).status).toBe(200);
+      await revokeApiKeys(database.db, first.id, 'temporary');
+      expect((await get('/api/v1/deals/30000000001/card', withKey(key))).status).toBe(401);
+    });
+  });
+
+  describe('HubSpot-signed card calls', () => {
+    const signed = (path: string, options: { secret?: string; timestamp?: number; signPath?: string } = {}) => {
+      const timestamp = String(options.timestamp ?? Date.now());
+      const signature = signHubSpotV3({ method: 'GET', url: `${base}${options.signPath ?? path}`, rawBody: '', timestamp }, options.secret ?? CLIENT_SECRET);
+      return get(path, { 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': timestamp });
+    };
+    const cardPath = (portalId: string) => `/api/v1/deals/30000000001/card?userId=7&portalId=${portalId}`;
+
+    it("serve the signed portal's tenant", async () => {
+      const response = await signed(cardPath('111'));
+      expect(response.status).toBe(200);
+      expect((await response.json()).partners).toHaveLength(1);
+    });
+
+    it("scope to the signed portal: the other portal's tenant does not see the deal", async () => {
+      expect((await signed(cardPath('222'))).status).toBe(404);
+    });
+
+    it('reject a stale timestamp', async () => {
+      const response = await signed(cardPath('111'), { timestamp: Date.now() - 6 * 60 * 1000 });
+      expect(response.status).toBe(401);
+      expect((await response.json()).error.code).toBe('AUTH.SIGNATURE_STALE');
+    });
+
+    it('reject a URL changed after signing (another portalId)', async () => {
+      const response = await signed(cardPath('222'), { signPath: cardPath('111') });
+      expect(response.status).toBe(401);
+      expect((await response.json()).error.code).toBe('AUTH.SIGNATURE_MISMATCH');
+    });
+
+    it('reject a signature made with another secret', async () => {
+      expect((await signed(cardPath('111'), { secret: 'not-ours' })).status).toBe(401);
+    });
+
+    it('refuse portals where the app is not installed', async () => {
+      const response = await signed(cardPath('999'));
+      expect(response.status).toBe(403);
+      expect((await response.json()).error.code).toBe('AUTH.PORTAL_NOT_INSTALLED');
+    });
+  });
+
+  describe('operations endpoints', () => {
+    it('report health without authentication', async () => {
+      expect(await (await get('/healthz')).json()).toEqual({ status: 'ok' });
+    });
+
+    it('report readiness per dependency, 503 when one is down', async () => {
+      expect((await get('/readyz')).status).toBe(200);
+      readiness.database = () => Promise.reject(new Error('down'));
+      const response = await get('/readyz');
+      readiness.database = () => database.db.query('select 1');
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ status: 'not_ready', checks: { database: 'unavailable' } });
+    });
+
+    it('expose Prometheus metrics with request durations by route', async () => {
+      const text = await (await get('/metrics')).text();
+      expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/deals\/:dealId\/card",status="200"\} \d+/);
+    });
+
+    it('answer unknown routes and malformed JSON in the error shape', async () => {
+      const missing = await get('/nope');
+      expect(missing.status).toBe(404);
+      expect((await missing.json()).error.code).toBe('ROUTE.NOT_FOUND');
+      const malformed = await fetch(`${base}/api/v1/sync`, { method: 'POST', headers: { ...withKey(firstKey), 'content-type': 'application/json' }, body: '{"a":' });
+      expect(malformed.status).toBe(400);
+      expect((await malformed.json()).error.code).toBe('REQUEST.MALFORMED_JSON');
+    });
+  });
+});
