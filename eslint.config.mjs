@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import simpleImportSort from 'eslint-plugin-simple-import-sort';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // The domain core (src/) is pure: no I/O, no clock, no randomness (CONVENTIONS.md).
@@ -33,12 +34,15 @@ export default tseslint.config(
     rules: {
       'simple-import-sort/imports': 'error',
       'simple-import-sort/exports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
-    files: ['**/*.js', '**/*.cjs'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+    languageOptions: { globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
@@ -48,19 +52,29 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ioModules, message: 'src/ is the pure domain core: pass I/O in from server/.' },
+            {
+              group: ioModules,
+              message: 'src/ is the pure domain core: pass I/O in from server/.',
+            },
           ],
         },
       ],
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Only server/config.ts reads the environment.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Only server/config.ts reads the environment.',
+        },
         { object: 'Date', property: 'now', message: 'Pass the time in.' },
         { object: 'Math', property: 'random', message: 'Pass randomness in.' },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass the time in.' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Pass the time in.',
+        },
       ],
     },
   },

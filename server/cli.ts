@@ -9,14 +9,15 @@ import { upsertPartners } from './db/partners';
 import { createTenant, getTenant } from './db/tenants';
 import { CryptoBox } from './lib/crypto-box';
 import { loadEncryptionKey, openDatabase } from './runtime';
-import { startSandbox } from './sandbox/server';
 import { DEMO_PORTAL_ID, generateEcosystem } from './sandbox/seed/ecosystem';
+import { startSandbox } from './sandbox/server';
 
 export class CliError extends Error {}
 
 const integer = (name: string, min: number, max: number) => (value: string) => {
   const parsed = Number(value);
-  if (!/^\d+$/.test(value) || parsed < min || parsed > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(value) || parsed < min || parsed > max)
+    throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
   return parsed;
 };
 const portalId = (value: string) => {
@@ -24,7 +25,8 @@ const portalId = (value: string) => {
   return value;
 };
 const uuid = (value: string) => {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw new InvalidArgumentError('expected a tenant id (uuid)');
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
+    throw new InvalidArgumentError('expected a tenant id (uuid)');
   return value;
 };
 
@@ -41,7 +43,9 @@ async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
 export function buildCli(): Command {
-  const program = new Command('partnerlens').description('PartnerLens: partner ecosystem inside the CRM').showHelpAfterError();
+  const program = new Command('partnerlens')
+    .description('PartnerLens: partner ecosystem inside the CRM')
+    .showHelpAfterError();
 
   program
     .command('migrate')
@@ -55,39 +59,63 @@ export function buildCli(): Command {
       }
     });
 
-  const tenants = program.command('tenants').description('manage tenants (installed portals and orgs)');
+  const tenants = program
+    .command('tenants')
+    .description('manage tenants (installed portals and orgs)');
   tenants
     .command('create')
     .description('create a tenant and its first admin API key (printed once)')
     .requiredOption('--name <name>', 'display name')
     .option('--hubspot-portal-id <id>', 'the HubSpot portal (hub id) this tenant is', portalId)
-    .option('--hubspot-refresh-token <token>', "an OAuth refresh token for that portal (stored encrypted)")
-    .action(async (options: { name: string; hubspotPortalId?: string; hubspotRefreshToken?: string }) => {
-      if (!options.name.trim()) throw new CliError('--name must not be empty');
-      if (options.hubspotRefreshToken && !options.hubspotPortalId) throw new CliError('--hubspot-refresh-token needs --hubspot-portal-id');
-      const config = loadConfig();
-      const box = new CryptoBox(await loadEncryptionKey(config));
-      const created = await withDatabase((db) =>
-        db.transaction(async (tx) => {
-          const tenant = await createTenant(tx, { name: options.name.trim(), hubspotPortalId: options.hubspotPortalId });
-          if (options.hubspotRefreshToken) await storeHubSpotRefreshToken(tx, box, tenant.id, options.hubspotRefreshToken);
-          const { key } = await issueApiKey(tx, tenant.id, 'admin');
-          return { tenantId: tenant.id, name: tenant.name, hubspotPortalId: tenant.hubspotPortalId, apiKey: key };
-        }),
-      );
-      print(created);
-    });
+    .option(
+      '--hubspot-refresh-token <token>',
+      'an OAuth refresh token for that portal (stored encrypted)',
+    )
+    .action(
+      async (options: { name: string; hubspotPortalId?: string; hubspotRefreshToken?: string }) => {
+        if (!options.name.trim()) throw new CliError('--name must not be empty');
+        if (options.hubspotRefreshToken && !options.hubspotPortalId)
+          throw new CliError('--hubspot-refresh-token needs --hubspot-portal-id');
+        const config = loadConfig();
+        const box = new CryptoBox(await loadEncryptionKey(config));
+        const created = await withDatabase((db) =>
+          db.transaction(async (tx) => {
+            const tenant = await createTenant(tx, {
+              name: options.name.trim(),
+              hubspotPortalId: options.hubspotPortalId,
+            });
+            if (options.hubspotRefreshToken)
+              await storeHubSpotRefreshToken(tx, box, tenant.id, options.hubspotRefreshToken);
+            const { key } = await issueApiKey(tx, tenant.id, 'admin');
+            return {
+              tenantId: tenant.id,
+              name: tenant.name,
+              hubspotPortalId: tenant.hubspotPortalId,
+              apiKey: key,
+            };
+          }),
+        );
+        print(created);
+      },
+    );
 
   program
     .command('seed')
-    .description("import the demo ecosystem's partner program into a tenant, linked to the sandbox's partner companies")
+    .description(
+      "import the demo ecosystem's partner program into a tenant, linked to the sandbox's partner companies",
+    )
     .requiredOption('--tenant <id>', 'tenant id', uuid)
     .option('--seed <n>', 'the seed of the demo ecosystem', integer('--seed', 0, 2 ** 31 - 1), 42)
     .option('--partners <n>', 'number of partners', integer('--partners', 1, 100_000), 50)
     .action(async (options: { tenant: string; seed: number; partners: number }) => {
-      const ecosystem = generateEcosystem({ seed: options.seed, now: new Date(0), size: { partners: options.partners, companies: 0, deals: 0 } });
+      const ecosystem = generateEcosystem({
+        seed: options.seed,
+        now: new Date(0),
+        size: { partners: options.partners, companies: 0, deals: 0 },
+      });
       await withDatabase(async (db) => {
-        if (!(await getTenant(db, options.tenant))) throw new CliError(`no tenant ${options.tenant}`);
+        if (!(await getTenant(db, options.tenant)))
+          throw new CliError(`no tenant ${options.tenant}`);
         await db.transaction((tx) => upsertPartners(tx, options.tenant, ecosystem.partners));
       });
       print({ tenantId: options.tenant, partners: ecosystem.partners.length });
@@ -100,9 +128,21 @@ export function buildCli(): Command {
     .option('--seed <n>', 'seed', integer('--seed', 0, 2 ** 31 - 1), 42)
     .action(async (options: { port: number; seed: number }) => {
       const config = loadConfig();
-      const ecosystem = generateEcosystem({ seed: options.seed, now: new Date(new Date().toISOString().slice(0, 10)) });
-      const sandbox = await startSandbox({ port: options.port, app: config.hubspot, ecosystems: [ecosystem] });
-      print({ url: sandbox.url, portalId: DEMO_PORTAL_ID, refreshToken: sandbox.store.grantRefreshToken(DEMO_PORTAL_ID), clientId: config.hubspot.clientId });
+      const ecosystem = generateEcosystem({
+        seed: options.seed,
+        now: new Date(new Date().toISOString().slice(0, 10)),
+      });
+      const sandbox = await startSandbox({
+        port: options.port,
+        app: config.hubspot,
+        ecosystems: [ecosystem],
+      });
+      print({
+        url: sandbox.url,
+        portalId: DEMO_PORTAL_ID,
+        refreshToken: sandbox.store.grantRefreshToken(DEMO_PORTAL_ID),
+        clientId: config.hubspot.clientId,
+      });
     });
 
   return program;
@@ -114,7 +154,9 @@ export function runCli(argv: string[] = process.argv): void {
     .parseAsync(argv)
     .catch((error: unknown) => {
       const known = error instanceof CliError || error instanceof ConfigError;
-      process.stderr.write(`partnerlens: ${known ? error.message : String((error as Error)?.stack ?? error)}\n`);
+      process.stderr.write(
+        `partnerlens: ${known ? error.message : String((error as Error)?.stack ?? error)}\n`,
+      );
       process.exit(1);
     });
 }

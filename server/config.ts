@@ -16,7 +16,9 @@ const environmentSchema = z
     HOST: z.string().default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_URL: z.url().optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     DATA_DIR: z.string().default('./.data'),
     DATABASE_URL: z
       .url()
@@ -31,7 +33,10 @@ const environmentSchema = z
     ENCRYPTION_KEY: optionalString.pipe(
       z
         .string()
-        .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hex characters or base64')
+        .regex(
+          /^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/,
+          'must be 32 bytes as 64 hex characters or base64',
+        )
         .optional(),
     ),
     HUBSPOT_CLIENT_ID: optionalString,
@@ -43,10 +48,26 @@ const environmentSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
-    for (const key of ['ENCRYPTION_KEY', 'HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET', 'DATABASE_URL', 'REDIS_URL'] as const) {
-      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
+    for (const key of [
+      'ENCRYPTION_KEY',
+      'HUBSPOT_CLIENT_ID',
+      'HUBSPOT_CLIENT_SECRET',
+      'DATABASE_URL',
+      'REDIS_URL',
+    ] as const) {
+      if (!env[key])
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'is required when NODE_ENV=production',
+        });
     }
-    if (env.SANDBOX) ctx.addIssue({ code: 'custom', path: ['SANDBOX'], message: 'cannot be on when NODE_ENV=production' });
+    if (env.SANDBOX)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SANDBOX'],
+        message: 'cannot be on when NODE_ENV=production',
+      });
   });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -74,13 +95,21 @@ export class ConfigError extends Error {
 }
 
 /** The sandbox's demo app credentials: used only when no real ones are configured outside production. */
-export const SANDBOX_HUBSPOT_APP = { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret' };
+export const SANDBOX_HUBSPOT_APP = {
+  clientId: 'sandbox-client-id',
+  clientSecret: 'sandbox-client-secret',
+};
 
-export function loadConfig(source: NodeJS.ProcessEnv = process.env, overrides: NodeJS.ProcessEnv = {}): Config {
+export function loadConfig(
+  source: NodeJS.ProcessEnv = process.env,
+  overrides: NodeJS.ProcessEnv = {},
+): Config {
   const parsed = environmentSchema.safeParse({ ...source, ...overrides });
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+      parsed.error.issues.map(
+        (issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`,
+      ),
     );
   }
   const env = parsed.data;
@@ -96,7 +125,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, overrides: N
     database: env.DATABASE_URL
       ? { url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA }
       : { embeddedDir: `${dataDir}/pg` },
-    redis: { url: env.REDIS_URL ?? 'redis://127.0.0.1:6379', autostart: development && !env.REDIS_URL },
+    redis: {
+      url: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      autostart: development && !env.REDIS_URL,
+    },
     queuePrefix: env.QUEUE_PREFIX,
     encryptionKey: env.ENCRYPTION_KEY ? decodeKey(env.ENCRYPTION_KEY) : undefined,
     hubspot: {

@@ -1,8 +1,8 @@
+import { storeHubSpotRefreshToken } from './crm/hubspot/credentials';
 import { issueApiKey, revokeApiKeys } from './db/api-keys';
 import type { Database } from './db/database';
 import { upsertPartners } from './db/partners';
 import { createTenant, findTenantByPortalId, type Tenant } from './db/tenants';
-import { storeHubSpotRefreshToken } from './crm/hubspot/credentials';
 import type { CryptoBox } from './lib/crypto-box';
 import type { HubSpotSandboxStore } from './sandbox/hubspot/store';
 import type { Ecosystem } from './sandbox/seed/ecosystem';
@@ -13,11 +13,23 @@ const DEMO_KEY_NAME = 'demo';
  * The demo tenant for the sandbox portal, as if an admin had installed the app and imported the
  * partner program: a tenant, a HubSpot connection, the program's partners, a fresh API key.
  */
-export async function ensureDemoTenant(db: Database, box: CryptoBox, sandbox: HubSpotSandboxStore, ecosystem: Ecosystem): Promise<{ tenant: Tenant; apiKey: string }> {
+export async function ensureDemoTenant(
+  db: Database,
+  box: CryptoBox,
+  sandbox: HubSpotSandboxStore,
+  ecosystem: Ecosystem,
+): Promise<{ tenant: Tenant; apiKey: string }> {
   return db.transaction(async (tx) => {
-    const tenant = (await findTenantByPortalId(tx, ecosystem.portalId)) ?? (await createTenant(tx, { name: 'Demo Co', hubspotPortalId: ecosystem.portalId }));
+    const tenant =
+      (await findTenantByPortalId(tx, ecosystem.portalId)) ??
+      (await createTenant(tx, { name: 'Demo Co', hubspotPortalId: ecosystem.portalId }));
     // The sandbox keeps its tokens in memory, so each start is a fresh install.
-    await storeHubSpotRefreshToken(tx, box, tenant.id, sandbox.grantRefreshToken(ecosystem.portalId));
+    await storeHubSpotRefreshToken(
+      tx,
+      box,
+      tenant.id,
+      sandbox.grantRefreshToken(ecosystem.portalId),
+    );
     await upsertPartners(tx, tenant.id, ecosystem.partners);
     await revokeApiKeys(tx, tenant.id, DEMO_KEY_NAME);
     const { key } = await issueApiKey(tx, tenant.id, DEMO_KEY_NAME);

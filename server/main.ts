@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './config';
-import { createLogger } from './logger';
 import { RedisUnavailableError } from './lib/redis-server';
+import { createLogger } from './logger';
 import { startPartnerLens } from './start';
 
 /** `npm start`: the service and the workers (ROLE), with the sandbox and a demo tenant in development. */
@@ -23,11 +23,15 @@ export async function main(overrides: NodeJS.ProcessEnv = {}): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
   if (running.demo) {
-    console.log(`\nDemo tenant ${running.demo.tenantId}; its API key (shown once): ${running.demo.apiKey}`);
+    console.log(
+      `\nDemo tenant ${running.demo.tenantId}; its API key (shown once): ${running.demo.apiKey}`,
+    );
     console.log(`HubSpot sandbox: ${running.sandboxUrl}`);
   }
   if (running.demo?.cardUrl) {
-    console.log(`\nReady. Try: curl -H "Authorization: Bearer ${running.demo.apiKey}" ${running.demo.cardUrl}\n`);
+    console.log(
+      `\nReady. Try: curl -H "Authorization: Bearer ${running.demo.apiKey}" ${running.demo.cardUrl}\n`,
+    );
   } else if (running.apiUrl) {
     console.log(`\nReady on ${running.apiUrl}\n`);
   } else {

@@ -6,20 +6,25 @@ import type { Config } from './config';
 import { type Database, openPglite, openPostgres } from './db/database';
 
 export async function openDatabase(config: Config): Promise<Database> {
-  return 'url' in config.database ? openPostgres(config.database.url, config.database.schema) : openPglite(config.database.embeddedDir);
+  return 'url' in config.database
+    ? openPostgres(config.database.url, config.database.schema)
+    : openPglite(config.database.embeddedDir);
 }
 
 /** ENCRYPTION_KEY, or outside production a key generated once into the data folder. */
 export async function loadEncryptionKey(config: Config): Promise<Buffer> {
   if (config.encryptionKey) return config.encryptionKey;
-  if (config.env === 'production') throw new Error('ENCRYPTION_KEY is required when NODE_ENV=production');
+  if (config.env === 'production')
+    throw new Error('ENCRYPTION_KEY is required when NODE_ENV=production');
   const file = path.join(config.dataDir, 'encryption.key');
   try {
     return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
   } catch {
     const key = randomBytes(32);
     await mkdir(config.dataDir, { recursive: true });
-    await writeFile(file, key.toString('hex'), { mode: 0o600, flag: 'wx' }).catch(async () => undefined);
+    await writeFile(file, key.toString('hex'), { mode: 0o600, flag: 'wx' }).catch(
+      async () => undefined,
+    );
     return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
   }
 }

@@ -10,9 +10,9 @@ import { ensureRedis, redisAnswers } from './lib/redis-server';
 import { CrmSyncQueue, QUEUE_NAMES } from './queue/queues';
 import { jobCompletion } from './queue/wait-for-job';
 import { startCrmSyncWorker } from './queue/workers/crm-sync-worker';
-import { openDatabase, loadEncryptionKey } from './runtime';
-import { startSandbox } from './sandbox/server';
+import { loadEncryptionKey,openDatabase } from './runtime';
 import { DEMO_PORTAL_ID, generateEcosystem } from './sandbox/seed/ecosystem';
+import { startSandbox } from './sandbox/server';
 
 export interface Running {
   apiUrl?: string;
@@ -27,23 +27,38 @@ export const DEMO_SEED = 42;
 export async function startPartnerLens(config: Config, logger: Logger): Promise<Running> {
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
-    for (const step of stops.reverse()) await step().catch((error) => logger.error({ err: error }, 'shutdown step failed'));
+    for (const step of stops.reverse())
+      await step().catch((error) => logger.error({ err: error }, 'shutdown step failed'));
   };
   try {
     const db = await openDatabase(config);
     stops.push(() => db.close());
     const migrations = await migrate(db);
-    if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'database migrated');
+    if (migrations.applied.length > 0)
+      logger.info({ applied: migrations.applied }, 'database migrated');
     const box = new CryptoBox(await loadEncryptionKey(config));
-    const redis = await ensureRedis({ url: config.redis.url, autostart: config.redis.autostart, dataDir: config.dataDir, logger });
+    const redis = await ensureRedis({
+      url: config.redis.url,
+      autostart: config.redis.autostart,
+      dataDir: config.dataDir,
+      logger,
+    });
     stops.push(() => redis.stop());
 
     const hubspot = { ...config.hubspot };
     const ecosystem = config.sandbox.enabled
-      ? generateEcosystem({ seed: DEMO_SEED, now: new Date(new Date().toISOString().slice(0, 10)), portalId: DEMO_PORTAL_ID })
+      ? generateEcosystem({
+          seed: DEMO_SEED,
+          now: new Date(new Date().toISOString().slice(0, 10)),
+          portalId: DEMO_PORTAL_ID,
+        })
       : undefined;
     const sandbox = ecosystem
-      ? await startSandbox({ port: config.sandbox.port, app: config.hubspot, ecosystems: [ecosystem] })
+      ? await startSandbox({
+          port: config.sandbox.port,
+          app: config.hubspot,
+          ecosystems: [ecosystem],
+        })
       : undefined;
     if (sandbox) {
       stops.push(() => sandbox.close());
@@ -63,11 +78,16 @@ export async function startPartnerLens(config: Config, logger: Logger): Promise<
         crmSync,
         hubspotClientSecret: config.hubspot.clientSecret,
         publicUrl: config.http.publicUrl,
-        readiness: { database: () => db.query('select 1'), redis: async () => (await redisAnswers(redis.url)) || Promise.reject() },
+        readiness: {
+          database: () => db.query('select 1'),
+          redis: async () => (await redisAnswers(redis.url)) || Promise.reject(),
+        },
       });
       const http = await listen(app, config.http.port, config.http.host);
       stops.push(() => http.close());
-      running.apiUrl = config.http.publicUrl ?? `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${http.port}`;
+      running.apiUrl =
+        config.http.publicUrl ??
+        `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${http.port}`;
     }
     if (config.role !== 'api') {
       const worker = startCrmSyncWorker(queueSettings, { db, box, hubspot, now: Date.now, logger });
@@ -77,7 +97,12 @@ export async function startPartnerLens(config: Config, logger: Logger): Promise<
 
     if (sandbox && ecosystem) {
       const demo = await ensureDemoTenant(db, box, sandbox.store, ecosystem);
-      const synced = jobCompletion(queueSettings, QUEUE_NAMES.crmSync, CrmSyncQueue.jobId(demo.tenant.id), 60_000);
+      const synced = jobCompletion(
+        queueSettings,
+        QUEUE_NAMES.crmSync,
+        CrmSyncQueue.jobId(demo.tenant.id),
+        60_000,
+      );
       await crmSync.enqueue(demo.tenant.id);
       running.demo = { tenantId: demo.tenant.id, apiKey: demo.apiKey };
       if (config.role === 'all') {
@@ -87,7 +112,8 @@ export async function startPartnerLens(config: Config, logger: Logger): Promise<
            order by d.crm_id limit 1`,
           [demo.tenant.id],
         );
-        if (deal && running.apiUrl) running.demo.cardUrl = `${running.apiUrl}/api/v1/deals/${deal.crm_id}/card`;
+        if (deal && running.apiUrl)
+          running.demo.cardUrl = `${running.apiUrl}/api/v1/deals/${deal.crm_id}/card`;
       }
     }
     return running;

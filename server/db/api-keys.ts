@@ -13,16 +13,17 @@ export interface IssuedApiKey {
   key: string;
 }
 
-export async function issueApiKey(db: Queryable, tenantId: string, name: string): Promise<IssuedApiKey> {
+export async function issueApiKey(
+  db: Queryable,
+  tenantId: string,
+  name: string,
+): Promise<IssuedApiKey> {
   const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
   const id = randomUUID();
-  await db.query('insert into api_keys (id, tenant_id, name, key_prefix, key_hash) values ($1, $2, $3, $4, $5)', [
-    id,
-    tenantId,
-    name,
-    key.slice(0, 10),
-    hashApiKey(key),
-  ]);
+  await db.query(
+    'insert into api_keys (id, tenant_id, name, key_prefix, key_hash) values ($1, $2, $3, $4, $5)',
+    [id, tenantId, name, key.slice(0, 10), hashApiKey(key)],
+  );
   return { id, key };
 }
 
@@ -36,7 +37,11 @@ export async function tenantForApiKey(db: Queryable, key: string): Promise<strin
   return row?.tenant_id;
 }
 
-export async function revokeApiKeys(db: Queryable, tenantId: string, name: string): Promise<number> {
+export async function revokeApiKeys(
+  db: Queryable,
+  tenantId: string,
+  name: string,
+): Promise<number> {
   const rows = await db.query(
     'update api_keys set revoked_at = now() where tenant_id = $1 and name = $2 and revoked_at is null returning id',
     [tenantId, name],

@@ -58,13 +58,20 @@ export async function openPglite(dataDir: string): Promise<Database> {
   await mkdir(dataDir, { recursive: true });
   const { PGlite, types: pgliteTypes } = await import('@electric-sql/pglite');
   const db = await PGlite.create(dataDir, {
-    parsers: { [pgliteTypes.INT8]: (value: string) => value, [pgliteTypes.NUMERIC]: (value: string) => value },
+    parsers: {
+      [pgliteTypes.INT8]: (value: string) => value,
+      [pgliteTypes.NUMERIC]: (value: string) => value,
+    },
   });
   return {
     kind: 'pglite',
     query: async (sql, params) => (await db.query(sql, params as unknown[])).rows as never[],
     transaction: (fn) =>
-      db.transaction((tx) => fn({ query: async (sql, params) => (await tx.query(sql, params as unknown[])).rows as never[] })),
+      db.transaction((tx) =>
+        fn({
+          query: async (sql, params) => (await tx.query(sql, params as unknown[])).rows as never[],
+        }),
+      ),
     async exec(sql) {
       await db.exec(sql);
     },

@@ -1,9 +1,22 @@
 import type { Queryable } from './database';
 
 export interface DealCardView {
-  deal: { id: string; name: string; amount: string | null; currency: string | null; stage: 'open' | 'won' | 'lost' };
+  deal: {
+    id: string;
+    name: string;
+    amount: string | null;
+    currency: string | null;
+    stage: 'open' | 'won' | 'lost';
+  };
   account: { name: string; domain: string | null } | null;
-  partners: Array<{ id: string; name: string; type: string; tier: string; role: string; sharePct: number }>;
+  partners: Array<{
+    id: string;
+    name: string;
+    type: string;
+    tier: string;
+    role: string;
+    sharePct: number;
+  }>;
 }
 
 interface DealRow {
@@ -27,7 +40,11 @@ interface PartnerRow {
 }
 
 /** The deal as the mirror has it, with its attached partners; undefined when the tenant has no such deal. */
-export async function findDealCard(db: Queryable, tenantId: string, dealCrmId: string): Promise<DealCardView | undefined> {
+export async function findDealCard(
+  db: Queryable,
+  tenantId: string,
+  dealCrmId: string,
+): Promise<DealCardView | undefined> {
   const [deal] = await db.query<DealRow>(
     `select d.id, d.crm_id, d.name, trim_scale(d.amount)::text as amount, d.currency, d.stage,
             a.name as account_name, a.domain as account_domain
@@ -46,8 +63,15 @@ export async function findDealCard(db: Queryable, tenantId: string, dealCrmId: s
     [tenantId, deal.id],
   );
   return {
-    deal: { id: deal.crm_id, name: deal.name, amount: deal.amount, currency: deal.currency, stage: deal.stage },
-    account: deal.account_name === null ? null : { name: deal.account_name, domain: deal.account_domain },
+    deal: {
+      id: deal.crm_id,
+      name: deal.name,
+      amount: deal.amount,
+      currency: deal.currency,
+      stage: deal.stage,
+    },
+    account:
+      deal.account_name === null ? null : { name: deal.account_name, domain: deal.account_domain },
     partners: partners.map((row) => ({
       id: row.id,
       name: row.name,

@@ -3,7 +3,11 @@ import type { Queryable } from './database';
 
 // Set-based upserts (one statement per page, arrays unnested) so a sync costs a few round trips per 100 records.
 
-export async function upsertAccounts(db: Queryable, tenantId: string, accounts: AccountRecord[]): Promise<void> {
+export async function upsertAccounts(
+  db: Queryable,
+  tenantId: string,
+  accounts: AccountRecord[],
+): Promise<void> {
   if (accounts.length === 0) return;
   await db.query(
     `insert into accounts (tenant_id, crm_id, name, domain, country, industry, company_type, crm_updated_at, synced_at)
@@ -27,7 +31,11 @@ export async function upsertAccounts(db: Queryable, tenantId: string, accounts: 
 }
 
 /** Upserts the deals and answers crm id → internal id. */
-export async function upsertDeals(db: Queryable, tenantId: string, deals: DealRecord[]): Promise<Map<string, string>> {
+export async function upsertDeals(
+  db: Queryable,
+  tenantId: string,
+  deals: DealRecord[],
+): Promise<Map<string, string>> {
   if (deals.length === 0) return new Map();
   const rows = await db.query<{ id: string; crm_id: string }>(
     `insert into deals (tenant_id, crm_id, name, amount, currency, stage, crm_stage, pipeline, crm_created_at, closed_at, crm_updated_at, synced_at)
@@ -64,17 +72,34 @@ export interface DealCompanyLink {
 }
 
 /** Replaces the mirrored company associations of these deals with what the CRM says now. */
-export async function replaceDealCompanies(db: Queryable, tenantId: string, dealCrmIds: string[], links: DealCompanyLink[]): Promise<void> {
-  await db.query('delete from deal_companies where tenant_id = $1 and deal_crm_id = any($2::text[])', [tenantId, dealCrmIds]);
+export async function replaceDealCompanies(
+  db: Queryable,
+  tenantId: string,
+  dealCrmIds: string[],
+  links: DealCompanyLink[],
+): Promise<void> {
+  await db.query(
+    'delete from deal_companies where tenant_id = $1 and deal_crm_id = any($2::text[])',
+    [tenantId, dealCrmIds],
+  );
   if (links.length === 0) return;
   await db.query(
     `insert into deal_companies (tenant_id, deal_crm_id, company_crm_id, label)
      select distinct $1::uuid, t.* from unnest($2::text[], $3::text[], $4::text[]) as t (deal_crm_id, company_crm_id, label)`,
-    [tenantId, links.map((l) => l.dealCrmId), links.map((l) => l.companyCrmId), links.map((l) => l.label)],
+    [
+      tenantId,
+      links.map((l) => l.dealCrmId),
+      links.map((l) => l.companyCrmId),
+      links.map((l) => l.label),
+    ],
   );
 }
 
-export async function setDealAccounts(db: Queryable, tenantId: string, accountByDeal: Map<string, string | null>): Promise<void> {
+export async function setDealAccounts(
+  db: Queryable,
+  tenantId: string,
+  accountByDeal: Map<string, string | null>,
+): Promise<void> {
   if (accountByDeal.size === 0) return;
   await db.query(
     `update deals d set account_crm_id = t.account_crm_id
@@ -84,7 +109,11 @@ export async function setDealAccounts(db: Queryable, tenantId: string, accountBy
   );
 }
 
-export async function partnersForCompanies(db: Queryable, tenantId: string, companyCrmIds: string[]): Promise<Map<string, string>> {
+export async function partnersForCompanies(
+  db: Queryable,
+  tenantId: string,
+  companyCrmIds: string[],
+): Promise<Map<string, string>> {
   if (companyCrmIds.length === 0) return new Map();
   const rows = await db.query<{ external_id: string; partner_id: string }>(
     `select external_id, partner_id from partner_links
@@ -102,14 +131,28 @@ export interface DealPartnerRow {
 }
 
 /** Replaces the CRM-derived attributions of these deals; attributions made in PartnerLens stay. */
-export async function replaceCrmDealPartners(db: Queryable, tenantId: string, dealIds: string[], rows: DealPartnerRow[]): Promise<void> {
-  await db.query(`delete from deal_partners where tenant_id = $1 and deal_id = any($2::uuid[]) and origin = 'crm'`, [tenantId, dealIds]);
+export async function replaceCrmDealPartners(
+  db: Queryable,
+  tenantId: string,
+  dealIds: string[],
+  rows: DealPartnerRow[],
+): Promise<void> {
+  await db.query(
+    `delete from deal_partners where tenant_id = $1 and deal_id = any($2::uuid[]) and origin = 'crm'`,
+    [tenantId, dealIds],
+  );
   if (rows.length === 0) return;
   await db.query(
     `insert into deal_partners (tenant_id, deal_id, partner_id, role, share_pct, origin)
      select $1, t.deal_id, t.partner_id, t.role, t.share_pct, 'crm'
        from unnest($2::uuid[], $3::uuid[], $4::text[], $5::numeric[]) as t (deal_id, partner_id, role, share_pct)
      on conflict (tenant_id, deal_id, partner_id, role) do nothing`,
-    [tenantId, rows.map((r) => r.dealId), rows.map((r) => r.partnerId), rows.map((r) => r.role), rows.map((r) => r.sharePct)],
+    [
+      tenantId,
+      rows.map((r) => r.dealId),
+      rows.map((r) => r.partnerId),
+      rows.map((r) => r.role),
+      rows.map((r) => r.sharePct),
+    ],
   );
 }

@@ -16,7 +16,11 @@ export interface PartnerInput {
 }
 
 /** Creates or updates program partners and links them to their CRM records. */
-export async function upsertPartners(db: Queryable, tenantId: string, partners: PartnerInput[]): Promise<void> {
+export async function upsertPartners(
+  db: Queryable,
+  tenantId: string,
+  partners: PartnerInput[],
+): Promise<void> {
   for (const p of partners) {
     await db.query(
       `insert into partners (tenant_id, id, name, domain, type, tier, status, partner_manager, regions, verticals, certifications)
@@ -25,7 +29,19 @@ export async function upsertPartners(db: Queryable, tenantId: string, partners: 
          name = excluded.name, domain = excluded.domain, type = excluded.type, tier = excluded.tier, status = excluded.status,
          partner_manager = excluded.partner_manager, regions = excluded.regions, verticals = excluded.verticals,
          certifications = excluded.certifications, updated_at = now()`,
-      [tenantId, p.id, p.name, p.domain, p.type, p.tier, p.status, p.partnerManager, p.regions, p.verticals, p.certifications],
+      [
+        tenantId,
+        p.id,
+        p.name,
+        p.domain,
+        p.type,
+        p.tier,
+        p.status,
+        p.partnerManager,
+        p.regions,
+        p.verticals,
+        p.certifications,
+      ],
     );
     if (p.hubspotCompanyId) {
       await db.query(

@@ -14,9 +14,16 @@ interface TenantRow {
   hubspot_portal_id: string | null;
 }
 
-const toTenant = (row: TenantRow): Tenant => ({ id: row.id, name: row.name, hubspotPortalId: row.hubspot_portal_id });
+const toTenant = (row: TenantRow): Tenant => ({
+  id: row.id,
+  name: row.name,
+  hubspotPortalId: row.hubspot_portal_id,
+});
 
-export async function createTenant(db: Queryable, input: { name: string; hubspotPortalId?: string }): Promise<Tenant> {
+export async function createTenant(
+  db: Queryable,
+  input: { name: string; hubspotPortalId?: string },
+): Promise<Tenant> {
   const [row] = await db.query<TenantRow>(
     `insert into tenants (id, name, hubspot_portal_id) values ($1, $2, $3)
      returning id, name, hubspot_portal_id::text`,
@@ -25,7 +32,10 @@ export async function createTenant(db: Queryable, input: { name: string; hubspot
   return toTenant(row!);
 }
 
-export async function findTenantByPortalId(db: Queryable, portalId: string): Promise<Tenant | undefined> {
+export async function findTenantByPortalId(
+  db: Queryable,
+  portalId: string,
+): Promise<Tenant | undefined> {
   const [row] = await db.query<TenantRow>(
     'select id, name, hubspot_portal_id::text from tenants where hubspot_portal_id = $1',
     [portalId],
@@ -34,10 +44,15 @@ export async function findTenantByPortalId(db: Queryable, portalId: string): Pro
 }
 
 export async function getTenant(db: Queryable, id: string): Promise<Tenant | undefined> {
-  const [row] = await db.query<TenantRow>('select id, name, hubspot_portal_id::text from tenants where id = $1', [id]);
+  const [row] = await db.query<TenantRow>(
+    'select id, name, hubspot_portal_id::text from tenants where id = $1',
+    [id],
+  );
   return row && toTenant(row);
 }
 
 export async function listTenantIds(db: Queryable): Promise<string[]> {
-  return (await db.query<{ id: string }>('select id from tenants order by created_at, id')).map((row) => row.id);
+  return (await db.query<{ id: string }>('select id from tenants order by created_at, id')).map(
+    (row) => row.id,
+  );
 }

@@ -42,17 +42,26 @@ export function createApp(deps: AppDependencies): Express {
     pinoHttp({
       logger: deps.logger,
       genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
+        const id =
+          (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
         res.setHeader('x-request-id', id);
         return id;
       },
       // Card calls carry the HubSpot user in the query: log the path only.
-      serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }) },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+      },
     }),
   );
   app.use((req, res, next) => {
     const end = requestDuration.startTimer({ method: req.method });
-    res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
+    res.on('finish', () =>
+      end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }),
+    );
     next();
   });
   app.use(
@@ -79,19 +88,30 @@ export function createApp(deps: AppDependencies): Express {
       }),
     );
     const ready = checks.every(([, status]) => status === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(checks) });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(checks) });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
 
   const api = express.Router();
-  api.use(authenticate({ db: deps.db, hubspotClientSecret: deps.hubspotClientSecret, publicUrl: deps.publicUrl, now: deps.now ?? Date.now }));
+  api.use(
+    authenticate({
+      db: deps.db,
+      hubspotClientSecret: deps.hubspotClientSecret,
+      publicUrl: deps.publicUrl,
+      now: deps.now ?? Date.now,
+    }),
+  );
   api.use(dealRoutes(deps.db));
   api.use(syncRoutes(deps.crmSync));
   app.use('/api/v1', api);
 
-  app.use((req, _res, next) => next(notFound('ROUTE.NOT_FOUND', `No route for ${req.method} ${req.path}`)));
+  app.use((req, _res, next) =>
+    next(notFound('ROUTE.NOT_FOUND', `No route for ${req.method} ${req.path}`)),
+  );
   app.use(errorMiddleware);
   return app;
 }

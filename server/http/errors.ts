@@ -29,16 +29,23 @@ export const errorMiddleware: ErrorRequestHandler = (error, req, res, _next) => 
   const failure = toHttpError(error);
   if (failure.status >= 500) req.log?.error({ err: error }, 'request failed');
   res.status(failure.status).json({
-    error: { code: failure.code, message: failure.message, ...(failure.details === undefined ? {} : { details: failure.details }) },
+    error: {
+      code: failure.code,
+      message: failure.message,
+      ...(failure.details === undefined ? {} : { details: failure.details }),
+    },
   });
 };
 
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
-  if (error instanceof ZodError) return new HttpError(400, 'REQUEST.INVALID', 'The request is not valid', zodDetails(error));
+  if (error instanceof ZodError)
+    return new HttpError(400, 'REQUEST.INVALID', 'The request is not valid', zodDetails(error));
   const parserError = error as BodyParserError;
-  if (parserError?.type === 'entity.parse.failed') return new HttpError(400, 'REQUEST.MALFORMED_JSON', 'The body is not valid JSON');
-  if (parserError?.type === 'entity.too.large') return new HttpError(413, 'REQUEST.TOO_LARGE', 'The body is too large');
+  if (parserError?.type === 'entity.parse.failed')
+    return new HttpError(400, 'REQUEST.MALFORMED_JSON', 'The body is not valid JSON');
+  if (parserError?.type === 'entity.too.large')
+    return new HttpError(413, 'REQUEST.TOO_LARGE', 'The body is too large');
   if (parserError?.status && parserError.status >= 400 && parserError.status < 500) {
     return new HttpError(parserError.status, 'REQUEST.INVALID', 'The request could not be read');
   }

@@ -17,7 +17,12 @@ export class RedisUnavailableError extends Error {
 }
 
 export async function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -57,9 +62,15 @@ export async function freePort(): Promise<number> {
  * Redis at `url`, or — when allowed and nothing answers there — a redis-server from PATH on a free
  * port with its files under dataDir. Redis holds only queues: losing it loses no data.
  */
-export async function ensureRedis(options: { url: string; autostart: boolean; dataDir: string; logger: Logger }): Promise<RunningRedis> {
+export async function ensureRedis(options: {
+  url: string;
+  autostart: boolean;
+  dataDir: string;
+  logger: Logger;
+}): Promise<RunningRedis> {
   if (await redisAnswers(options.url)) return { url: options.url, stop: async () => undefined };
-  if (!options.autostart) throw new RedisUnavailableError(`Nothing answers at REDIS_URL (${options.url}).`);
+  if (!options.autostart)
+    throw new RedisUnavailableError(`Nothing answers at REDIS_URL (${options.url}).`);
   const binary = await findOnPath('redis-server');
   if (!binary) {
     throw new RedisUnavailableError(
@@ -70,9 +81,24 @@ export async function ensureRedis(options: { url: string; autostart: boolean; da
   const dir = path.resolve(options.dataDir, 'redis');
   await mkdir(dir, { recursive: true });
   const port = await freePort();
-  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '60 1', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    binary,
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '60 1',
+      '--appendonly',
+      'no',
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
   const url = `redis://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 50 && child.exitCode === null; attempt++) {
     if (await redisAnswers(url, 500)) {

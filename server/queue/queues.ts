@@ -37,7 +37,11 @@ export class CrmSyncQueue {
 
   /** Adding while the tenant's sync is still waiting is a no-op: the waiting job will read the newest data. */
   async enqueue(tenantId: string): Promise<string> {
-    const job = await this.queue.add('sync-tenant', { tenantId }, { jobId: CrmSyncQueue.jobId(tenantId) });
+    const job = await this.queue.add(
+      'sync-tenant',
+      { tenantId },
+      { jobId: CrmSyncQueue.jobId(tenantId) },
+    );
     return job.id!;
   }
 

@@ -11,7 +11,12 @@ export interface RunningSandbox {
 }
 
 /** The local HubSpot on a port of this machine, holding the given ecosystems as portals. */
-export async function startSandbox(options: { port: number; app: SandboxApp; ecosystems?: Ecosystem[]; host?: string }): Promise<RunningSandbox> {
+export async function startSandbox(options: {
+  port: number;
+  app: SandboxApp;
+  ecosystems?: Ecosystem[];
+  host?: string;
+}): Promise<RunningSandbox> {
   const store = new HubSpotSandboxStore(options.app);
   for (const ecosystem of options.ecosystems ?? []) loadEcosystem(store, ecosystem);
   const host = options.host ?? '127.0.0.1';

@@ -24,11 +24,16 @@ describe('config', () => {
   });
 
   it('uses Postgres when DATABASE_URL is set', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/pl', DATABASE_SCHEMA: 'pl' }).database).toEqual({ url: 'postgres://u@db:5432/pl', schema: 'pl' });
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://u@db:5432/pl', DATABASE_SCHEMA: 'pl' }).database,
+    ).toEqual({ url: 'postgres://u@db:5432/pl', schema: 'pl' });
   });
 
   it('does not start its own Redis when REDIS_URL is given', () => {
-    expect(loadConfig({ REDIS_URL: 'redis://cache:6380' }).redis).toEqual({ url: 'redis://cache:6380', autostart: false });
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6380' }).redis).toEqual({
+      url: 'redis://cache:6380',
+      autostart: false,
+    });
   });
 
   it('turns the sandbox off when a HubSpot API base is configured', () => {
@@ -44,7 +49,14 @@ describe('config', () => {
 
   describe('when values are wrong', () => {
     it('names each bad variable and why', () => {
-      expect(problemsOf({ PORT: 'eighty', DATABASE_URL: 'mysql://x', ENCRYPTION_KEY: 'short', NODE_ENV: 'staging' })).toEqual(
+      expect(
+        problemsOf({
+          PORT: 'eighty',
+          DATABASE_URL: 'mysql://x',
+          ENCRYPTION_KEY: 'short',
+          NODE_ENV: 'staging',
+        }),
+      ).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/^NODE_ENV: /),
           expect.stringMatching(/^PORT: /),
@@ -71,7 +83,9 @@ describe('config', () => {
     });
 
     it('refuses the sandbox', () => {
-      expect(problemsOf({ NODE_ENV: 'production', SANDBOX: 'true' })).toContain('SANDBOX: cannot be on when NODE_ENV=production');
+      expect(problemsOf({ NODE_ENV: 'production', SANDBOX: 'true' })).toContain(
+        'SANDBOX: cannot be on when NODE_ENV=production',
+      );
     });
 
     it('starts with everything given, without sandbox or Redis autostart', () => {
@@ -85,7 +99,11 @@ describe('config', () => {
       });
       expect(config.sandbox.enabled).toBe(false);
       expect(config.redis.autostart).toBe(false);
-      expect(config.hubspot).toEqual({ clientId: 'id', clientSecret: 'secret', apiBase: 'https://api.hubapi.com' });
+      expect(config.hubspot).toEqual({
+        clientId: 'id',
+        clientSecret: 'secret',
+        apiBase: 'https://api.hubapi.com',
+      });
     });
   });
 });

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 
 import type { AccountRecord, DealRecord } from '../../server/crm/hubspot/records';
 import type { Queryable } from '../../server/db/database';
-import { replaceCrmDealPartners, setDealAccounts, upsertAccounts, upsertDeals } from '../../server/db/mirror';
+import {
+  replaceCrmDealPartners,
+  setDealAccounts,
+  upsertAccounts,
+  upsertDeals,
+} from '../../server/db/mirror';
 import { type PartnerInput, upsertPartners } from '../../server/db/partners';
 
 export const createPartnerInput = (overrides: Partial<PartnerInput> = {}): PartnerInput => ({
@@ -45,7 +50,11 @@ export const createDealRecord = (overrides: Partial<DealRecord> = {}): DealRecor
 });
 
 /** A deal with its account and one partner attached, written through the mirror's own functions. */
-export async function seedDealWithPartner(db: Queryable, tenantId: string, options: { partner?: Partial<PartnerInput>; deal?: Partial<DealRecord>; role?: string } = {}) {
+export async function seedDealWithPartner(
+  db: Queryable,
+  tenantId: string,
+  options: { partner?: Partial<PartnerInput>; deal?: Partial<DealRecord>; role?: string } = {},
+) {
   const partner = createPartnerInput(options.partner);
   const account = createAccountRecord();
   const deal = createDealRecord(options.deal);
@@ -53,6 +62,18 @@ export async function seedDealWithPartner(db: Queryable, tenantId: string, optio
   await upsertAccounts(db, tenantId, [account]);
   const ids = await upsertDeals(db, tenantId, [deal]);
   await setDealAccounts(db, tenantId, new Map([[deal.crmId, account.crmId]]));
-  await replaceCrmDealPartners(db, tenantId, [...ids.values()], [{ dealId: ids.get(deal.crmId)!, partnerId: partner.id, role: options.role ?? 'sourced', sharePct: '100.00' }]);
+  await replaceCrmDealPartners(
+    db,
+    tenantId,
+    [...ids.values()],
+    [
+      {
+        dealId: ids.get(deal.crmId)!,
+        partnerId: partner.id,
+        role: options.role ?? 'sourced',
+        sharePct: '100.00',
+      },
+    ],
+  );
   return { partner, account, deal };
 }

@@ -23,8 +23,12 @@ async function postgresAnswers(url) {
 
 function startLocalPostgres() {
   try {
-    const version = execFileSync('ls', ['/etc/postgresql'], { encoding: 'utf8' }).trim().split('\n')[0];
-    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { stdio: 'ignore' });
+    const version = execFileSync('ls', ['/etc/postgresql'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')[0];
+    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], {
+      stdio: 'ignore',
+    });
   } catch {
     // not installed as a Debian cluster: the message below says what to do
   }
@@ -35,9 +39,12 @@ module.exports = async () => {
   const url = process.env.TEST_DATABASE_URL;
   if (!(await postgresAnswers(url))) {
     startLocalPostgres();
-    for (let i = 0; i < 20 && !(await postgresAnswers(url)); i++) await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < 20 && !(await postgresAnswers(url)); i++)
+      await new Promise((r) => setTimeout(r, 500));
     if (!(await postgresAnswers(url))) {
-      throw new Error(`The tests need PostgreSQL at TEST_DATABASE_URL (${url}). Install and start it (apt-get install postgresql), or point TEST_DATABASE_URL at one.`);
+      throw new Error(
+        `The tests need PostgreSQL at TEST_DATABASE_URL (${url}). Install and start it (apt-get install postgresql), or point TEST_DATABASE_URL at one.`,
+      );
     }
   }
   const redis = await ensureRedis({

@@ -8,8 +8,12 @@ async function run(dir: string) {
   try {
     const first = await migrate(db);
     const second = await migrate(db);
-    const tables = await db.query<{ table_name: string }>("select table_name from information_schema.tables where table_schema = 'public'");
-    process.stdout.write(JSON.stringify({ first, second, tables: tables.map((t) => t.table_name).sort() }));
+    const tables = await db.query<{ table_name: string }>(
+      "select table_name from information_schema.tables where table_schema = 'public'",
+    );
+    process.stdout.write(
+      JSON.stringify({ first, second, tables: tables.map((t) => t.table_name).sort() }),
+    );
   } finally {
     await db.close();
   }

@@ -16,7 +16,9 @@ export interface TestDatabase {
 }
 
 /** The real Postgres, in a schema of its own that is dropped afterwards. */
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const url = process.env.TEST_DATABASE_URL!;
   const schema = uniqueName('t');
   const db = await openPostgres(url, schema);
@@ -32,4 +34,7 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
 }
 
 /** Redis from global setup, with a key prefix of this test file's own. */
-export const testQueueSettings = () => ({ redisUrl: process.env.TEST_REDIS_URL!, prefix: uniqueName('plq') });
+export const testQueueSettings = () => ({
+  redisUrl: process.env.TEST_REDIS_URL!,
+  prefix: uniqueName('plq'),
+});

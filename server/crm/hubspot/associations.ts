@@ -1,6 +1,6 @@
 import { allocateEvenly } from '../../../src/money/allocate';
 import type { DealCompanyLink } from '../../db/mirror';
-import { PRIMARY_COMPANY_TYPE_ID, type PartnerRole, roleForLabel } from './partner-roles';
+import { type PartnerRole, PRIMARY_COMPANY_TYPE_ID, roleForLabel } from './partner-roles';
 
 export interface AssociationTypeView {
   category: string;
@@ -17,13 +17,21 @@ const labelOf = (type: AssociationTypeView) => type.label ?? `hubspot:${type.typ
 
 export function toDealCompanyLinks(associations: DealAssociations[]): DealCompanyLink[] {
   return associations.flatMap((deal) =>
-    deal.to.flatMap((company) => company.types.map((type) => ({ dealCrmId: deal.dealCrmId, companyCrmId: company.companyCrmId, label: labelOf(type) }))),
+    deal.to.flatMap((company) =>
+      company.types.map((type) => ({
+        dealCrmId: deal.dealCrmId,
+        companyCrmId: company.companyCrmId,
+        label: labelOf(type),
+      })),
+    ),
   );
 }
 
 /** The deal's account: its primary company, else the first company that is not there as a partner. */
 export function accountOf(deal: DealAssociations): string | null {
-  const primary = deal.to.find((c) => c.types.some((t) => t.category === 'HUBSPOT_DEFINED' && t.typeId === PRIMARY_COMPANY_TYPE_ID));
+  const primary = deal.to.find((c) =>
+    c.types.some((t) => t.category === 'HUBSPOT_DEFINED' && t.typeId === PRIMARY_COMPANY_TYPE_ID),
+  );
   const plain = deal.to.find((c) => c.types.every((t) => !roleForLabel(labelOf(t))));
   return (primary ?? plain)?.companyCrmId ?? null;
 }
@@ -39,7 +47,10 @@ export interface Attribution {
  * Partners on a deal as the CRM labels say; partners of one role share it evenly (to the hundredth of
  * a percent, remainders to the first). Companies not linked to a known partner are left out.
  */
-export function attributionsOf(deal: DealAssociations, partnerByCompany: Map<string, string>): Attribution[] {
+export function attributionsOf(
+  deal: DealAssociations,
+  partnerByCompany: Map<string, string>,
+): Attribution[] {
   const byRole = new Map<PartnerRole, string[]>();
   for (const company of deal.to) {
     const partnerId = partnerByCompany.get(company.companyCrmId);
@@ -54,6 +65,10 @@ export function attributionsOf(deal: DealAssociations, partnerByCompany: Map<str
   }
   return [...byRole].flatMap(([role, partnerIds]) => {
     const shares = allocateEvenly(10_000, partnerIds.length);
-    return partnerIds.map((partnerId, index) => ({ partnerId, role, sharePct: (shares[index]! / 100).toFixed(2) }));
+    return partnerIds.map((partnerId, index) => ({
+      partnerId,
+      role,
+      sharePct: (shares[index]! / 100).toFixed(2),
+    }));
   });
 }

@@ -6,7 +6,15 @@ export const crmObjectSchema = z.object({ id: z.string().regex(/^\d+$/), propert
 
 export const COMPANY_PROPERTIES = ['name', 'domain', 'country', 'industry', 'type'];
 export const DEAL_PROPERTIES = [
-  'dealname', 'amount', 'deal_currency_code', 'dealstage', 'pipeline', 'createdate', 'closedate', 'hs_is_closed', 'hs_is_closed_won',
+  'dealname',
+  'amount',
+  'deal_currency_code',
+  'dealstage',
+  'pipeline',
+  'createdate',
+  'closedate',
+  'hs_is_closed',
+  'hs_is_closed_won',
 ];
 
 export interface AccountRecord {
@@ -34,12 +42,14 @@ export interface DealRecord {
 
 type CrmObject = z.infer<typeof crmObjectSchema>;
 
-const text = (value: string | null | undefined) => (value === undefined || value === null || value.trim() === '' ? null : value.trim());
+const text = (value: string | null | undefined) =>
+  value === undefined || value === null || value.trim() === '' ? null : value.trim();
 const date = (value: string | null | undefined) => {
   const parsed = text(value) ? new Date(value!) : null;
   return parsed && !Number.isNaN(parsed.getTime()) ? parsed : null;
 };
-const decimal = (value: string | null | undefined) => (text(value) && /^-?\d{1,15}(\.\d{1,4})?$/.test(value!.trim()) ? value!.trim() : null);
+const decimal = (value: string | null | undefined) =>
+  text(value) && /^-?\d{1,15}(\.\d{1,4})?$/.test(value!.trim()) ? value!.trim() : null;
 
 export function toAccount(object: CrmObject, updatedAt?: Date): AccountRecord {
   const p = object.properties;
@@ -73,7 +83,11 @@ export function toDeal(object: CrmObject, updatedAt?: Date): DealRecord {
 }
 
 // hs_is_closed(_won) follow the pipeline's own stage settings; the stage ids are the default pipeline's fallback.
-function dealOutcome(closedWon: string | null | undefined, closed: string | null | undefined, stage: string | null): DealRecord['stage'] {
+function dealOutcome(
+  closedWon: string | null | undefined,
+  closed: string | null | undefined,
+  stage: string | null,
+): DealRecord['stage'] {
   if (closedWon === 'true') return 'won';
   if (closed === 'true') return 'lost';
   if (closed === 'false') return 'open';

@@ -4,11 +4,21 @@ import { z } from 'zod';
 
 import type { Database } from '../../db/database';
 import {
-  partnersForCompanies, replaceCrmDealPartners, replaceDealCompanies, setDealAccounts, upsertAccounts, upsertDeals,
+  partnersForCompanies,
+  replaceCrmDealPartners,
+  replaceDealCompanies,
+  setDealAccounts,
+  upsertAccounts,
+  upsertDeals,
 } from '../../db/mirror';
 import type { CryptoBox } from '../../lib/crypto-box';
-import { accountOf, attributionsOf, type DealAssociations, toDealCompanyLinks } from './associations';
-import { type HubSpotApp, hubspotAccessToken, hubspotClient } from './credentials';
+import {
+  accountOf,
+  attributionsOf,
+  type DealAssociations,
+  toDealCompanyLinks,
+} from './associations';
+import { hubspotAccessToken, type HubSpotApp, hubspotClient } from './credentials';
 import { COMPANY_PROPERTIES, crmObjectSchema, DEAL_PROPERTIES, toAccount, toDeal } from './records';
 
 export interface SyncDependencies {
@@ -33,7 +43,13 @@ const associationResult = z.object({
   to: z.array(
     z.object({
       toObjectId: z.union([z.number(), z.string()]).transform(String),
-      associationTypes: z.array(z.object({ category: z.string(), typeId: z.number(), label: z.string().nullable().optional() })),
+      associationTypes: z.array(
+        z.object({
+          category: z.string(),
+          typeId: z.number(),
+          label: z.string().nullable().optional(),
+        }),
+      ),
     }),
   ),
 });
@@ -53,8 +69,17 @@ async function* pages(fetchPage: (after: string | undefined) => Promise<Page>) {
 }
 
 /** Mirrors every company and deal of the tenant's portal, and the deal→company associations; safe to repeat. */
-export async function syncHubSpotTenant(deps: SyncDependencies, tenantId: string): Promise<SyncResult> {
-  const accessToken = await hubspotAccessToken(deps.db, deps.box, deps.hubspot, tenantId, deps.now());
+export async function syncHubSpotTenant(
+  deps: SyncDependencies,
+  tenantId: string,
+): Promise<SyncResult> {
+  const accessToken = await hubspotAccessToken(
+    deps.db,
+    deps.box,
+    deps.hubspot,
+    tenantId,
+    deps.now(),
+  );
   const client = hubspotClient(deps.hubspot, accessToken);
   const result: SyncResult = { companies: 0, deals: 0, attributions: 0, skipped: 0 };
   const valid = <T extends { id: string }>(objects: T[]) =>
@@ -64,24 +89,41 @@ export async function syncHubSpotTenant(deps: SyncDependencies, tenantId: string
       return ok;
     });
 
-  for await (const companies of pages((after) => client.crm.companies.basicApi.getPage(PAGE_SIZE, after, COMPANY_PROPERTIES))) {
+  for await (const companies of pages((after) =>
+    client.crm.companies.basicApi.getPage(PAGE_SIZE, after, COMPANY_PROPERTIES),
+  )) {
     const accounts = valid(companies).map((company) => toAccount(company, company.updatedAt));
     await upsertAccounts(deps.db, tenantId, accounts);
     result.companies += accounts.length;
   }
 
-  for await (const page of pages((after) => client.crm.deals.basicApi.getPage(PAGE_SIZE, after, DEAL_PROPERTIES))) {
+  for await (const page of pages((after) =>
+    client.crm.deals.basicApi.getPage(PAGE_SIZE, after, DEAL_PROPERTIES),
+  )) {
     const deals = valid(page).map((deal) => toDeal(deal, deal.updatedAt));
-    const associations = await readDealCompanies(client, deals.map((deal) => deal.crmId));
+    const associations = await readDealCompanies(
+      client,
+      deals.map((deal) => deal.crmId),
+    );
     await deps.db.transaction(async (tx) => {
       const dealIds = await upsertDeals(tx, tenantId, deals);
-      await replaceDealCompanies(tx, tenantId, [...dealIds.keys()], toDealCompanyLinks(associations));
+      await replaceDealCompanies(
+        tx,
+        tenantId,
+        [...dealIds.keys()],
+        toDealCompanyLinks(associations),
+      );
       const accountByDeal = new Map<string, string | null>(deals.map((deal) => [deal.crmId, null]));
       for (const deal of associations) accountByDeal.set(deal.dealCrmId, accountOf(deal));
       await setDealAccounts(tx, tenantId, accountByDeal);
-      const partnerByCompany = await partnersForCompanies(tx, tenantId, [...new Set(associations.flatMap((a) => a.to.map((c) => c.companyCrmId)))]);
+      const partnerByCompany = await partnersForCompanies(tx, tenantId, [
+        ...new Set(associations.flatMap((a) => a.to.map((c) => c.companyCrmId))),
+      ]);
       const rows = associations.flatMap((a) =>
-        attributionsOf(a, partnerByCompany).map((attribution) => ({ dealId: dealIds.get(a.dealCrmId)!, ...attribution })),
+        attributionsOf(a, partnerByCompany).map((attribution) => ({
+          dealId: dealIds.get(a.dealCrmId)!,
+          ...attribution,
+        })),
       );
       await replaceCrmDealPartners(tx, tenantId, [...dealIds.values()], rows);
       result.attributions += rows.length;
@@ -94,11 +136,18 @@ export async function syncHubSpotTenant(deps: SyncDependencies, tenantId: string
 
 async function readDealCompanies(client: Client, dealIds: string[]): Promise<DealAssociations[]> {
   if (dealIds.length === 0) return [];
-  const response = await client.crm.associations.v4.batchApi.getPage('deals', 'companies', { inputs: dealIds.map((id) => ({ id })) });
+  const response = await client.crm.associations.v4.batchApi.getPage('deals', 'companies', {
+    inputs: dealIds.map((id) => ({ id })),
+  });
   // Deals without companies come back as per-input errors (207): they simply have no associations.
   return response.results.flatMap((raw) => {
     const parsed = associationResult.safeParse(raw);
     if (!parsed.success) return [];
-    return [{ dealCrmId: parsed.data._from.id, to: parsed.data.to.map((t) => ({ companyCrmId: t.toObjectId, types: t.associationTypes })) }];
+    return [
+      {
+        dealCrmId: parsed.data._from.id,
+        to: parsed.data.to.map((t) => ({ companyCrmId: t.toObjectId, types: t.associationTypes })),
+      },
+    ];
   });
 }

@@ -44,7 +44,8 @@ async function identify(req: Request, options: AuthOptions): Promise<Caller> {
   const authorization = req.get('authorization');
   if (authorization) {
     const [scheme, key] = authorization.split(' ');
-    if (scheme?.toLowerCase() !== 'bearer' || !key) throw unauthorized('Use "Authorization: Bearer <api key>"');
+    if (scheme?.toLowerCase() !== 'bearer' || !key)
+      throw unauthorized('Use "Authorization: Bearer <api key>"');
     const tenantId = await tenantForApiKey(options.db, key);
     if (!tenantId) throw unauthorized('The API key is unknown or revoked');
     return { tenantId, via: 'api_key' };
@@ -63,11 +64,22 @@ async function identify(req: Request, options: AuthOptions): Promise<Caller> {
     options.hubspotClientSecret,
     options.now(),
   );
-  if (!check.ok) throw new HttpError(401, `AUTH.SIGNATURE_${check.reason.toUpperCase()}`, `The HubSpot signature is ${check.reason === 'stale' ? 'too old' : check.reason === 'missing' ? 'incomplete' : 'not valid'}`);
+  if (!check.ok)
+    throw new HttpError(
+      401,
+      `AUTH.SIGNATURE_${check.reason.toUpperCase()}`,
+      `The HubSpot signature is ${check.reason === 'stale' ? 'too old' : check.reason === 'missing' ? 'incomplete' : 'not valid'}`,
+    );
   const portalId = typeof req.query.portalId === 'string' ? req.query.portalId : undefined;
-  if (!portalId || !/^\d{1,18}$/.test(portalId)) throw unauthorized('The signed request names no portalId');
+  if (!portalId || !/^\d{1,18}$/.test(portalId))
+    throw unauthorized('The signed request names no portalId');
   const tenant = await findTenantByPortalId(options.db, portalId);
-  if (!tenant) throw new HttpError(403, 'AUTH.PORTAL_NOT_INSTALLED', `PartnerLens is not installed in portal ${portalId}`);
+  if (!tenant)
+    throw new HttpError(
+      403,
+      'AUTH.PORTAL_NOT_INSTALLED',
+      `PartnerLens is not installed in portal ${portalId}`,
+    );
   const userId = typeof req.query.userId === 'string' ? req.query.userId : undefined;
   return { tenantId: tenant.id, via: 'hubspot', ...(userId ? { userId } : {}) };
 }

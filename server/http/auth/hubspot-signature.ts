@@ -4,8 +4,18 @@ export const SIGNATURE_MAX_AGE_MS = 5 * 60 * 1000;
 
 // HubSpot decodes exactly these escapes in the URL before signing (its signature v3 spec).
 const DECODED_ESCAPES: Record<string, string> = {
-  '%3A': ':', '%2F': '/', '%3F': '?', '%40': '@', '%21': '!', '%24': '$',
-  '%27': "'", '%28': '(', '%29': ')', '%2A': '*', '%2C': ',', '%3B': ';',
+  '%3A': ':',
+  '%2F': '/',
+  '%3F': '?',
+  '%40': '@',
+  '%21': '!',
+  '%24': '$',
+  '%27': "'",
+  '%28': '(',
+  '%29': ')',
+  '%2A': '*',
+  '%2C': ',',
+  '%3B': ';',
 };
 
 export interface SignedRequest {
@@ -17,14 +27,21 @@ export interface SignedRequest {
   signature: string | undefined;
 }
 
-export type SignatureCheck =
-  | { ok: true }
-  | { ok: false; reason: 'missing' | 'stale' | 'mismatch' };
+export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing' | 'stale' | 'mismatch' };
 
-export function signHubSpotV3(request: Omit<SignedRequest, 'signature'>, clientSecret: string): string {
-  const url = request.url.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (escape) => DECODED_ESCAPES[escape.toUpperCase()]!);
+export function signHubSpotV3(
+  request: Omit<SignedRequest, 'signature'>,
+  clientSecret: string,
+): string {
+  const url = request.url.replace(
+    /%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi,
+    (escape) => DECODED_ESCAPES[escape.toUpperCase()]!,
+  );
   return createHmac('sha256', clientSecret)
-    .update(`${request.method.toUpperCase()}${url}${request.rawBody}${request.timestamp ?? ''}`, 'utf8')
+    .update(
+      `${request.method.toUpperCase()}${url}${request.rawBody}${request.timestamp ?? ''}`,
+      'utf8',
+    )
     .digest('base64');
 }
 
@@ -32,12 +49,17 @@ export function signHubSpotV3(request: Omit<SignedRequest, 'signature'>, clientS
  * Written here rather than taken from @hubspot/api-client's Signature.isValid because that helper
  * compares with === (not constant-time), does not apply the URL decoding and throws on a stale timestamp.
  */
-export function verifyHubSpotV3(request: SignedRequest, clientSecret: string, nowMs: number): SignatureCheck {
+export function verifyHubSpotV3(
+  request: SignedRequest,
+  clientSecret: string,
+  nowMs: number,
+): SignatureCheck {
   if (!request.signature || !request.timestamp || !/^\d{10,16}$/.test(request.timestamp)) {
     return { ok: false, reason: 'missing' };
   }
   const age = nowMs - Number(request.timestamp);
-  if (age > SIGNATURE_MAX_AGE_MS || age < -SIGNATURE_MAX_AGE_MS) return { ok: false, reason: 'stale' };
+  if (age > SIGNATURE_MAX_AGE_MS || age < -SIGNATURE_MAX_AGE_MS)
+    return { ok: false, reason: 'stale' };
   const expected = Buffer.from(signHubSpotV3(request, clientSecret), 'base64');
   const presented = Buffer.from(request.signature, 'base64');
   if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) {

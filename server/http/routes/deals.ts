@@ -7,14 +7,20 @@ import { callerOf } from '../auth/authenticate';
 import { notFound } from '../errors';
 
 // HubSpot object ids are digits; Salesforce ids are 15 or 18 alphanumerics.
-const dealParams = z.object({ dealId: z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be a CRM record id') });
+const dealParams = z.object({
+  dealId: z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be a CRM record id'),
+});
 
 export function dealRoutes(db: Queryable): Router {
   const router = Router();
   router.get('/deals/:dealId/card', async (req, res) => {
     const { dealId } = dealParams.parse(req.params);
     const card = await findDealCard(db, callerOf(req).tenantId, dealId);
-    if (!card) throw notFound('DEAL.NOT_FOUND', `Deal ${dealId} is not in PartnerLens (yet: it appears after the next sync)`);
+    if (!card)
+      throw notFound(
+        'DEAL.NOT_FOUND',
+        `Deal ${dealId} is not in PartnerLens (yet: it appears after the next sync)`,
+      );
     res.json(card);
   });
   return router;

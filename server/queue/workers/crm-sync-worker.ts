@@ -6,19 +6,31 @@ import { connectionOf, type CrmSyncJob, QUEUE_NAMES, type QueueSettings } from '
 
 const jobData = z.object({ tenantId: z.uuid() });
 
-export function startCrmSyncWorker(settings: QueueSettings, deps: SyncDependencies): Worker<CrmSyncJob> {
+export function startCrmSyncWorker(
+  settings: QueueSettings,
+  deps: SyncDependencies,
+): Worker<CrmSyncJob> {
   const worker = new Worker<CrmSyncJob>(
     QUEUE_NAMES.crmSync,
     async (job) => {
       const data = jobData.safeParse(job.data);
       if (!data.success) throw new UnrecoverableError('crm-sync job without a valid tenantId');
-      const [connected] = await deps.db.query('select 1 from crm_credentials where tenant_id = $1', [data.data.tenantId]);
-      if (!connected) throw new UnrecoverableError(`tenant ${data.data.tenantId} has no CRM connection`);
+      const [connected] = await deps.db.query(
+        'select 1 from crm_credentials where tenant_id = $1',
+        [data.data.tenantId],
+      );
+      if (!connected)
+        throw new UnrecoverableError(`tenant ${data.data.tenantId} has no CRM connection`);
       return syncHubSpotTenant(deps, data.data.tenantId);
     },
     { connection: connectionOf(settings), prefix: settings.prefix, concurrency: 2 },
   );
   worker.on('error', (error) => deps.logger.error({ err: error }, 'crm-sync worker error'));
-  worker.on('failed', (job, error) => deps.logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'crm-sync job failed'));
+  worker.on('failed', (job, error) =>
+    deps.logger.warn(
+      { jobId: job?.id, attempts: job?.attemptsMade, err: error },
+      'crm-sync job failed',
+    ),
+  );
   return worker;
 }

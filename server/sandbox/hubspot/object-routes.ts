@@ -4,13 +4,20 @@ import { z } from 'zod';
 import { hubspotError } from './errors';
 import type { SandboxObject, SandboxObjectType, SandboxPortal } from './store';
 
-const OBJECT_TYPES: Record<string, SandboxObjectType> = { deals: 'deals', '0-3': 'deals', companies: 'companies', '0-2': 'companies' };
+const OBJECT_TYPES: Record<string, SandboxObjectType> = {
+  deals: 'deals',
+  '0-3': 'deals',
+  companies: 'companies',
+  '0-2': 'companies',
+};
 const ALWAYS_RETURNED = ['hs_object_id', 'createdate', 'hs_lastmodifieddate'];
 const BATCH_LIMIT = 100;
 
 // The client sends array parameters as repeated keys; people with curl send commas. Accept both.
 const listOf = (value: unknown): string[] =>
-  (Array.isArray(value) ? value : value === undefined ? [] : [value]).flatMap((v) => String(v).split(',')).filter(Boolean);
+  (Array.isArray(value) ? value : value === undefined ? [] : [value])
+    .flatMap((v) => String(v).split(','))
+    .filter(Boolean);
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(10),
@@ -22,7 +29,9 @@ const batchReadBody = z.object({
   properties: z.array(z.string()).default([]),
 });
 
-const associationsBody = z.object({ inputs: z.array(z.object({ id: z.coerce.string() })).max(1000) });
+const associationsBody = z.object({
+  inputs: z.array(z.object({ id: z.coerce.string() })).max(1000),
+});
 
 function present(object: SandboxObject, properties: string[]) {
   const wanted = [...new Set([...ALWAYS_RETURNED, ...properties])];
@@ -38,7 +47,12 @@ function present(object: SandboxObject, properties: string[]) {
 function objectsOf(req: Request, res: Response): Map<string, SandboxObject> | undefined {
   const type = OBJECT_TYPES[String(req.params.objectType)];
   if (!type) {
-    hubspotError(res, 400, 'VALIDATION_ERROR', `Unable to infer object type from: ${req.params.objectType}`);
+    hubspotError(
+      res,
+      400,
+      'VALIDATION_ERROR',
+      `Unable to infer object type from: ${req.params.objectType}`,
+    );
     return undefined;
   }
   return (res.locals.portal as SandboxPortal).objects[type];
@@ -51,10 +65,18 @@ export function objectRoutes(): Router {
     const objects = objectsOf(req, res);
     if (!objects) return;
     const query = listQuery.safeParse(req.query);
-    if (!query.success) return hubspotError(res, 400, 'VALIDATION_ERROR', 'limit must be 1..100 and after a cursor from paging.next');
+    if (!query.success)
+      return hubspotError(
+        res,
+        400,
+        'VALIDATION_ERROR',
+        'limit must be 1..100 and after a cursor from paging.next',
+      );
     // Ids are numeric and the cursor is the last id returned, so paging is stable under inserts.
     const after = query.data.after ? BigInt(query.data.after) : -1n;
-    const sorted = [...objects.values()].filter((o) => BigInt(o.id) > after).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    const sorted = [...objects.values()]
+      .filter((o) => BigInt(o.id) > after)
+      .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
     const page = sorted.slice(0, query.data.limit);
     const properties = listOf(req.query.properties);
     const last = page[page.length - 1];
@@ -62,7 +84,14 @@ export function objectRoutes(): Router {
     res.json({
       results: page.map((o) => present(o, properties)),
       ...(hasMore
-        ? { paging: { next: { after: last.id, link: `${req.protocol}://${req.get('host')}${req.baseUrl}${req.path}?after=${last.id}` } } }
+        ? {
+            paging: {
+              next: {
+                after: last.id,
+                link: `${req.protocol}://${req.get('host')}${req.baseUrl}${req.path}?after=${last.id}`,
+              },
+            },
+          }
         : {}),
     });
   });
@@ -71,15 +100,35 @@ export function objectRoutes(): Router {
     const objects = objectsOf(req, res);
     if (!objects) return;
     const body = batchReadBody.safeParse(req.body);
-    if (!body.success) return hubspotError(res, 400, 'VALIDATION_ERROR', `Invalid input: at most ${BATCH_LIMIT} inputs of { id }`);
+    if (!body.success)
+      return hubspotError(
+        res,
+        400,
+        'VALIDATION_ERROR',
+        `Invalid input: at most ${BATCH_LIMIT} inputs of { id }`,
+      );
     const startedAt = new Date().toISOString();
-    const found = body.data.inputs.map((input) => objects.get(input.id)).filter((o): o is SandboxObject => Boolean(o));
-    const missing = body.data.inputs.filter((input) => !objects.has(input.id)).map((input) => input.id);
+    const found = body.data.inputs
+      .map((input) => objects.get(input.id))
+      .filter((o): o is SandboxObject => Boolean(o));
+    const missing = body.data.inputs
+      .filter((input) => !objects.has(input.id))
+      .map((input) => input.id);
     res.status(missing.length > 0 ? 207 : 200).json({
       status: 'COMPLETE',
       results: found.map((o) => present(o, body.data.properties)),
       ...(missing.length > 0
-        ? { numErrors: 1, errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not get some objects, they may be deleted or not exist.', context: { ids: missing } }] }
+        ? {
+            numErrors: 1,
+            errors: [
+              {
+                status: 'error',
+                category: 'OBJECT_NOT_FOUND',
+                message: 'Could not get some objects, they may be deleted or not exist.',
+                context: { ids: missing },
+              },
+            ],
+          }
         : {}),
       startedAt,
       completedAt: new Date().toISOString(),
@@ -87,25 +136,51 @@ export function objectRoutes(): Router {
   });
 
   router.post('/v4/associations/:fromType/:toType/batch/read', (req, res) => {
-    if (OBJECT_TYPES[req.params.fromType as string] !== 'deals' || OBJECT_TYPES[req.params.toType as string] !== 'companies') {
-      return hubspotError(res, 400, 'VALIDATION_ERROR', 'The sandbox serves deal → company associations only');
+    if (
+      OBJECT_TYPES[req.params.fromType as string] !== 'deals' ||
+      OBJECT_TYPES[req.params.toType as string] !== 'companies'
+    ) {
+      return hubspotError(
+        res,
+        400,
+        'VALIDATION_ERROR',
+        'The sandbox serves deal → company associations only',
+      );
     }
     const body = associationsBody.safeParse(req.body);
-    if (!body.success) return hubspotError(res, 400, 'VALIDATION_ERROR', 'Invalid input: at most 1000 inputs of { id }');
+    if (!body.success)
+      return hubspotError(
+        res,
+        400,
+        'VALIDATION_ERROR',
+        'Invalid input: at most 1000 inputs of { id }',
+      );
     const portal = res.locals.portal as SandboxPortal;
     const startedAt = new Date().toISOString();
     const results = body.data.inputs
       .filter((input) => (portal.dealCompanies.get(input.id) ?? []).length > 0)
       .map((input) => ({
         from: { id: input.id },
-        to: portal.dealCompanies.get(input.id)!.map((a) => ({ toObjectId: Number(a.toObjectId), associationTypes: a.associationTypes })),
+        to: portal.dealCompanies
+          .get(input.id)!
+          .map((a) => ({ toObjectId: Number(a.toObjectId), associationTypes: a.associationTypes })),
       }));
-    const without = body.data.inputs.filter((input) => !(portal.dealCompanies.get(input.id) ?? []).length).map((input) => input.id);
+    const without = body.data.inputs
+      .filter((input) => !(portal.dealCompanies.get(input.id) ?? []).length)
+      .map((input) => input.id);
     res.status(without.length > 0 ? 207 : 200).json({
       status: 'COMPLETE',
       results,
       ...(without.length > 0
-        ? { numErrors: without.length, errors: without.map((id) => ({ status: 'error', category: 'OBJECT_NOT_FOUND', message: `No companies is associated with deal ${id}.`, context: { fromObjectId: [id] } })) }
+        ? {
+            numErrors: without.length,
+            errors: without.map((id) => ({
+              status: 'error',
+              category: 'OBJECT_NOT_FOUND',
+              message: `No companies is associated with deal ${id}.`,
+              context: { fromObjectId: [id] },
+            })),
+          }
         : {}),
       startedAt,
       completedAt: new Date().toISOString(),

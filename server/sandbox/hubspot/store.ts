@@ -65,16 +65,24 @@ export class HubSpotSandboxStore {
   }
 
   /** A refresh token for the portal, as an app install would have produced. */
-  grantRefreshToken(portalId: string, token = `sandbox-refresh-${randomBytes(16).toString('hex')}`): string {
+  grantRefreshToken(
+    portalId: string,
+    token = `sandbox-refresh-${randomBytes(16).toString('hex')}`,
+  ): string {
     this.refreshTokens.set(token, portalId);
     return token;
   }
 
-  exchangeRefreshToken(refreshToken: string): { accessToken: string; expiresIn: number } | undefined {
+  exchangeRefreshToken(
+    refreshToken: string,
+  ): { accessToken: string; expiresIn: number } | undefined {
     const portalId = this.refreshTokens.get(refreshToken);
     if (!portalId) return undefined;
     const accessToken = `sandbox-access-${randomBytes(16).toString('hex')}`;
-    this.accessTokens.set(accessToken, { portalId, expiresAt: this.now() + ACCESS_TOKEN_SECONDS * 1000 });
+    this.accessTokens.set(accessToken, {
+      portalId,
+      expiresAt: this.now() + ACCESS_TOKEN_SECONDS * 1000,
+    });
     return { accessToken, expiresIn: ACCESS_TOKEN_SECONDS };
   }
 
@@ -87,6 +95,9 @@ export class HubSpotSandboxStore {
   accessTokenInfo(accessToken: string): { portalId: string; expiresIn: number } | undefined {
     const token = this.accessTokens.get(accessToken);
     if (!token || token.expiresAt <= this.now()) return undefined;
-    return { portalId: token.portalId, expiresIn: Math.floor((token.expiresAt - this.now()) / 1000) };
+    return {
+      portalId: token.portalId,
+      expiresIn: Math.floor((token.expiresAt - this.now()) / 1000),
+    };
   }
 }

@@ -2,8 +2,20 @@ import { type PartnerLabel, PRIMARY_COMPANY_TYPE_ID } from '../../crm/hubspot/pa
 import type { AssociationType, SandboxAssociation, SandboxObject } from '../hubspot/store';
 import { SeededRandom } from './random';
 import {
-  CERTIFICATIONS, COUNTRIES, type Country, DEAL_KINDS, INDUSTRIES, type Industry, NAME_ROOTS, NAME_STEMS,
-  OPEN_STAGES, PARTNER_MANAGERS, PARTNER_TYPES, PARTNER_WORDS, type PartnerType, type Tier,
+  CERTIFICATIONS,
+  COUNTRIES,
+  type Country,
+  DEAL_KINDS,
+  INDUSTRIES,
+  type Industry,
+  NAME_ROOTS,
+  NAME_STEMS,
+  OPEN_STAGES,
+  PARTNER_MANAGERS,
+  PARTNER_TYPES,
+  PARTNER_WORDS,
+  type PartnerType,
+  type Tier,
 } from './vocabulary';
 
 export interface EcosystemSize {
@@ -38,7 +50,12 @@ export interface Ecosystem {
 }
 
 const DAY = 86_400_000;
-const LABEL_TYPE_IDS: Record<PartnerLabel, number> = { 'Sourced partner': 101, 'Influencing partner': 102, Reseller: 103, 'Referral partner': 104 };
+const LABEL_TYPE_IDS: Record<PartnerLabel, number> = {
+  'Sourced partner': 101,
+  'Influencing partner': 102,
+  Reseller: 103,
+  'Referral partner': 104,
+};
 const PRIMARY: AssociationType[] = [
   { category: 'HUBSPOT_DEFINED', typeId: PRIMARY_COMPANY_TYPE_ID, label: 'Primary' },
   { category: 'HUBSPOT_DEFINED', typeId: 341, label: null },
@@ -50,7 +67,12 @@ const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '');
  * A demo partner ecosystem as a HubSpot portal would hold it: partner companies, customer companies,
  * deals in every stage, partners attached with association labels. Same seed and `now` ⇒ same data.
  */
-export function generateEcosystem(options: { seed: number; now: Date; size?: EcosystemSize; portalId?: string }): Ecosystem {
+export function generateEcosystem(options: {
+  seed: number;
+  now: Date;
+  size?: EcosystemSize;
+  portalId?: string;
+}): Ecosystem {
   const random = new SeededRandom(options.seed);
   const size = options.size ?? DEMO_SIZE;
   const usedDomains = new Set<string>();
@@ -78,9 +100,17 @@ export function generateEcosystem(options: { seed: number; now: Date; size?: Eco
       name: base,
       domain,
       type,
-      tier: random.weighted([['registered', 40], ['silver', 30], ['gold', 20], ['platinum', 10]] as const),
+      tier: random.weighted([
+        ['registered', 40],
+        ['silver', 30],
+        ['gold', 20],
+        ['platinum', 10],
+      ] as const),
       status: random.chance(0.92) ? 'active' : 'inactive',
-      regions: [country.region, ...(random.chance(0.3) ? [random.pick(['NA', 'EMEA', 'APAC', 'LATAM'])] : [])].filter((r, k, all) => all.indexOf(r) === k),
+      regions: [
+        country.region,
+        ...(random.chance(0.3) ? [random.pick(['NA', 'EMEA', 'APAC', 'LATAM'])] : []),
+      ].filter((r, k, all) => all.indexOf(r) === k),
       verticals: random.sample(Object.keys(INDUSTRIES), random.int(1, 3)),
       certifications: random.sample(CERTIFICATIONS, random.int(0, 3)),
       partnerManager: random.pick(PARTNER_MANAGERS),
@@ -133,9 +163,15 @@ export function generateEcosystem(options: { seed: number; now: Date; size?: Eco
   }
 
   const activePartners = partners.filter((p) => p.status === 'active');
-  const influencers = activePartners.filter((p) => ['system_integrator', 'technology', 'isv'].includes(p.type));
+  const influencers = activePartners.filter((p) =>
+    ['system_integrator', 'technology', 'isv'].includes(p.type),
+  );
   const labelFor = (partner: SeedPartner): PartnerLabel =>
-    partner.type === 'reseller' || partner.type === 'distributor' ? 'Reseller' : partner.type === 'referral' ? 'Referral partner' : 'Sourced partner';
+    partner.type === 'reseller' || partner.type === 'distributor'
+      ? 'Reseller'
+      : partner.type === 'referral'
+        ? 'Referral partner'
+        : 'Sourced partner';
   const partnerAssociation = (partner: SeedPartner, label: PartnerLabel): SandboxAssociation => ({
     toObjectId: partner.hubspotCompanyId,
     associationTypes: [{ category: 'USER_DEFINED', typeId: LABEL_TYPE_IDS[label], label }],
@@ -147,9 +183,20 @@ export function generateEcosystem(options: { seed: number; now: Date; size?: Eco
     const account = random.pick(customers);
     const id = String(30_000_000_001 + i);
     const created = now - random.int(1, 540) * DAY - random.int(0, DAY - 1);
-    const outcome = random.weighted([['open', 45], ['won', 35], ['lost', 20]] as const);
-    const closeAt = outcome === 'open' ? now + random.int(7, 120) * DAY : Math.min(now - 1000, created + random.int(7, 180) * DAY);
-    const currency = random.weighted([['USD', 85], ['EUR', 10], ['GBP', 5]] as const);
+    const outcome = random.weighted([
+      ['open', 45],
+      ['won', 35],
+      ['lost', 20],
+    ] as const);
+    const closeAt =
+      outcome === 'open'
+        ? now + random.int(7, 120) * DAY
+        : Math.min(now - 1000, created + random.int(7, 180) * DAY);
+    const currency = random.weighted([
+      ['USD', 85],
+      ['EUR', 10],
+      ['GBP', 5],
+    ] as const);
     deals.push({
       id,
       properties: {
@@ -157,7 +204,12 @@ export function generateEcosystem(options: { seed: number; now: Date; size?: Eco
         amount: `${random.int(5, 400) * 1000 + random.pick([0, 0, 500, 250])}.00`,
         deal_currency_code: currency,
         pipeline: 'default',
-        dealstage: outcome === 'open' ? random.pick(OPEN_STAGES) : outcome === 'won' ? 'closedwon' : 'closedlost',
+        dealstage:
+          outcome === 'open'
+            ? random.pick(OPEN_STAGES)
+            : outcome === 'won'
+              ? 'closedwon'
+              : 'closedlost',
         hs_is_closed: String(outcome !== 'open'),
         hs_is_closed_won: String(outcome === 'won'),
         createdate: at(created),
@@ -168,15 +220,24 @@ export function generateEcosystem(options: { seed: number; now: Date; size?: Eco
       createdAt: at(created),
       updatedAt: at(Math.min(now, Math.max(created, closeAt))),
     });
-    const associations: SandboxAssociation[] = [{ toObjectId: account.id, associationTypes: PRIMARY }];
+    const associations: SandboxAssociation[] = [
+      { toObjectId: account.id, associationTypes: PRIMARY },
+    ];
     if (random.chance(0.6)) {
       const partner = random.pick(activePartners);
       associations.push(partnerAssociation(partner, labelFor(partner)));
       const influencer = random.chance(0.2) ? random.pick(influencers) : undefined;
-      if (influencer && influencer !== partner) associations.push(partnerAssociation(influencer, 'Influencing partner'));
+      if (influencer && influencer !== partner)
+        associations.push(partnerAssociation(influencer, 'Influencing partner'));
     }
     dealCompanies.set(id, associations);
   }
 
-  return { portalId: options.portalId ?? DEMO_PORTAL_ID, partners, companies, deals, dealCompanies };
+  return {
+    portalId: options.portalId ?? DEMO_PORTAL_ID,
+    partners,
+    companies,
+    deals,
+    dealCompanies,
+  };
 }

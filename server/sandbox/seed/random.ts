@@ -34,7 +34,8 @@ export class SeededRandom {
   sample<T>(items: readonly T[], count: number): T[] {
     const pool = [...items];
     const out: T[] = [];
-    while (out.length < count && pool.length > 0) out.push(pool.splice(this.int(0, pool.length - 1), 1)[0]!);
+    while (out.length < count && pool.length > 0)
+      out.push(pool.splice(this.int(0, pool.length - 1), 1)[0]!);
     return out;
   }
 

@@ -5,9 +5,20 @@ import { signHubSpotV3 } from '../../../server/http/auth/hubspot-signature';
 import { listen, type Listening } from '../../../server/lib/listen';
 import { CrmSyncQueue } from '../../../server/queue/queues';
 import { seedDealWithPartner } from '../../support/fixtures';
-import { createTestDatabase, silentLogger, type TestDatabase, testQueueSettings } from '../../support/services';
+import {
+  createTestDatabase,
+  silentLogger,
+  type TestDatabase,
+  testQueueSettings,
+} from '../../support/services';
 
 const CLIENT_SECRET = 'test-client-secret';
+
+interface Body {
+  error: { code: string; message: string; details?: unknown };
+  partners: unknown[];
+}
+const bodyOf = async (response: Response) => (await response.json()) as Body;
 
 describe('the card API', () => {
   let database: TestDatabase;
@@ -30,7 +41,13 @@ describe('the card API', () => {
     firstKey = (await issueApiKey(db, first.id, 'admin')).key;
     secondKey = (await issueApiKey(db, second.id, 'admin')).key;
     await seedDealWithPartner(db, first.id);
-    const app = createApp({ db, logger: silentLogger, crmSync, hubspotClientSecret: CLIENT_SECRET, readiness: { database: () => readiness.database() } });
+    const app = createApp({
+      db,
+      logger: silentLogger,
+      crmSync,
+      hubspotClientSecret: CLIENT_SECRET,
+      readiness: { database: () => readiness.database() },
+    });
     server = await listen(app, 0);
     base = `http://127.0.0.1:${server.port}`;
   });
@@ -42,39 +59,63 @@ describe('the card API', () => {
     await database.drop();
   });
 
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${base}${path}`, { headers });
   const withKey = (key: string) => ({ authorization: `Bearer ${key}` });
 
   describe('with an admin API key', () => {
-    it("returns the deal and its partners from the mirror", async () => {
+    it('returns the deal and its partners from the mirror', async () => {
       const response = await get('/api/v1/deals/30000000001/card', withKey(firstKey));
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({
-        deal: { id: '30000000001', name: 'Acme Corp - Platform', amount: '12500', currency: 'USD', stage: 'open' },
+      expect(await bodyOf(response)).toEqual({
+        deal: {
+          id: '30000000001',
+          name: 'Acme Corp - Platform',
+          amount: '12500',
+          currency: 'USD',
+          stage: 'open',
+        },
         account: { name: 'Acme Corp', domain: 'acme.com' },
-        partners: [{ id: expect.any(String), name: 'Northwind Cloud Partners', type: 'reseller', tier: 'gold', role: 'sourced', sharePct: 100 }],
+        partners: [
+          {
+            id: expect.any(String),
+            name: 'Northwind Cloud Partners',
+            type: 'reseller',
+            tier: 'gold',
+            role: 'sourced',
+            sharePct: 100,
+          },
+        ],
       });
     });
 
     it("gives a second tenant 404 for the first tenant's deal", async () => {
       const response = await get('/api/v1/deals/30000000001/card', withKey(secondKey));
       expect(response.status).toBe(404);
-      expect((await response.json()).error.code).toBe('DEAL.NOT_FOUND');
+      expect((await bodyOf(response)).error.code).toBe('DEAL.NOT_FOUND');
     });
 
     it('answers 400 with the failing field for a malformed deal id', async () => {
       const response = await get('/api/v1/deals/not-an-id!/card', withKey(firstKey));
       expect(response.status).toBe(400);
-      expect(await response.json()).toEqual({
-        error: { code: 'REQUEST.INVALID', message: 'The request is not valid', details: [{ path: 'dealId', message: 'must be a CRM record id' }] },
+      expect(await bodyOf(response)).toEqual({
+        error: {
+          code: 'REQUEST.INVALID',
+          message: 'The request is not valid',
+          details: [{ path: 'dealId', message: 'must be a CRM record id' }],
+        },
       });
     });
   });
 
   describe('API keys', () => {
     it('are stored hashed, never as issued', async () => {
-      const rows = await database.db.query<{ key_hash: string; key_prefix: string }>('select key_hash, key_prefix from api_keys');
-      expect(rows.some((row) => row.key_hash.includes(firstKey) || firstKey === row.key_hash)).toBe(false);
+      const rows = await database.db.query<{ key_hash: string; key_prefix: string }>(
+        'select key_hash, key_prefix from api_keys',
+      );
+      expect(rows.some((row) => row.key_hash.includes(firstKey) || firstKey === row.key_hash)).toBe(
+        false,
+      );
       expect(rows.every((row) => /^[0-9a-f]{64}$/.test(row.key_hash))).toBe(true);
     });
 
@@ -85,7 +126,7 @@ describe('the card API', () => {
     ])('are required: %s gets 401', async (_name, headers) => {
       const response = await get('/api/v1/deals/30000000001/card', headers);
       expect(response.status).toBe(401);
-      expect((await response.json()).error.code).toBe('AUTH.UNAUTHORIZED');
+      expect((await bodyOf(response)).error.code).toBe('AUTH.UNAUTHORIZED');
     });
 
     it('stop working once revoked', async () => {
@@ -97,17 +138,27 @@ describe('the card API', () => {
   });
 
   describe('HubSpot-signed card calls', () => {
-    const signed = (path: string, options: { secret?: string; timestamp?: number; signPath?: string } = {}) => {
+    const signed = (
+      path: string,
+      options: { secret?: string; timestamp?: number; signPath?: string } = {},
+    ) => {
       const timestamp = String(options.timestamp ?? Date.now());
-      const signature = signHubSpotV3({ method: 'GET', url: `${base}${options.signPath ?? path}`, rawBody: '', timestamp }, options.secret ?? CLIENT_SECRET);
-      return get(path, { 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': timestamp });
+      const signature = signHubSpotV3(
+        { method: 'GET', url: `${base}${options.signPath ?? path}`, rawBody: '', timestamp },
+        options.secret ?? CLIENT_SECRET,
+      );
+      return get(path, {
+        'x-hubspot-signature-v3': signature,
+        'x-hubspot-request-timestamp': timestamp,
+      });
     };
-    const cardPath = (portalId: string) => `/api/v1/deals/30000000001/card?userId=7&portalId=${portalId}`;
+    const cardPath = (portalId: string) =>
+      `/api/v1/deals/30000000001/card?userId=7&portalId=${portalId}`;
 
     it("serve the signed portal's tenant", async () => {
       const response = await signed(cardPath('111'));
       expect(response.status).toBe(200);
-      expect((await response.json()).partners).toHaveLength(1);
+      expect((await bodyOf(response)).partners).toHaveLength(1);
     });
 
     it("scope to the signed portal: the other portal's tenant does not see the deal", async () => {
@@ -117,13 +168,13 @@ describe('the card API', () => {
     it('reject a stale timestamp', async () => {
       const response = await signed(cardPath('111'), { timestamp: Date.now() - 6 * 60 * 1000 });
       expect(response.status).toBe(401);
-      expect((await response.json()).error.code).toBe('AUTH.SIGNATURE_STALE');
+      expect((await bodyOf(response)).error.code).toBe('AUTH.SIGNATURE_STALE');
     });
 
     it('reject a URL changed after signing (another portalId)', async () => {
       const response = await signed(cardPath('222'), { signPath: cardPath('111') });
       expect(response.status).toBe(401);
-      expect((await response.json()).error.code).toBe('AUTH.SIGNATURE_MISMATCH');
+      expect((await bodyOf(response)).error.code).toBe('AUTH.SIGNATURE_MISMATCH');
     });
 
     it('reject a signature made with another secret', async () => {
@@ -133,7 +184,7 @@ describe('the card API', () => {
     it('refuse portals where the app is not installed', async () => {
       const response = await signed(cardPath('999'));
       expect(response.status).toBe(403);
-      expect((await response.json()).error.code).toBe('AUTH.PORTAL_NOT_INSTALLED');
+      expect((await bodyOf(response)).error.code).toBe('AUTH.PORTAL_NOT_INSTALLED');
     });
   });
 
@@ -148,21 +199,30 @@ describe('the card API', () => {
       const response = await get('/readyz');
       readiness.database = () => database.db.query('select 1');
       expect(response.status).toBe(503);
-      expect(await response.json()).toEqual({ status: 'not_ready', checks: { database: 'unavailable' } });
+      expect(await bodyOf(response)).toEqual({
+        status: 'not_ready',
+        checks: { database: 'unavailable' },
+      });
     });
 
     it('expose Prometheus metrics with request durations by route', async () => {
       const text = await (await get('/metrics')).text();
-      expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/deals\/:dealId\/card",status="200"\} \d+/);
+      expect(text).toMatch(
+        /http_request_duration_seconds_count\{method="GET",route="\/deals\/:dealId\/card",status="200"\} \d+/,
+      );
     });
 
     it('answer unknown routes and malformed JSON in the error shape', async () => {
       const missing = await get('/nope');
       expect(missing.status).toBe(404);
-      expect((await missing.json()).error.code).toBe('ROUTE.NOT_FOUND');
-      const malformed = await fetch(`${base}/api/v1/sync`, { method: 'POST', headers: { ...withKey(firstKey), 'content-type': 'application/json' }, body: '{"a":' });
+      expect((await bodyOf(missing)).error.code).toBe('ROUTE.NOT_FOUND');
+      const malformed = await fetch(`${base}/api/v1/sync`, {
+        method: 'POST',
+        headers: { ...withKey(firstKey), 'content-type': 'application/json' },
+        body: '{"a":',
+      });
       expect(malformed.status).toBe(400);
-      expect((await malformed.json()).error.code).toBe('REQUEST.MALFORMED_JSON');
+      expect((await bodyOf(malformed)).error.code).toBe('REQUEST.MALFORMED_JSON');
     });
   });
 });

@@ -10,9 +10,14 @@ import { CryptoBox } from '../../../server/lib/crypto-box';
 import { CrmSyncQueue, QUEUE_NAMES } from '../../../server/queue/queues';
 import { jobCompletion } from '../../../server/queue/wait-for-job';
 import { startCrmSyncWorker } from '../../../server/queue/workers/crm-sync-worker';
-import { type RunningSandbox, startSandbox } from '../../../server/sandbox/server';
 import { type Ecosystem, generateEcosystem } from '../../../server/sandbox/seed/ecosystem';
-import { createTestDatabase, silentLogger, type TestDatabase, testQueueSettings } from '../../support/services';
+import { type RunningSandbox, startSandbox } from '../../../server/sandbox/server';
+import {
+  createTestDatabase,
+  silentLogger,
+  type TestDatabase,
+  testQueueSettings,
+} from '../../support/services';
 
 const APP = { clientId: 'test-app', clientSecret: 'test-secret' };
 // More than one page of companies (100 per page) and of deals.
@@ -29,17 +34,26 @@ describe('crm-sync', () => {
   let worker: Worker;
 
   const syncOnce = async () => {
-    const done = jobCompletion(queueSettings, QUEUE_NAMES.crmSync, CrmSyncQueue.jobId(tenant.id), 30_000);
+    const done = jobCompletion(
+      queueSettings,
+      QUEUE_NAMES.crmSync,
+      CrmSyncQueue.jobId(tenant.id),
+      30_000,
+    );
     await queue.enqueue(tenant.id);
     await done;
   };
 
   const mirror = async () => ({
-    accounts: await database.db.query('select crm_id, name, domain, country, industry, company_type from accounts order by crm_id'),
+    accounts: await database.db.query(
+      'select crm_id, name, domain, country, industry, company_type from accounts order by crm_id',
+    ),
     deals: await database.db.query(
       'select crm_id, name, amount::text, currency, stage, crm_stage, account_crm_id, crm_created_at, closed_at from deals order by crm_id',
     ),
-    dealCompanies: await database.db.query('select deal_crm_id, company_crm_id, label from deal_companies order by 1, 2, 3'),
+    dealCompanies: await database.db.query(
+      'select deal_crm_id, company_crm_id, label from deal_companies order by 1, 2, 3',
+    ),
     dealPartners: await database.db.query(
       `select d.crm_id, dp.partner_id, dp.role, dp.share_pct::text from deal_partners dp join deals d on d.id = dp.deal_id order by 1, 2, 3`,
     ),
@@ -47,10 +61,20 @@ describe('crm-sync', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    ecosystem = generateEcosystem({ seed: 7, now: new Date('2026-11-01T00:00:00Z'), size: SIZE, portalId: '555' });
+    ecosystem = generateEcosystem({
+      seed: 7,
+      now: new Date('2026-11-01T00:00:00Z'),
+      size: SIZE,
+      portalId: '555',
+    });
     sandbox = await startSandbox({ port: 0, app: APP, ecosystems: [ecosystem] });
     tenant = await createTenant(database.db, { name: 'Sync Co', hubspotPortalId: '555' });
-    await storeHubSpotRefreshToken(database.db, box, tenant.id, sandbox.store.grantRefreshToken('555'));
+    await storeHubSpotRefreshToken(
+      database.db,
+      box,
+      tenant.id,
+      sandbox.store.grantRefreshToken('555'),
+    );
     await upsertPartners(database.db, tenant.id, ecosystem.partners);
     queue = new CrmSyncQueue(queueSettings);
     worker = startCrmSyncWorker(queueSettings, {
@@ -78,15 +102,25 @@ describe('crm-sync', () => {
   });
 
   it("reads the outcome from HubSpot's closed flags and keeps the close date of closed deals only", async () => {
-    const won = ecosystem.deals.filter((d) => d.properties.hs_is_closed_won === 'true').map((d) => d.id).sort();
-    const rows = await database.db.query<{ crm_id: string; closed_at: Date | null; stage: string }>('select crm_id, closed_at, stage from deals order by crm_id');
+    const won = ecosystem.deals
+      .filter((d) => d.properties.hs_is_closed_won === 'true')
+      .map((d) => d.id)
+      .sort();
+    const rows = await database.db.query<{ crm_id: string; closed_at: Date | null; stage: string }>(
+      'select crm_id, closed_at, stage from deals order by crm_id',
+    );
     expect(rows.filter((r) => r.stage === 'won').map((r) => r.crm_id)).toEqual(won);
     expect(rows.every((r) => (r.stage === 'open') === (r.closed_at === null))).toBe(true);
   });
 
   it("sets each deal's account to its primary company", async () => {
-    const [row] = await database.db.query<{ account_crm_id: string }>('select account_crm_id from deals where crm_id = $1', [ecosystem.deals[0]!.id]);
-    const primary = ecosystem.dealCompanies.get(ecosystem.deals[0]!.id)!.find((a) => a.associationTypes.some((t) => t.typeId === 5));
+    const [row] = await database.db.query<{ account_crm_id: string }>(
+      'select account_crm_id from deals where crm_id = $1',
+      [ecosystem.deals[0]!.id],
+    );
+    const primary = ecosystem.dealCompanies
+      .get(ecosystem.deals[0]!.id)!
+      .find((a) => a.associationTypes.some((t) => t.typeId === 5));
     expect(row!.account_crm_id).toBe(primary!.toObjectId);
   });
 
@@ -96,14 +130,18 @@ describe('crm-sync', () => {
       associations.flatMap((a) =>
         a.associationTypes
           .filter((t) => t.label && roleForLabel(t.label))
-          .map((t) => ({ crm_id: dealId, partner_id: partnerByCompany.get(a.toObjectId), role: roleForLabel(t.label!) })),
+          .map((t) => ({
+            crm_id: dealId,
+            partner_id: partnerByCompany.get(a.toObjectId),
+            role: roleForLabel(t.label!),
+          })),
       ),
     );
     const { dealPartners } = await mirror();
     expect(expected.length).toBeGreaterThan(50);
-    expect(dealPartners.map(({ crm_id, partner_id, role }) => ({ crm_id, partner_id, role }))).toEqual(
-      expect.arrayContaining(expected),
-    );
+    expect(
+      dealPartners.map(({ crm_id, partner_id, role }) => ({ crm_id, partner_id, role })),
+    ).toEqual(expect.arrayContaining(expected));
     expect(dealPartners).toHaveLength(expected.length);
   });
 
@@ -128,7 +166,9 @@ describe('crm-sync', () => {
   });
 
   it('keeps the OAuth tokens encrypted at rest', async () => {
-    const [row] = await database.db.query<{ refresh_token_enc: string; access_token_enc: string }>('select refresh_token_enc, access_token_enc from crm_credentials');
+    const [row] = await database.db.query<{ refresh_token_enc: string; access_token_enc: string }>(
+      'select refresh_token_enc, access_token_enc from crm_credentials',
+    );
     expect(row!.refresh_token_enc).not.toContain('sandbox-refresh');
     expect(row!.access_token_enc).not.toContain('sandbox-access');
     expect(box.open(row!.access_token_enc)).toMatch(/^sandbox-access-/);

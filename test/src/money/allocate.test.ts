@@ -9,12 +9,16 @@ describe('allocateEvenly', () => {
 
   it('always adds up to the total, with shares at most one unit apart', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.integer({ min: 1, max: 500 }), (total, parts) => {
-        const shares = allocateEvenly(total, parts);
-        expect(shares).toHaveLength(parts);
-        expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
-        expect(Math.max(...shares) - Math.min(...shares)).toBeLessThanOrEqual(1);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000 }),
+        fc.integer({ min: 1, max: 500 }),
+        (total, parts) => {
+          const shares = allocateEvenly(total, parts);
+          expect(shares).toHaveLength(parts);
+          expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
+          expect(Math.max(...shares) - Math.min(...shares)).toBeLessThanOrEqual(1);
+        },
+      ),
     );
   });
 

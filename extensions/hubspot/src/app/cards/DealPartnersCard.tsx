@@ -5,9 +5,7 @@ import { type CardFetcher, type DealCard, loadDealCard } from './card-api.ts';
 import { PartnerTable } from './PartnerTable.tsx';
 
 type CardState =
-  | { status: 'loading' }
-  | { status: 'success'; data: DealCard }
-  | { status: 'error'; error: Error };
+  { status: 'loading' } | { status: 'success'; data: DealCard } | { status: 'error'; error: Error };
 
 export const DealPartnersCard = ({ dealId, fetcher }: { dealId: string; fetcher: CardFetcher }) => {
   const [state, setState] = useState<CardState>({ status: 'loading' });
@@ -16,7 +14,11 @@ export const DealPartnersCard = ({ dealId, fetcher }: { dealId: string; fetcher:
     setState({ status: 'loading' });
     loadDealCard(fetcher, dealId).then(
       (data) => setState({ status: 'success', data }),
-      (error: unknown) => setState({ status: 'error', error: error instanceof Error ? error : new Error(String(error)) }),
+      (error: unknown) =>
+        setState({
+          status: 'error',
+          error: error instanceof Error ? error : new Error(String(error)),
+        }),
     );
   }, [fetcher, dealId]);
 
@@ -39,7 +41,9 @@ export const DealPartnersCard = ({ dealId, fetcher }: { dealId: string; fetcher:
         </EmptyState>
       ) : (
         <Flex direction="column" gap="sm">
-          <Text variant="microcopy">{state.data.account ? `Account: ${state.data.account.name}` : 'No account on this deal'}</Text>
+          <Text variant="microcopy">
+            {state.data.account ? `Account: ${state.data.account.name}` : 'No account on this deal'}
+          </Text>
           <PartnerTable partners={state.data.partners} />
         </Flex>
       );

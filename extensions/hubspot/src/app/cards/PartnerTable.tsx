@@ -1,4 +1,13 @@
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow, Tag, Text } from '@hubspot/ui-extensions';
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+  Tag,
+  Text,
+} from '@hubspot/ui-extensions';
 
 import type { CardPartner } from './card-api.ts';
 
@@ -8,7 +17,8 @@ const TIER_VARIANTS: Record<string, 'success' | 'info' | 'default'> = {
   silver: 'info',
 };
 
-const humanise = (value: string) => (value.charAt(0).toUpperCase() + value.slice(1)).replace(/_/g, ' ');
+const humanise = (value: string) =>
+  (value.charAt(0).toUpperCase() + value.slice(1)).replace(/_/g, ' ');
 
 export const PartnerTable = ({ partners }: { partners: CardPartner[] }) => (
   <Table bordered={true} testId="partner-table">

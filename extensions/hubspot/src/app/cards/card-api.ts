@@ -41,7 +41,9 @@ export async function loadDealCard(fetcher: CardFetcher, dealId: string): Promis
   const body: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
     const message = z.object({ error: z.object({ message: z.string() }) }).safeParse(body);
-    throw new Error(message.success ? message.data.error.message : `PartnerLens answered ${response.status}`);
+    throw new Error(
+      message.success ? message.data.error.message : `PartnerLens answered ${response.status}`,
+    );
   }
   return dealCardSchema.parse(body);
 }

@@ -1,4 +1,13 @@
-import { Button, EmptyState, ErrorState, LoadingSpinner, Table, TableRow, Tag, Text } from '@hubspot/ui-extensions';
+import {
+  Button,
+  EmptyState,
+  ErrorState,
+  LoadingSpinner,
+  Table,
+  TableRow,
+  Tag,
+  Text,
+} from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 
 import { API_BASE, type CardFetcher } from '../card-api.ts';
@@ -19,15 +28,30 @@ describe('DealPartnersCard', () => {
   });
 
   it("asks the card API for this deal's card", () => {
-    const fetcher = jest.fn<ReturnType<CardFetcher>, Parameters<CardFetcher>>(() => new Promise(() => undefined));
+    const fetcher = jest.fn<ReturnType<CardFetcher>, Parameters<CardFetcher>>(
+      () => new Promise(() => undefined),
+    );
     renderCard(fetcher);
-    expect(fetcher).toHaveBeenCalledWith(`${API_BASE}/api/v1/deals/123/card`, { method: 'GET', timeout: 8000 });
+    expect(fetcher).toHaveBeenCalledWith(`${API_BASE}/api/v1/deals/123/card`, {
+      method: 'GET',
+      timeout: 8000,
+    });
   });
 
   describe('when the deal has partners', () => {
     it('lists each partner with its type, tier and role', async () => {
       const card = createDealCard({
-        partners: [createPartner(), createPartner({ id: 'p2', name: 'Fabrikam Integrators', type: 'system_integrator', tier: 'silver', role: 'influenced', sharePct: 50 })],
+        partners: [
+          createPartner(),
+          createPartner({
+            id: 'p2',
+            name: 'Fabrikam Integrators',
+            type: 'system_integrator',
+            tier: 'silver',
+            role: 'influenced',
+            sharePct: 50,
+          }),
+        ],
       });
       const { findAll, find, waitFor } = renderCard(() => respondWith(200, card));
       await waitFor(() => expect(findAll(TableRow)).toHaveLength(3));
@@ -43,7 +67,9 @@ describe('DealPartnersCard', () => {
 
   describe('when the deal has no partner', () => {
     it('says so instead of showing an empty table', async () => {
-      const { find, maybeFind, waitFor } = renderCard(() => respondWith(200, createDealCard({ partners: [] })));
+      const { find, maybeFind, waitFor } = renderCard(() =>
+        respondWith(200, createDealCard({ partners: [] })),
+      );
       await waitFor(() => expect(find(EmptyState).props.title).toBe('No partner on this deal yet'));
       expect(maybeFind(Table)).toBeNull();
     });
@@ -53,10 +79,16 @@ describe('DealPartnersCard', () => {
     it("shows the service's error message and retries on request", async () => {
       const fetcher = jest
         .fn<ReturnType<CardFetcher>, Parameters<CardFetcher>>()
-        .mockImplementationOnce(() => respondWith(404, { error: { code: 'DEAL.NOT_FOUND', message: 'Deal 123 is not in PartnerLens yet' } }))
+        .mockImplementationOnce(() =>
+          respondWith(404, {
+            error: { code: 'DEAL.NOT_FOUND', message: 'Deal 123 is not in PartnerLens yet' },
+          }),
+        )
         .mockImplementationOnce(() => respondWith(200, createDealCard()));
       const renderer = renderCard(fetcher);
-      await renderer.waitFor(() => expect(textOf(renderer.find(ErrorState))).toContain('Deal 123 is not in PartnerLens yet'));
+      await renderer.waitFor(() =>
+        expect(textOf(renderer.find(ErrorState))).toContain('Deal 123 is not in PartnerLens yet'),
+      );
       renderer.find(Button).trigger('onClick');
       await renderer.waitFor(() => expect(renderer.findAll(TableRow)).toHaveLength(2));
       expect(fetcher).toHaveBeenCalledTimes(2);
@@ -64,11 +96,15 @@ describe('DealPartnersCard', () => {
 
     it('treats a malformed answer as an error, not as data', async () => {
       const { find, waitFor } = renderCard(() => respondWith(200, { deal: { id: 1 } }));
-      await waitFor(() => expect(find(ErrorState).props.title).toBe('PartnerLens could not load this deal'));
+      await waitFor(() =>
+        expect(find(ErrorState).props.title).toBe('PartnerLens could not load this deal'),
+      );
     });
 
     it('shows network failures as errors', async () => {
-      const { find, waitFor } = renderCard(() => Promise.reject(new Error('timeout after 8000 ms')));
+      const { find, waitFor } = renderCard(() =>
+        Promise.reject(new Error('timeout after 8000 ms')),
+      );
       await waitFor(() => expect(textOf(find(ErrorState))).toContain('timeout after 8000 ms'));
     });
   });

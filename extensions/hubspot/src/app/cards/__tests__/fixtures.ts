@@ -27,4 +27,6 @@ interface RenderedNode {
 
 /** All text under a rendered node: the testing renderer only sets .text where the children are plain text. */
 export const textOf = (node: RenderedNode): string =>
-  node.childNodes && node.childNodes.length > 0 ? node.childNodes.map(textOf).join(' ') : (node.text ?? '');
+  node.childNodes && node.childNodes.length > 0
+    ? node.childNodes.map(textOf).join(' ')
+    : (node.text ?? '');

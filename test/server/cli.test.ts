@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+import { tenantForApiKey } from '../../server/db/api-keys';
+import { createTestDatabase, type TestDatabase } from '../support/services';
+
+const BIN = path.join(__dirname, '../../bin/partnerlens.js');
+
+describe('the partnerlens command', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [BIN, ...args], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        DATABASE_URL: process.env.TEST_DATABASE_URL,
+        DATABASE_SCHEMA: database.schema,
+        ENCRYPTION_KEY: 'ab'.repeat(32),
+        LOG_LEVEL: 'silent',
+      },
+    });
+
+  it('migrate reports nothing left to apply on a migrated database', () => {
+    const result = run('migrate');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ applied: [], alreadyApplied: 1 });
+  });
+
+  it('tenants create makes a tenant and prints an API key that authenticates as it', async () => {
+    const result = run('tenants', 'create', '--name', 'Contoso', '--hubspot-portal-id', '4242');
+    expect(result.status).toBe(0);
+    const created = JSON.parse(result.stdout) as {
+      tenantId: string;
+      apiKey: string;
+      hubspotPortalId: string;
+    };
+    expect(created.hubspotPortalId).toBe('4242');
+    expect(await tenantForApiKey(database.db, created.apiKey)).toBe(created.tenantId);
+  });
+
+  it('seed imports the demo partner program into a tenant, linked to HubSpot companies', async () => {
+    const { tenantId } = JSON.parse(run('tenants', 'create', '--name', 'Seeded').stdout) as {
+      tenantId: string;
+    };
+    const result = run('seed', '--tenant', tenantId, '--partners', '20');
+    expect(result.status).toBe(0);
+    const [counts] = await database.db.query<{ partners: string; links: string }>(
+      "select (select count(*) from partners where tenant_id = $1)::text as partners, (select count(*) from partner_links where tenant_id = $1 and source = 'hubspot')::text as links",
+      [tenantId],
+    );
+    expect(counts).toEqual({ partners: '20', links: '20' });
+  });
+
+  it.each([
+    [['tenants', 'create', '--name', 'X', '--hubspot-portal-id', 'abc'], /portal id is digits/],
+    [['seed', '--tenant', 'not-a-uuid'], /expected a tenant id/],
+    [['seed', '--tenant', '00000000-0000-4000-8000-000000000000'], /no tenant 00000000/],
+  ])('exits 1 with a message on bad input: %j', (args, message) => {
+    const result = run(...args);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(message);
+  });
+});
