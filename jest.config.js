@@ -16,6 +16,7 @@ const transformEsm = ['/node_modules/(?!(@hubspot/ui-extensions|tinyspy)/)'];
 
 module.exports = {
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
   projects: [

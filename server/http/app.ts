@@ -12,6 +12,7 @@ import { authenticate } from './auth/authenticate';
 import { errorMiddleware, notFound } from './errors';
 import { dealRoutes } from './routes/deals';
 import { syncRoutes } from './routes/sync';
+import { whoamiRoutes } from './routes/whoami';
 
 export interface AppDependencies {
   db: Queryable;
@@ -105,6 +106,7 @@ export function createApp(deps: AppDependencies): Express {
       now: deps.now ?? Date.now,
     }),
   );
+  api.use(whoamiRoutes());
   api.use(dealRoutes(deps.db));
   api.use(syncRoutes(deps.crmSync));
   app.use('/api/v1', api);

@@ -109,6 +109,13 @@ describe('the card API', () => {
   });
 
   describe('API keys', () => {
+    it('identify the tenant they belong to', async () => {
+      expect(await (await get('/api/v1/whoami', withKey(secondKey))).json()).toEqual({
+        tenantId: second.id,
+        via: 'api_key',
+      });
+    });
+
     it('are stored hashed, never as issued', async () => {
       const rows = await database.db.query<{ key_hash: string; key_prefix: string }>(
         'select key_hash, key_prefix from api_keys',

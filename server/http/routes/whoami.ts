@@ -1,0 +1,13 @@
+import { Router } from 'express';
+
+import { callerOf } from '../auth/authenticate';
+
+/** Who the credentials say the caller is; also the empty authenticated endpoint the bench compares against. */
+export function whoamiRoutes(): Router {
+  const router = Router();
+  router.get('/whoami', (req, res) => {
+    const caller = callerOf(req);
+    res.json({ tenantId: caller.tenantId, via: caller.via });
+  });
+  return router;
+}
