@@ -10,7 +10,7 @@ import { ensureRedis, redisAnswers } from './lib/redis-server';
 import { CrmSyncQueue, QUEUE_NAMES } from './queue/queues';
 import { jobCompletion } from './queue/wait-for-job';
 import { startCrmSyncWorker } from './queue/workers/crm-sync-worker';
-import { loadEncryptionKey,openDatabase } from './runtime';
+import { loadEncryptionKey, openDatabase } from './runtime';
 import { DEMO_PORTAL_ID, generateEcosystem } from './sandbox/seed/ecosystem';
 import { startSandbox } from './sandbox/server';
 

@@ -41,23 +41,19 @@ export function createHubSpotSandbox(
       );
     const { client_id, client_secret, refresh_token } = parsed.data;
     if (client_id !== store.app.clientId || client_secret !== store.app.clientSecret) {
-      return res
-        .status(400)
-        .json({
-          status: 'BAD_CLIENT_ID',
-          message: 'missing or invalid client credentials',
-          correlationId: randomUUID(),
-        });
+      return res.status(400).json({
+        status: 'BAD_CLIENT_ID',
+        message: 'missing or invalid client credentials',
+        correlationId: randomUUID(),
+      });
     }
     const issued = store.exchangeRefreshToken(refresh_token);
     if (!issued)
-      return res
-        .status(400)
-        .json({
-          status: 'BAD_REFRESH_TOKEN',
-          message: 'missing or unknown refresh token',
-          correlationId: randomUUID(),
-        });
+      return res.status(400).json({
+        status: 'BAD_REFRESH_TOKEN',
+        message: 'missing or unknown refresh token',
+        correlationId: randomUUID(),
+      });
     res.json({
       token_type: 'bearer',
       refresh_token,
