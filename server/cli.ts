@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from './config';
 import { storeHubSpotRefreshToken } from './crm/hubspot/credentials';
 import { issueApiKey } from './db/api-keys';
+import { recordAudit } from './db/audit';
 import type { Database } from './db/database';
 import { migrate } from './db/migrate';
 import { upsertPartners } from './db/partners';
@@ -86,7 +87,22 @@ export function buildCli(): Command {
             });
             if (options.hubspotRefreshToken)
               await storeHubSpotRefreshToken(tx, box, tenant.id, options.hubspotRefreshToken);
-            const { key } = await issueApiKey(tx, tenant.id, 'admin');
+            const { id: keyId, key } = await issueApiKey(tx, tenant.id, 'admin');
+            const audit = { tenantId: tenant.id, actor: 'cli' };
+            await recordAudit(tx, {
+              ...audit,
+              action: 'tenant.created',
+              subjectType: 'tenant',
+              subjectId: tenant.id,
+              details: { name: tenant.name, hubspotPortalId: tenant.hubspotPortalId },
+            });
+            await recordAudit(tx, {
+              ...audit,
+              action: 'api_key.issued',
+              subjectType: 'api_key',
+              subjectId: keyId,
+              details: { name: 'admin' },
+            });
             return {
               tenantId: tenant.id,
               name: tenant.name,

@@ -108,7 +108,7 @@ export function createApp(deps: AppDependencies): Express {
   );
   api.use(whoamiRoutes());
   api.use(dealRoutes(deps.db));
-  api.use(syncRoutes(deps.crmSync));
+  api.use(syncRoutes(deps.db, deps.crmSync));
   app.use('/api/v1', api);
 
   app.use((req, _res, next) =>

@@ -41,6 +41,14 @@ describe('the partnerlens command', () => {
     };
     expect(created.hubspotPortalId).toBe('4242');
     expect(await tenantForApiKey(database.db, created.apiKey)).toBe(created.tenantId);
+    const audit = await database.db.query<{ action: string; actor: string }>(
+      'select action, actor from audit_events where tenant_id = $1 order by action',
+      [created.tenantId],
+    );
+    expect(audit).toEqual([
+      { action: 'api_key.issued', actor: 'cli' },
+      { action: 'tenant.created', actor: 'cli' },
+    ]);
   });
 
   it('seed imports the demo partner program into a tenant, linked to HubSpot companies', async () => {

@@ -1,12 +1,22 @@
 import { Router } from 'express';
 
+import { recordAudit } from '../../db/audit';
+import type { Queryable } from '../../db/database';
 import type { CrmSyncQueue } from '../../queue/queues';
 import { callerOf } from '../auth/authenticate';
 
-export function syncRoutes(crmSync: CrmSyncQueue): Router {
+export function syncRoutes(db: Queryable, crmSync: CrmSyncQueue): Router {
   const router = Router();
   router.post('/sync', async (req, res) => {
-    const jobId = await crmSync.enqueue(callerOf(req).tenantId);
+    const caller = callerOf(req);
+    const jobId = await crmSync.enqueue(caller.tenantId);
+    await recordAudit(db, {
+      tenantId: caller.tenantId,
+      actor: caller.userId ? `hubspot-user:${caller.userId}` : caller.via,
+      action: 'crm_sync.requested',
+      subjectType: 'tenant',
+      subjectId: caller.tenantId,
+    });
     res.status(202).json({ jobId });
   });
   return router;

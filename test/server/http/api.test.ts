@@ -219,6 +219,20 @@ describe('the card API', () => {
       );
     });
 
+    it("enqueue a sync for the caller's tenant and audit who asked", async () => {
+      const response = await fetch(`${base}/api/v1/sync`, {
+        method: 'POST',
+        headers: withKey(secondKey),
+      });
+      expect(response.status).toBe(202);
+      expect(await response.json()).toEqual({ jobId: CrmSyncQueue.jobId(second.id) });
+      const audit = await database.db.query(
+        'select actor, action from audit_events where tenant_id = $1',
+        [second.id],
+      );
+      expect(audit).toEqual([{ actor: 'api_key', action: 'crm_sync.requested' }]);
+    });
+
     it('answer unknown routes and malformed JSON in the error shape', async () => {
       const missing = await get('/nope');
       expect(missing.status).toBe(404);
