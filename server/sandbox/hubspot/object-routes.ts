@@ -58,6 +58,50 @@ function objectsOf(req: Request, res: Response): Map<string, SandboxObject> | un
   return (res.locals.portal as SandboxPortal).objects[type];
 }
 
+interface BatchError {
+  category: string;
+  message: string;
+  context: Record<string, string[]>;
+}
+
+/** HubSpot's batch answer: 200, or 207 with per-input errors beside the results. */
+function sendBatch(res: Response, results: unknown[], errors: BatchError[]): void {
+  const at = new Date().toISOString();
+  res.status(errors.length > 0 ? 207 : 200).json({
+    status: 'COMPLETE',
+    results,
+    ...(errors.length > 0
+      ? { numErrors: errors.length, errors: errors.map((e) => ({ status: 'error', ...e })) }
+      : {}),
+    startedAt: at,
+    completedAt: at,
+  });
+}
+
+// The sorted ids of a portal's objects, rebuilt only when objects were added or removed.
+const sortedIdCache = new WeakMap<Map<string, SandboxObject>, { size: number; ids: string[] }>();
+function sortedIds(objects: Map<string, SandboxObject>): string[] {
+  const cached = sortedIdCache.get(objects);
+  if (cached && cached.size === objects.size) return cached.ids;
+  const ids = [...objects.keys()].sort((a, b) =>
+    BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0,
+  );
+  sortedIdCache.set(objects, { size: objects.size, ids });
+  return ids;
+}
+
+/** Index of the first id greater than `after` (binary search). */
+function firstAfter(ids: string[], after: bigint): number {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (BigInt(ids[mid]!) <= after) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 export function objectRoutes(): Router {
   const router = Router();
 
@@ -73,14 +117,13 @@ export function objectRoutes(): Router {
         'limit must be 1..100 and after a cursor from paging.next',
       );
     // Ids are numeric and the cursor is the last id returned, so paging is stable under inserts.
-    const after = query.data.after ? BigInt(query.data.after) : -1n;
-    const sorted = [...objects.values()]
-      .filter((o) => BigInt(o.id) > after)
-      .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-    const page = sorted.slice(0, query.data.limit);
+    const ids = sortedIds(objects);
+    const start = query.data.after ? firstAfter(ids, BigInt(query.data.after)) : 0;
+    const window = ids.slice(start, start + query.data.limit + 1).map((id) => objects.get(id)!);
+    const page = window.slice(0, query.data.limit);
     const properties = listOf(req.query.properties);
     const last = page[page.length - 1];
-    const hasMore = sorted.length > page.length && last;
+    const hasMore = window.length > page.length && last;
     res.json({
       results: page.map((o) => present(o, properties)),
       ...(hasMore
@@ -107,32 +150,27 @@ export function objectRoutes(): Router {
         'VALIDATION_ERROR',
         `Invalid input: at most ${BATCH_LIMIT} inputs of { id }`,
       );
-    const startedAt = new Date().toISOString();
     const found = body.data.inputs
       .map((input) => objects.get(input.id))
       .filter((o): o is SandboxObject => Boolean(o));
     const missing = body.data.inputs
       .filter((input) => !objects.has(input.id))
       .map((input) => input.id);
-    res.status(missing.length > 0 ? 207 : 200).json({
-      status: 'COMPLETE',
-      results: found.map((o) => present(o, body.data.properties)),
-      ...(missing.length > 0
-        ? {
-            numErrors: 1,
-            errors: [
-              {
-                status: 'error',
-                category: 'OBJECT_NOT_FOUND',
-                message: 'Could not get some objects, they may be deleted or not exist.',
-                context: { ids: missing },
-              },
-            ],
-          }
-        : {}),
-      startedAt,
-      completedAt: new Date().toISOString(),
-    });
+    const errors =
+      missing.length > 0
+        ? [
+            {
+              category: 'OBJECT_NOT_FOUND',
+              message: 'Could not get some objects, they may be deleted or not exist.',
+              context: { ids: missing },
+            },
+          ]
+        : [];
+    sendBatch(
+      res,
+      found.map((o) => present(o, body.data.properties)),
+      errors,
+    );
   });
 
   router.post('/v4/associations/:fromType/:toType/batch/read', (req, res) => {
@@ -156,7 +194,6 @@ export function objectRoutes(): Router {
         'Invalid input: at most 1000 inputs of { id }',
       );
     const portal = res.locals.portal as SandboxPortal;
-    const startedAt = new Date().toISOString();
     const results = body.data.inputs
       .filter((input) => (portal.dealCompanies.get(input.id) ?? []).length > 0)
       .map((input) => ({
@@ -168,23 +205,15 @@ export function objectRoutes(): Router {
     const without = body.data.inputs
       .filter((input) => !(portal.dealCompanies.get(input.id) ?? []).length)
       .map((input) => input.id);
-    res.status(without.length > 0 ? 207 : 200).json({
-      status: 'COMPLETE',
+    sendBatch(
+      res,
       results,
-      ...(without.length > 0
-        ? {
-            numErrors: without.length,
-            errors: without.map((id) => ({
-              status: 'error',
-              category: 'OBJECT_NOT_FOUND',
-              message: `No companies is associated with deal ${id}.`,
-              context: { fromObjectId: [id] },
-            })),
-          }
-        : {}),
-      startedAt,
-      completedAt: new Date().toISOString(),
-    });
+      without.map((id) => ({
+        category: 'OBJECT_NOT_FOUND',
+        message: `No companies is associated with deal ${id}.`,
+        context: { fromObjectId: [id] },
+      })),
+    );
   });
 
   return router;
