@@ -1,7 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 
+import { reconcileCommand } from './commands/reconcile';
 import { ConfigError, loadConfig } from './config';
 import { storeHubSpotRefreshToken } from './crm/hubspot/credentials';
+import { CsvInputError } from './csv/read-csv';
 import { issueApiKey } from './db/api-keys';
 import { recordAudit } from './db/audit';
 import type { Database } from './db/database';
@@ -19,6 +21,12 @@ const integer = (name: string, min: number, max: number) => (value: string) => {
   const parsed = Number(value);
   if (!/^\d+$/.test(value) || parsed < min || parsed > max)
     throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+  return parsed;
+};
+const threshold = (value: string) => {
+  const parsed = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || parsed <= 0 || parsed > 1)
+    throw new InvalidArgumentError('the threshold is a number above 0 and at most 1');
   return parsed;
 };
 const portalId = (value: string) => {
@@ -161,6 +169,24 @@ export function buildCli(): Command {
       });
     });
 
+  program
+    .command('reconcile')
+    .description(
+      'cluster partner records from several sources into organisations (CSV in, CSV out)',
+    )
+    .requiredOption('--input <file>', 'records.csv: record_id,source,name,domain,country')
+    .requiredOption('--output <file>', 'clusters.csv: record_id,cluster_id')
+    .option('--threshold <score>', 'name similarity at which two names match', threshold, 0.9)
+    .option(
+      '--reviews <file>',
+      'also write the records left for review: record_id,candidate_cluster_ids,…',
+    )
+    .action(
+      async (options: { input: string; output: string; threshold: number; reviews?: string }) => {
+        process.stderr.write(`${await reconcileCommand(options)}\n`);
+      },
+    );
+
   return program;
 }
 
@@ -169,7 +195,8 @@ export function runCli(argv: string[] = process.argv): void {
   buildCli()
     .parseAsync(argv)
     .catch((error: unknown) => {
-      const known = error instanceof CliError || error instanceof ConfigError;
+      const known =
+        error instanceof CliError || error instanceof ConfigError || error instanceof CsvInputError;
       process.stderr.write(
         `partnerlens: ${known ? error.message : String((error as Error)?.stack ?? error)}\n`,
       );

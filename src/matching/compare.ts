@@ -1,0 +1,76 @@
+import type { NormalizedDomain } from './domain';
+import type { NormalizedName } from './name';
+import { nameSimilarity } from './similarity';
+
+export interface PreparedRecord {
+  id: string;
+  name: NormalizedName | undefined;
+  /** Only a domain that can identify a company: free-mail is left out here. */
+  domain: NormalizedDomain | undefined;
+  /** ISO 3166 alpha-2 where known, else the folded text; undefined when blank. */
+  country: string | undefined;
+}
+
+export type Evidence =
+  | { kind: 'domain'; domain: string }
+  | { kind: 'name'; score: number; left: string; right: string }
+  | { kind: 'domain_conflict'; left: string; right: string };
+
+export interface Comparison {
+  match: boolean;
+  /** 1 for a domain match, else the name similarity (0 when there is no name to compare). */
+  score: number;
+  evidence: Evidence[];
+}
+
+export interface MatchSettings {
+  /** Name similarity at or above which two names match (the tenant's, default 0.9). */
+  nameThreshold: number;
+}
+
+export const DEFAULT_NAME_THRESHOLD = 0.9;
+/** With two different company domains, only near-identical names still match. */
+export const CONFLICTING_DOMAIN_NAME_THRESHOLD = 0.97;
+
+const round = (value: number) => Math.round(value * 1000) / 1000;
+
+/** Decides "same company?" for two records and says why (DESIGN.md §3). */
+export function compareRecords(
+  a: PreparedRecord,
+  b: PreparedRecord,
+  settings: MatchSettings,
+): Comparison {
+  if (a.domain && b.domain && a.domain.registrable === b.domain.registrable) {
+    return { match: true, score: 1, evidence: [{ kind: 'domain', domain: a.domain.registrable }] };
+  }
+  const score = a.name && b.name ? round(nameSimilarity(a.name, b.name)) : 0;
+  const evidence: Evidence[] =
+    a.name && b.name ? [{ kind: 'name', score, left: a.name.text, right: b.name.text }] : [];
+  const conflict = domainConflict(a, b);
+  if (conflict)
+    evidence.push({
+      kind: 'domain_conflict',
+      left: a.domain!.registrable,
+      right: b.domain!.registrable,
+    });
+  const threshold = conflict
+    ? Math.max(settings.nameThreshold, CONFLICTING_DOMAIN_NAME_THRESHOLD)
+    : settings.nameThreshold;
+  const countriesDiffer =
+    a.country !== undefined && b.country !== undefined && a.country !== b.country;
+  const match = score >= threshold && !(conflict && countriesDiffer);
+  return { match, score, evidence };
+}
+
+/**
+ * Two company domains that are different registrations of different brands. acme.com and acme.de
+ * are the same brand (same label under another suffix) and do not conflict.
+ */
+export function domainConflict(a: PreparedRecord, b: PreparedRecord): boolean {
+  return Boolean(
+    a.domain &&
+    b.domain &&
+    a.domain.registrable !== b.domain.registrable &&
+    a.domain.label !== b.domain.label,
+  );
+}
