@@ -5,10 +5,11 @@ import path from 'node:path';
 import { ensureRedis } from '../server/lib/redis-server';
 import { cardLatency } from './card-latency';
 import { silent } from './lib/context';
+import { reconcileBench } from './reconcile';
 
 // `npm run bench [suite…]`: each suite measures against its baseline in the same run and the
 // results go to bench/results/latest.json (and, by hand, to docs/performance.md).
-const SUITES = { 'card-latency': cardLatency } as const;
+const SUITES = { 'card-latency': cardLatency, reconcile: reconcileBench } as const;
 
 async function main() {
   const wanted = process.argv.slice(2).filter((name) => !name.startsWith('-'));

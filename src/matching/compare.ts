@@ -14,7 +14,8 @@ export interface PreparedRecord {
 export type Evidence =
   | { kind: 'domain'; domain: string }
   | { kind: 'name'; score: number; left: string; right: string }
-  | { kind: 'domain_conflict'; left: string; right: string };
+  | { kind: 'domain_conflict'; left: string; right: string }
+  | { kind: 'country_conflict'; left: string; right: string };
 
 export interface Comparison {
   match: boolean;
@@ -29,8 +30,8 @@ export interface MatchSettings {
 }
 
 export const DEFAULT_NAME_THRESHOLD = 0.9;
-/** With two different company domains, only near-identical names still match. */
-export const CONFLICTING_DOMAIN_NAME_THRESHOLD = 0.97;
+/** With two different company domains, only identical (normalised) names still match. */
+export const CONFLICTING_DOMAIN_NAME_THRESHOLD = 1;
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 

@@ -7,6 +7,10 @@ export interface NormalizedName {
   text: string;
   /** The tokens joined with nothing: "north wind" and "northwind" meet here. */
   compact: string;
+  /** The tokens compared word by word ("and" says nothing about identity). */
+  words: string[];
+  /** The numbers in the name, sorted: names with different numbers are different names. */
+  numbers: string;
 }
 
 // Letters that Unicode decomposition leaves whole.
@@ -73,5 +77,14 @@ function stripLegalForms(tokens: string[]): string[] {
 export function normalizeName(raw: string | null | undefined): NormalizedName | undefined {
   const tokens = stripLegalForms(tokenize(raw ?? ''));
   if (tokens.length === 0) return undefined;
-  return { tokens, text: tokens.join(' '), compact: tokens.join('') };
+  return {
+    tokens,
+    text: tokens.join(' '),
+    compact: tokens.join(''),
+    words: tokens.filter((token) => token !== 'and'),
+    numbers: tokens
+      .filter((token) => /\d/.test(token))
+      .sort()
+      .join(' '),
+  };
 }

@@ -1,7 +1,7 @@
 import { CandidateIndex } from '../matching/candidate-index';
 import {
-  type Comparison,
   compareRecords,
+  type Comparison,
   DEFAULT_NAME_THRESHOLD,
   type Evidence,
   type PreparedRecord,
@@ -65,14 +65,14 @@ export function reconcile(
 
   const edges: Edge[] = [];
   let compared = 0;
-  records.forEach((record, i) =>
-    index.forEachCandidate(record, i, (j) => {
-      if (j < i) return;
+  for (let i = 0; i < records.length; i++) {
+    for (const j of index.candidates(i)) {
+      if (j < i) continue;
       compared++;
-      const result = compareRecords(record, records[j]!, settings);
+      const result = compareRecords(records[i]!, records[j]!, settings);
       if (result.match) edges.push({ a: i, b: j, score: result.score });
-    }),
-  );
+    }
+  }
   const pairs = (decisions: ReconcileOptions['mergeDecisions']) =>
     (decisions ?? []).flatMap(([x, y]) => {
       const a = position.get(x);
