@@ -57,10 +57,12 @@ export function compareRecords(
   const threshold = conflict
     ? Math.max(settings.nameThreshold, CONFLICTING_DOMAIN_NAME_THRESHOLD)
     : settings.nameThreshold;
+  // Namesakes: one name in two countries is two organisations unless a shared domain says otherwise.
   const countriesDiffer =
     a.country !== undefined && b.country !== undefined && a.country !== b.country;
-  const match = score >= threshold && !(conflict && countriesDiffer);
-  return { match, score, evidence };
+  if (countriesDiffer)
+    evidence.push({ kind: 'country_conflict', left: a.country!, right: b.country! });
+  return { match: score >= threshold && !countriesDiffer, score, evidence };
 }
 
 /**

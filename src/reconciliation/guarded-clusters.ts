@@ -78,12 +78,13 @@ export class GuardedClusters {
 /** Strongest first; ties by position so that the same input always clusters the same way. */
 export const byStrength = (x: Edge, y: Edge) => y.score - x.score || x.a - y.a || x.b - y.b;
 
-/** Clearly different: no match, and either company domains that conflict or names far apart. */
+/**
+ * Clearly different: no match, and hard evidence against — two company domains of different brands,
+ * or two countries. Different names alone are not enough (a domain may join "NW" to "Northwind").
+ */
 export function clearlyDifferent(comparison: Comparison): boolean {
-  if (comparison.match) return false;
-  const conflict = comparison.evidence.some((e) => e.kind === 'domain_conflict');
-  const farNames = comparison.evidence.some((e) => e.kind === 'name' && e.score < FAR_NAME_SCORE);
-  return conflict || farNames;
+  return (
+    !comparison.match &&
+    comparison.evidence.some((e) => e.kind === 'domain_conflict' || e.kind === 'country_conflict')
+  );
 }
-
-export const FAR_NAME_SCORE = 0.6;
