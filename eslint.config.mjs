@@ -1,3 +1,5 @@
+import { builtinModules } from 'node:module';
+
 import js from '@eslint/js';
 import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import globals from 'globals';
@@ -14,16 +16,9 @@ export const ioModules = [
   'pino-http',
   'jsforce',
   'axios',
-  'fs',
-  'fs/promises',
-  'net',
-  'http',
-  'https',
-  'child_process',
-  'node:*',
-  '@electric-sql/*',
-  '@hubspot/*',
+  ...builtinModules,
 ];
+const ioPatterns = ['^node:', '^@electric-sql/', '^@hubspot/', `^(${builtinModules.join('|')})/`];
 
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', '.data', 'coverage', 'bench/results'] },
@@ -51,12 +46,14 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            {
-              group: ioModules,
-              message: 'src/ is the pure domain core: pass I/O in from server/.',
-            },
-          ],
+          paths: ioModules.map((name) => ({
+            name,
+            message: 'src/ is the pure domain core: pass I/O in from server/.',
+          })),
+          patterns: ioPatterns.map((regex) => ({
+            regex,
+            message: 'src/ is the pure domain core: pass I/O in from server/.',
+          })),
         },
       ],
       'no-restricted-properties': [
@@ -68,6 +65,23 @@ export default tseslint.config(
         },
         { object: 'Date', property: 'now', message: 'Pass the time in.' },
         { object: 'Math', property: 'random', message: 'Pass randomness in.' },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...[
+          'fetch',
+          'crypto',
+          'performance',
+          'process',
+          'setTimeout',
+          'setInterval',
+          'setImmediate',
+          'XMLHttpRequest',
+          'WebSocket',
+        ].map((name) => ({
+          name,
+          message: 'src/ is the pure domain core: I/O, time and randomness come in as arguments.',
+        })),
       ],
       'no-restricted-syntax': [
         'error',

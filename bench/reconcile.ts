@@ -7,7 +7,7 @@ import { token_set_ratio } from 'fuzzball';
 
 import { writeCsv } from '../server/csv/write-csv';
 import { reconcile } from '../src/reconciliation/reconcile';
-import { labelledCompanies,type LabelledRecord } from './data/labelled-companies';
+import { labelledCompanies, type LabelledRecord } from './data/labelled-companies';
 import { pairwiseQuality } from './lib/pairwise';
 
 const toInput = (r: LabelledRecord) => ({

@@ -47,14 +47,20 @@ const environmentSchema = z
     ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   })
   .superRefine((env, ctx) => {
+    const sandbox = env.SANDBOX ?? (env.NODE_ENV !== 'production' && !env.HUBSPOT_API_BASE);
+    // Outside the sandbox the app's own secret verifies signed card calls: a default would let anyone sign.
+    if (!sandbox) {
+      for (const key of ['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET'] as const) {
+        if (!env[key])
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'is required when the sandbox is off',
+          });
+      }
+    }
     if (env.NODE_ENV !== 'production') return;
-    for (const key of [
-      'ENCRYPTION_KEY',
-      'HUBSPOT_CLIENT_ID',
-      'HUBSPOT_CLIENT_SECRET',
-      'DATABASE_URL',
-      'REDIS_URL',
-    ] as const) {
+    for (const key of ['ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL'] as const) {
       if (!env[key])
         ctx.addIssue({
           code: 'custom',
@@ -94,7 +100,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** The sandbox's demo app credentials: used only when no real ones are configured outside production. */
+/** The sandbox's demo app credentials: used only while the sandbox is on and no real ones are given. */
 export const SANDBOX_HUBSPOT_APP = {
   clientId: 'sandbox-client-id',
   clientSecret: 'sandbox-client-secret',

@@ -1,19 +1,24 @@
 import { ConfigError, loadConfig } from './config';
 import { RedisUnavailableError } from './lib/redis-server';
 import { createLogger } from './logger';
-import { startPartnerLens } from './start';
+import { type Running, startPartnerLens } from './start';
 
 /** `npm start`: the service and the workers (ROLE), with the sandbox and a demo tenant in development. */
 export async function main(overrides: NodeJS.ProcessEnv = {}): Promise<void> {
   const config = loadConfig(process.env, overrides);
   const logger = createLogger(config);
-  const running = await startPartnerLens(config, logger);
-
+  // Listen from the first moment: Ctrl-C during start-up stops what has started; a second one forces.
+  const starting = new AbortController();
+  let running: Running | undefined;
   let stopping = false;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'stopping now, without waiting');
+      process.exit(1);
+    }
     stopping = true;
     logger.info({ signal }, 'stopping: draining workers, closing connections');
+    if (!running) return starting.abort();
     running.stop().then(
       () => process.exit(0),
       () => process.exit(1),
@@ -21,6 +26,13 @@ export async function main(overrides: NodeJS.ProcessEnv = {}): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  try {
+    running = await startPartnerLens(config, logger, starting.signal);
+  } catch (error) {
+    if (starting.signal.aborted) process.exit(0);
+    throw error;
+  }
 
   if (running.demo) {
     console.log(

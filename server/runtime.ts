@@ -5,9 +5,13 @@ import path from 'node:path';
 import type { Config } from './config';
 import { type Database, openPglite, openPostgres } from './db/database';
 
-export async function openDatabase(config: Config): Promise<Database> {
+/** Postgres when DATABASE_URL is set, else the embedded PGlite; onError hears about dropped connections. */
+export async function openDatabase(
+  config: Config,
+  onError?: (error: Error) => void,
+): Promise<Database> {
   return 'url' in config.database
-    ? openPostgres(config.database.url, config.database.schema)
+    ? openPostgres(config.database.url, config.database.schema, onError)
     : openPglite(config.database.embeddedDir);
 }
 

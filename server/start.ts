@@ -8,7 +8,7 @@ import { CryptoBox } from './lib/crypto-box';
 import { listen } from './lib/listen';
 import { ensureRedis, redisAnswers } from './lib/redis-server';
 import { CrmSyncQueue, QUEUE_NAMES } from './queue/queues';
-import { jobCompletion } from './queue/wait-for-job';
+import { addAndWait } from './queue/wait-for-job';
 import { startCrmSyncWorker } from './queue/workers/crm-sync-worker';
 import { loadEncryptionKey, openDatabase } from './runtime';
 import { DEMO_PORTAL_ID, generateEcosystem } from './sandbox/seed/ecosystem';
@@ -24,19 +24,28 @@ export interface Running {
 export const DEMO_SEED = 42;
 
 /** Starts what ROLE asks for on one config; in development also the sandbox and its demo tenant. */
-export async function startPartnerLens(config: Config, logger: Logger): Promise<Running> {
+export async function startPartnerLens(
+  config: Config,
+  logger: Logger,
+  abort?: AbortSignal,
+): Promise<Running> {
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const step of stops.reverse())
       await step().catch((error) => logger.error({ err: error }, 'shutdown step failed'));
   };
+  // Between steps: a stop asked for during start-up unwinds what has started so far.
+  const checkpoint = () => abort?.throwIfAborted();
   try {
-    const db = await openDatabase(config);
+    const db = await openDatabase(config, (error) =>
+      logger.warn({ err: error }, 'database connection lost; the pool reconnects'),
+    );
     stops.push(() => db.close());
     const migrations = await migrate(db);
     if (migrations.applied.length > 0)
       logger.info({ applied: migrations.applied }, 'database migrated');
     const box = new CryptoBox(await loadEncryptionKey(config));
+    checkpoint();
     const redis = await ensureRedis({
       url: config.redis.url,
       autostart: config.redis.autostart,
@@ -44,6 +53,7 @@ export async function startPartnerLens(config: Config, logger: Logger): Promise<
       logger,
     });
     stops.push(() => redis.stop());
+    checkpoint();
 
     const hubspot = { ...config.hubspot };
     const ecosystem = config.sandbox.enabled
@@ -64,6 +74,7 @@ export async function startPartnerLens(config: Config, logger: Logger): Promise<
       stops.push(() => sandbox.close());
       hubspot.apiBase = sandbox.url;
       logger.info({ url: sandbox.url }, 'local HubSpot sandbox up');
+      checkpoint();
     }
 
     const queueSettings = { redisUrl: redis.url, prefix: config.queuePrefix };
@@ -97,16 +108,16 @@ export async function startPartnerLens(config: Config, logger: Logger): Promise<
 
     if (sandbox && ecosystem) {
       const demo = await ensureDemoTenant(db, box, sandbox.store, ecosystem);
-      const synced = jobCompletion(
-        queueSettings,
-        QUEUE_NAMES.crmSync,
-        CrmSyncQueue.jobId(demo.tenant.id),
-        60_000,
-      );
-      await crmSync.enqueue(demo.tenant.id);
       running.demo = { tenantId: demo.tenant.id, apiKey: demo.apiKey };
-      if (config.role === 'all') {
-        await synced;
+      if (config.role !== 'all') {
+        await crmSync.enqueue(demo.tenant.id);
+      } else {
+        await addAndWait(
+          queueSettings,
+          QUEUE_NAMES.crmSync,
+          () => crmSync.enqueue(demo.tenant.id),
+          60_000,
+        );
         const [deal] = await db.query<{ crm_id: string }>(
           `select d.crm_id from deals d where d.tenant_id = $1 and exists (select 1 from deal_partners dp where dp.tenant_id = d.tenant_id and dp.deal_id = d.id)
            order by d.crm_id limit 1`,

@@ -1,6 +1,6 @@
-import { mkdir } from 'node:fs/promises';
-
 import { Pool, type PoolClient, types } from 'pg';
+
+import { lockDirectory } from '../lib/directory-lock';
 
 /** The one query surface the repositories use; both Postgres and PGlite implement it. */
 export interface Queryable {
@@ -19,14 +19,27 @@ export interface Database extends Queryable {
 // int8 and numeric stay strings (exact); timestamps become Date — the same on both drivers.
 types.setTypeParser(types.builtins.INT8, (value) => value);
 
-export async function openPostgres(url: string, schema?: string): Promise<Database> {
+const SCHEMA_LOCK = 7_365_200;
+
+export async function openPostgres(
+  url: string,
+  schema?: string,
+  onError: (error: Error) => void = () => undefined,
+): Promise<Database> {
   const pool = new Pool({
     connectionString: url,
     max: 10,
+    connectionTimeoutMillis: 5000,
     options: schema ? `-c search_path=${schema}` : undefined,
   });
+  // An idle connection that the server drops (restart, failover) must not crash the process: the
+  // pool replaces it on the next query.
+  pool.on('error', onError);
   if (schema) {
-    await pool.query(`create schema if not exists ${schema}`);
+    // Serialised: concurrent "create schema if not exists" race on the catalogue.
+    await pool.query(
+      `begin; select pg_advisory_xact_lock(${SCHEMA_LOCK}); create schema if not exists ${schema}; commit`,
+    );
   }
   const run = async <Row>(client: Pool | PoolClient, sql: string, params?: readonly unknown[]) =>
     (await client.query(sql, params as unknown[])).rows as Row[];
@@ -55,26 +68,35 @@ export async function openPostgres(url: string, schema?: string): Promise<Databa
 }
 
 export async function openPglite(dataDir: string): Promise<Database> {
-  await mkdir(dataDir, { recursive: true });
-  const { PGlite, types: pgliteTypes } = await import('@electric-sql/pglite');
-  const db = await PGlite.create(dataDir, {
-    parsers: {
-      [pgliteTypes.INT8]: (value: string) => value,
-      [pgliteTypes.NUMERIC]: (value: string) => value,
-    },
-  });
-  return {
-    kind: 'pglite',
-    query: async (sql, params) => (await db.query(sql, params as unknown[])).rows as never[],
-    transaction: (fn) =>
-      db.transaction((tx) =>
-        fn({
-          query: async (sql, params) => (await tx.query(sql, params as unknown[])).rows as never[],
-        }),
-      ),
-    async exec(sql) {
-      await db.exec(sql);
-    },
-    close: () => db.close(),
-  };
+  const unlock = await lockDirectory(dataDir, 'The embedded database');
+  try {
+    const { PGlite, types: pgliteTypes } = await import('@electric-sql/pglite');
+    const db = await PGlite.create(dataDir, {
+      parsers: {
+        [pgliteTypes.INT8]: (value: string) => value,
+        [pgliteTypes.NUMERIC]: (value: string) => value,
+      },
+    });
+    return {
+      kind: 'pglite',
+      query: async (sql, params) => (await db.query(sql, params as unknown[])).rows as never[],
+      transaction: (fn) =>
+        db.transaction((tx) =>
+          fn({
+            query: async (sql, params) =>
+              (await tx.query(sql, params as unknown[])).rows as never[],
+          }),
+        ),
+      async exec(sql) {
+        await db.exec(sql);
+      },
+      async close() {
+        await db.close();
+        await unlock();
+      },
+    };
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
 }

@@ -50,7 +50,7 @@ export async function findDealCard(
             a.name as account_name, a.domain as account_domain
        from deals d
        left join accounts a on a.tenant_id = d.tenant_id and a.crm_id = d.account_crm_id
-      where d.tenant_id = $1 and d.crm_id = $2`,
+      where d.tenant_id = $1 and d.crm_id = $2 and d.archived_at is null`,
     [tenantId, dealCrmId],
   );
   if (!deal) return undefined;

@@ -12,28 +12,38 @@ export interface MigrationResult {
   alreadyApplied: number;
 }
 
-/** Applies the plain SQL files of migrations/ in name order, each once, each in its own transaction. */
+/**
+ * Applies the plain SQL files of migrations/ in name order, each once, all in one transaction under
+ * an advisory lock, so replicas starting together neither race nor leave a half-migrated schema.
+ */
 export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
-  await db.exec(`create table if not exists schema_migrations (
-    version text primary key,
-    applied_at timestamptz not null default now()
-  )`);
   const files = (await readdir(dir)).filter((file) => file.endsWith('.sql')).sort();
-  const applied: string[] = [];
-  for (const file of files) {
-    const version = file.replace(/\.sql$/, '');
-    const sql = await readFile(path.join(dir, file), 'utf8');
-    const didApply = await db.transaction(async (tx) => {
-      await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      const done = await tx.query('select 1 from schema_migrations where version = $1', [version]);
-      if (done.length > 0) return false;
+  const scripts = await Promise.all(
+    files.map(async (file) => ({
+      version: file.replace(/\.sql$/, ''),
+      sql: await readFile(path.join(dir, file), 'utf8'),
+    })),
+  );
+  return db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(`create table if not exists schema_migrations (
+      version text primary key,
+      applied_at timestamptz not null default now()
+    )`);
+    const done = new Set(
+      (await tx.query<{ version: string }>('select version from schema_migrations')).map(
+        (row) => row.version,
+      ),
+    );
+    const applied: string[] = [];
+    for (const { version, sql } of scripts) {
+      if (done.has(version)) continue;
       for (const statement of splitStatements(sql)) await tx.query(statement);
       await tx.query('insert into schema_migrations (version) values ($1)', [version]);
-      return true;
-    });
-    if (didApply) applied.push(version);
-  }
-  return { applied, alreadyApplied: files.length - applied.length };
+      applied.push(version);
+    }
+    return { applied, alreadyApplied: scripts.length - applied.length };
+  });
 }
 
 // Migrations are plain statements separated by semicolons at line ends; no procedural bodies.

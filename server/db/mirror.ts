@@ -16,7 +16,8 @@ export async function upsertAccounts(
          as t (crm_id, name, domain, country, industry, company_type, crm_updated_at)
      on conflict (tenant_id, crm_id) do update set
        name = excluded.name, domain = excluded.domain, country = excluded.country, industry = excluded.industry,
-       company_type = excluded.company_type, crm_updated_at = excluded.crm_updated_at, synced_at = excluded.synced_at`,
+       company_type = excluded.company_type, crm_updated_at = excluded.crm_updated_at, synced_at = excluded.synced_at,
+       archived_at = null`,
     [
       tenantId,
       accounts.map((a) => a.crmId),
@@ -46,7 +47,8 @@ export async function upsertDeals(
      on conflict (tenant_id, crm_id) do update set
        name = excluded.name, amount = excluded.amount, currency = excluded.currency, stage = excluded.stage,
        crm_stage = excluded.crm_stage, pipeline = excluded.pipeline, crm_created_at = excluded.crm_created_at,
-       closed_at = excluded.closed_at, crm_updated_at = excluded.crm_updated_at, synced_at = excluded.synced_at
+       closed_at = excluded.closed_at, crm_updated_at = excluded.crm_updated_at, synced_at = excluded.synced_at,
+       archived_at = null
      returning id, crm_id`,
     [
       tenantId,
@@ -155,4 +157,17 @@ export async function replaceCrmDealPartners(
       rows.map((r) => r.sharePct),
     ],
   );
+}
+
+/** Marks accounts and deals that a complete sync started at `since` did not see as deleted in the CRM. */
+export async function archiveUnseen(db: Queryable, tenantId: string, since: Date): Promise<number> {
+  let archived = 0;
+  for (const table of ['accounts', 'deals'] as const) {
+    const rows = await db.query(
+      `update ${table} set archived_at = now() where tenant_id = $1 and synced_at < $2 and archived_at is null returning 1`,
+      [tenantId, since],
+    );
+    archived += rows.length;
+  }
+  return archived;
 }

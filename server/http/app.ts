@@ -25,6 +25,27 @@ export interface AppDependencies {
   now?: () => number;
 }
 
+const READINESS_TIMEOUT_MS = 2000;
+
+/** True when the check resolves within the time; a hung dependency is as unready as a failed one. */
+async function answersWithin(check: () => Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      check().then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createApp(deps: AppDependencies): Express {
   const app = express();
   const metrics = new Registry();
@@ -65,28 +86,25 @@ export function createApp(deps: AppDependencies): Express {
     );
     next();
   });
-  app.use(
-    express.json({
-      limit: '1mb',
-      verify: (req, _res, buffer) => {
-        (req as express.Request).rawBody = buffer;
-      },
-    }),
-  );
+  // Signature v3 covers the exact bytes, whatever their content type: keep them for every body.
+  const keepRawBody = (req: express.Request, _res: unknown, buffer: Buffer) => {
+    req.rawBody = buffer;
+  };
+  app.use(express.json({ limit: '1mb', verify: keepRawBody }));
+  app.use(express.raw({ type: () => true, limit: '1mb', verify: keepRawBody }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
     const checks = await Promise.all(
-      Object.entries(deps.readiness).map(async ([name, check]) => {
-        try {
-          await check();
-          return [name, 'ok'] as const;
-        } catch {
-          return [name, 'unavailable'] as const;
-        }
-      }),
+      Object.entries(deps.readiness).map(
+        async ([name, check]) =>
+          [
+            name,
+            (await answersWithin(check, READINESS_TIMEOUT_MS)) ? 'ok' : 'unavailable',
+          ] as const,
+      ),
     );
     const ready = checks.every(([, status]) => status === 'ok');
     res

@@ -14,7 +14,11 @@ export interface CrmSyncJob {
 
 export const connectionOf = (settings: QueueSettings) => ({ url: settings.redisUrl });
 
-/** The crm-sync queue: one job per tenant at a time (the job id is the tenant), no secrets in the payload. */
+/**
+ * The crm-sync queue. One sync per tenant: its deduplication id is the tenant's, so asking while one
+ * waits adds nothing, asking while one runs queues exactly one more to run after it, and a failed
+ * sync never blocks the next. No secrets or PII in the payload.
+ */
 export class CrmSyncQueue {
   readonly queue: Queue<CrmSyncJob>;
 
@@ -25,22 +29,22 @@ export class CrmSyncQueue {
       defaultJobOptions: {
         attempts: 5,
         backoff: { type: 'exponential', delay: 2000 },
-        removeOnComplete: true,
+        removeOnComplete: 1000,
         removeOnFail: 1000,
       },
     });
   }
 
-  static jobId(tenantId: string): string {
+  static deduplicationId(tenantId: string): string {
     return `crm-sync-${tenantId}`;
   }
 
-  /** Adding while the tenant's sync is still waiting is a no-op: the waiting job will read the newest data. */
+  /** Answers the id of the job that will sync the tenant (an existing one when deduplicated). */
   async enqueue(tenantId: string): Promise<string> {
     const job = await this.queue.add(
       'sync-tenant',
       { tenantId },
-      { jobId: CrmSyncQueue.jobId(tenantId) },
+      { deduplication: { id: CrmSyncQueue.deduplicationId(tenantId), keepLastIfActive: true } },
     );
     return job.id!;
   }

@@ -37,7 +37,23 @@ describe('config', () => {
   });
 
   it('turns the sandbox off when a HubSpot API base is configured', () => {
-    expect(loadConfig({ HUBSPOT_API_BASE: 'https://api.hubapi.com' }).sandbox.enabled).toBe(false);
+    expect(
+      loadConfig({
+        HUBSPOT_API_BASE: 'https://api.hubapi.com',
+        HUBSPOT_CLIENT_ID: 'id',
+        HUBSPOT_CLIENT_SECRET: 's',
+      }).sandbox.enabled,
+    ).toBe(false);
+  });
+
+  it("never falls back to the sandbox's public secret when the sandbox is off, whatever NODE_ENV says", () => {
+    expect(problemsOf({ HUBSPOT_API_BASE: 'https://api.hubapi.com' })).toEqual([
+      'HUBSPOT_CLIENT_ID: is required when the sandbox is off',
+      'HUBSPOT_CLIENT_SECRET: is required when the sandbox is off',
+    ]);
+    expect(problemsOf({ SANDBOX: 'false' })).toContain(
+      'HUBSPOT_CLIENT_SECRET: is required when the sandbox is off',
+    );
   });
 
   it('accepts the encryption key as hex or base64', () => {
@@ -74,9 +90,9 @@ describe('config', () => {
   describe('in production', () => {
     it('requires the encryption key, the HubSpot app credentials, Postgres and Redis', () => {
       expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+        'HUBSPOT_CLIENT_ID: is required when the sandbox is off',
+        'HUBSPOT_CLIENT_SECRET: is required when the sandbox is off',
         'ENCRYPTION_KEY: is required when NODE_ENV=production',
-        'HUBSPOT_CLIENT_ID: is required when NODE_ENV=production',
-        'HUBSPOT_CLIENT_SECRET: is required when NODE_ENV=production',
         'DATABASE_URL: is required when NODE_ENV=production',
         'REDIS_URL: is required when NODE_ENV=production',
       ]);

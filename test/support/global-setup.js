@@ -14,10 +14,28 @@ async function postgresAnswers(url) {
     await client.connect();
     await client.query('select 1');
     return true;
-  } catch {
+  } catch (error) {
+    if (error.code === '3D000') return createDatabase(url);
     return false;
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+// A fresh cluster has no "test" database: create it through the maintenance database.
+async function createDatabase(url) {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  target.pathname = '/postgres';
+  const admin = new Client({ connectionString: target.toString(), connectionTimeoutMillis: 2000 });
+  try {
+    await admin.connect();
+    await admin.query(`create database "${name.replace(/"/g, '""')}"`);
+    return true;
+  } catch (error) {
+    return error.code === '42P04';
+  } finally {
+    await admin.end().catch(() => undefined);
   }
 }
 

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 
 import pino from 'pino';
 
@@ -38,3 +40,9 @@ export const testQueueSettings = () => ({
   redisUrl: process.env.TEST_REDIS_URL!,
   prefix: uniqueName('plq'),
 });
+
+/** Every migration's version, as migrate() reports them. */
+export const ALL_MIGRATIONS = readdirSync(path.join(__dirname, '../../server/db/migrations'))
+  .filter((file) => file.endsWith('.sql'))
+  .map((file) => file.replace(/\.sql$/, ''))
+  .sort();

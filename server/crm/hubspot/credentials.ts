@@ -1,4 +1,5 @@
 import { Client } from '@hubspot/api-client';
+import { z } from 'zod';
 
 import type { Queryable } from '../../db/database';
 import type { CryptoBox } from '../../lib/crypto-box';
@@ -9,8 +10,21 @@ export interface HubSpotApp {
   apiBase: string;
 }
 
+/** The tenant's HubSpot connection is gone (token revoked, app uninstalled): retrying will not help. */
+export class CrmAuthError extends Error {
+  readonly code = 'CRM.AUTH_FAILED';
+}
+
 // Refresh a little before HubSpot would reject the token, so a long sync does not straddle expiry.
 const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+const tokenAnswer = z.object({
+  accessToken: z.string().min(1),
+  refreshToken: z.string().min(1),
+  expiresIn: z.number().int().positive(),
+});
+
+const sealContext = (tenantId: string, column: string) => `${tenantId}:hubspot:${column}`;
 
 export async function storeHubSpotRefreshToken(
   db: Queryable,
@@ -22,7 +36,7 @@ export async function storeHubSpotRefreshToken(
     `insert into crm_credentials (tenant_id, provider, refresh_token_enc) values ($1, 'hubspot', $2)
      on conflict (tenant_id, provider) do update
        set refresh_token_enc = excluded.refresh_token_enc, access_token_enc = null, access_token_expires_at = null, updated_at = now()`,
-    [tenantId, box.seal(refreshToken)],
+    [tenantId, box.seal(refreshToken, sealContext(tenantId, 'refresh_token'))],
   );
 }
 
@@ -45,35 +59,49 @@ export async function hubspotAccessToken(
        from crm_credentials where tenant_id = $1 and provider = 'hubspot'`,
     [tenantId],
   );
-  if (!row) throw new Error(`Tenant ${tenantId} has no HubSpot connection`);
+  if (!row) throw new CrmAuthError(`Tenant ${tenantId} has no HubSpot connection`);
   if (
     row.access_token_enc &&
     row.access_token_expires_at &&
     row.access_token_expires_at.getTime() - REFRESH_MARGIN_MS > now
   ) {
-    return box.open(row.access_token_enc);
+    return box.open(row.access_token_enc, sealContext(tenantId, 'access_token'));
   }
-  const oauth = new Client({ basePath: app.apiBase });
-  const tokens = await oauth.oauth.tokensApi.create(
-    'refresh_token',
-    undefined,
-    undefined,
-    app.clientId,
-    app.clientSecret,
-    box.open(row.refresh_token_enc),
-  );
+  const refreshToken = box.open(row.refresh_token_enc, sealContext(tenantId, 'refresh_token'));
+  const oauth = new Client({ basePath: app.apiBase.replace(/\/$/, '') });
+  let answer: unknown;
+  try {
+    answer = await oauth.oauth.tokensApi.create(
+      'refresh_token',
+      undefined,
+      undefined,
+      app.clientId,
+      app.clientSecret,
+      refreshToken,
+    );
+  } catch (error) {
+    const status = (error as { code?: number }).code;
+    if (status === 400 || status === 401 || status === 403)
+      throw new CrmAuthError(`HubSpot refused the tenant's refresh token (${status})`);
+    throw error;
+  }
+  const tokens = tokenAnswer.safeParse(answer);
+  if (!tokens.success)
+    throw new Error(
+      `HubSpot's token answer is not usable: ${tokens.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+    );
   await db.query(
     `update crm_credentials
         set access_token_enc = $2, access_token_expires_at = $3, refresh_token_enc = $4, updated_at = now()
       where tenant_id = $1 and provider = 'hubspot'`,
     [
       tenantId,
-      box.seal(tokens.accessToken),
-      new Date(now + tokens.expiresIn * 1000),
-      box.seal(tokens.refreshToken),
+      box.seal(tokens.data.accessToken, sealContext(tenantId, 'access_token')),
+      new Date(now + tokens.data.expiresIn * 1000),
+      box.seal(tokens.data.refreshToken, sealContext(tenantId, 'refresh_token')),
     ],
   );
-  return tokens.accessToken;
+  return tokens.data.accessToken;
 }
 
 export function hubspotClient(app: HubSpotApp, accessToken: string): Client {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 
 import type { Database } from '../../db/database';
 import {
+  archiveUnseen,
   partnersForCompanies,
   replaceCrmDealPartners,
   replaceDealCompanies,
@@ -34,6 +35,7 @@ export interface SyncResult {
   deals: number;
   attributions: number;
   skipped: number;
+  archived: number;
 }
 
 const PAGE_SIZE = 100;
@@ -81,7 +83,10 @@ export async function syncHubSpotTenant(
     deps.now(),
   );
   const client = hubspotClient(deps.hubspot, accessToken);
-  const result: SyncResult = { companies: 0, deals: 0, attributions: 0, skipped: 0 };
+  const result: SyncResult = { companies: 0, deals: 0, attributions: 0, skipped: 0, archived: 0 };
+  const [{ started }] = (await deps.db.query<{ started: Date }>('select now() as started')) as [
+    { started: Date },
+  ];
   const valid = <T extends { id: string }>(objects: T[]) =>
     objects.filter((object) => {
       const ok = crmObjectSchema.safeParse(object).success;
@@ -130,19 +135,35 @@ export async function syncHubSpotTenant(
     });
     result.deals += deals.length;
   }
+  // Every record the CRM still has was written during this run; the rest were deleted there.
+  result.archived = await archiveUnseen(deps.db, tenantId, started);
   deps.logger.info({ tenantId, ...result }, 'crm-sync finished');
   return result;
 }
+
+const batchErrors = z
+  .array(z.object({ category: z.string().optional(), message: z.string().optional() }))
+  .optional();
 
 async function readDealCompanies(client: Client, dealIds: string[]): Promise<DealAssociations[]> {
   if (dealIds.length === 0) return [];
   const response = await client.crm.associations.v4.batchApi.getPage('deals', 'companies', {
     inputs: dealIds.map((id) => ({ id })),
   });
-  // Deals without companies come back as per-input errors (207): they simply have no associations.
+  // A deal without companies comes back as a per-input "not found" error (207): it has none. Any
+  // other error means we do not know its companies, so the page fails and the job retries rather
+  // than erase them.
+  const errors = batchErrors.parse((response as { errors?: unknown }).errors) ?? [];
+  const unknown = errors.filter((error) => error.category !== 'OBJECT_NOT_FOUND');
+  if (unknown.length > 0) {
+    throw new Error(
+      `HubSpot could not read the companies of some deals: ${unknown.map((e) => e.category ?? e.message).join(', ')}`,
+    );
+  }
+  const asked = new Set(dealIds);
   return response.results.flatMap((raw) => {
     const parsed = associationResult.safeParse(raw);
-    if (!parsed.success) return [];
+    if (!parsed.success || !asked.has(parsed.data._from.id)) return [];
     return [
       {
         dealCrmId: parsed.data._from.id,

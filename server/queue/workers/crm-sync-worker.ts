@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import { z } from 'zod';
 
+import { CrmAuthError } from '../../crm/hubspot/credentials';
 import { type SyncDependencies, syncHubSpotTenant } from '../../crm/hubspot/sync';
 import { connectionOf, type CrmSyncJob, QUEUE_NAMES, type QueueSettings } from '../queues';
 
@@ -15,13 +16,12 @@ export function startCrmSyncWorker(
     async (job) => {
       const data = jobData.safeParse(job.data);
       if (!data.success) throw new UnrecoverableError('crm-sync job without a valid tenantId');
-      const [connected] = await deps.db.query(
-        'select 1 from crm_credentials where tenant_id = $1',
-        [data.data.tenantId],
-      );
-      if (!connected)
-        throw new UnrecoverableError(`tenant ${data.data.tenantId} has no CRM connection`);
-      return syncHubSpotTenant(deps, data.data.tenantId);
+      try {
+        return await syncHubSpotTenant(deps, data.data.tenantId);
+      } catch (error) {
+        if (error instanceof CrmAuthError) throw new UnrecoverableError(error.message);
+        throw error;
+      }
     },
     { connection: connectionOf(settings), prefix: settings.prefix, concurrency: 2 },
   );

@@ -44,7 +44,10 @@ function present(object: SandboxObject, properties: string[]) {
   };
 }
 
-function objectsOf(req: Request, res: Response): Map<string, SandboxObject> | undefined {
+function objectsOf(
+  req: Request,
+  res: Response,
+): { objects: Map<string, SandboxObject>; revision: number } | undefined {
   const type = OBJECT_TYPES[String(req.params.objectType)];
   if (!type) {
     hubspotError(
@@ -55,7 +58,8 @@ function objectsOf(req: Request, res: Response): Map<string, SandboxObject> | un
     );
     return undefined;
   }
-  return (res.locals.portal as SandboxPortal).objects[type];
+  const portal = res.locals.portal as SandboxPortal;
+  return { objects: portal.objects[type], revision: portal.revisions[type] };
 }
 
 interface BatchError {
@@ -78,15 +82,18 @@ function sendBatch(res: Response, results: unknown[], errors: BatchError[]): voi
   });
 }
 
-// The sorted ids of a portal's objects, rebuilt only when objects were added or removed.
-const sortedIdCache = new WeakMap<Map<string, SandboxObject>, { size: number; ids: string[] }>();
-function sortedIds(objects: Map<string, SandboxObject>): string[] {
+// The sorted ids of a portal's objects, rebuilt when the store's revision for them moved.
+const sortedIdCache = new WeakMap<
+  Map<string, SandboxObject>,
+  { revision: number; ids: string[] }
+>();
+function sortedIds(objects: Map<string, SandboxObject>, revision: number): string[] {
   const cached = sortedIdCache.get(objects);
-  if (cached && cached.size === objects.size) return cached.ids;
+  if (cached && cached.revision === revision) return cached.ids;
   const ids = [...objects.keys()].sort((a, b) =>
     BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0,
   );
-  sortedIdCache.set(objects, { size: objects.size, ids });
+  sortedIdCache.set(objects, { revision, ids });
   return ids;
 }
 
@@ -106,8 +113,9 @@ export function objectRoutes(): Router {
   const router = Router();
 
   router.get('/v3/objects/:objectType', (req, res) => {
-    const objects = objectsOf(req, res);
-    if (!objects) return;
+    const found = objectsOf(req, res);
+    if (!found) return;
+    const { objects, revision } = found;
     const query = listQuery.safeParse(req.query);
     if (!query.success)
       return hubspotError(
@@ -117,7 +125,7 @@ export function objectRoutes(): Router {
         'limit must be 1..100 and after a cursor from paging.next',
       );
     // Ids are numeric and the cursor is the last id returned, so paging is stable under inserts.
-    const ids = sortedIds(objects);
+    const ids = sortedIds(objects, revision);
     const start = query.data.after ? firstAfter(ids, BigInt(query.data.after)) : 0;
     const window = ids.slice(start, start + query.data.limit + 1).map((id) => objects.get(id)!);
     const page = window.slice(0, query.data.limit);
@@ -140,7 +148,7 @@ export function objectRoutes(): Router {
   });
 
   router.post('/v3/objects/:objectType/batch/read', (req, res) => {
-    const objects = objectsOf(req, res);
+    const objects = objectsOf(req, res)?.objects;
     if (!objects) return;
     const body = batchReadBody.safeParse(req.body);
     if (!body.success)

@@ -22,7 +22,9 @@ export interface SandboxAssociation {
 
 export interface SandboxPortal {
   portalId: string;
+  /** Change through putObject / deleteObject, which count revisions for the paging index. */
   objects: Record<SandboxObjectType, Map<string, SandboxObject>>;
+  revisions: Record<SandboxObjectType, number>;
   /** deal id → its company associations */
   dealCompanies: Map<string, SandboxAssociation[]>;
 }
@@ -54,6 +56,7 @@ export class HubSpotSandboxStore {
     const portal: SandboxPortal = {
       portalId,
       objects: { companies: new Map(), deals: new Map() },
+      revisions: { companies: 0, deals: 0 },
       dealCompanies: new Map(),
     };
     this.portals.set(portalId, portal);
@@ -62,6 +65,17 @@ export class HubSpotSandboxStore {
 
   portal(portalId: string): SandboxPortal | undefined {
     return this.portals.get(portalId);
+  }
+
+  putObject(portal: SandboxPortal, type: SandboxObjectType, object: SandboxObject): void {
+    portal.objects[type].set(object.id, object);
+    portal.revisions[type]++;
+  }
+
+  deleteObject(portal: SandboxPortal, type: SandboxObjectType, id: string): void {
+    portal.objects[type].delete(id);
+    if (type === 'deals') portal.dealCompanies.delete(id);
+    portal.revisions[type]++;
   }
 
   /** A refresh token for the portal, as an app install would have produced. */

@@ -17,8 +17,16 @@ describe('partnerlens reconcile', () => {
     const input = path.join(dir, `in-${Math.random().toString(36).slice(2)}.csv`);
     const output = path.join(dir, `out-${Math.random().toString(36).slice(2)}.csv`);
     await writeFile(input, csv);
-    const result = spawnSync(process.execPath, [BIN, 'reconcile', '--input', input, '--output', output, ...extra], { encoding: 'utf8' });
-    return { ...result, output, text: existsSync(output) ? await readFile(output, 'utf8') : undefined };
+    const result = spawnSync(
+      process.execPath,
+      [BIN, 'reconcile', '--input', input, '--output', output, ...extra],
+      { encoding: 'utf8' },
+    );
+    return {
+      ...result,
+      output,
+      text: existsSync(output) ? await readFile(output, 'utf8') : undefined,
+    };
   };
 
   it('clusters a messy file: BOM, CRLF, columns in another order, extra columns, quotes, blank lines, short rows', async () => {
@@ -38,7 +46,8 @@ describe('partnerlens reconcile', () => {
   });
 
   it('uses --threshold', async () => {
-    const csv = 'record_id,source,name,domain,country\na,x,Northwind Analytics,,\nb,y,Northwnid Analytics,,\n';
+    const csv =
+      'record_id,source,name,domain,country\na,x,Northwind Analytics,,\nb,y,Northwnid Analytics,,\n';
     expect((await run(csv)).text).toBe('record_id,cluster_id\na,a\nb,a\n');
     expect((await run(csv, '--threshold', '0.99')).text).toBe('record_id,cluster_id\na,a\nb,b\n');
   });
@@ -50,24 +59,53 @@ describe('partnerlens reconcile', () => {
       'A,hubspot,Northwind Traders,northwind.com,US\nB,program,Northwind Tradrs,,\nC,salesforce,Northwind Traders Ltd,nwtraders.co.uk,UK\n';
     const result = await run(csv, '--reviews', reviews);
     expect(result.status).toBe(0);
-    expect(await readFile(reviews, 'utf8')).toMatch(/^record_id,candidate_cluster_ids,matched_record_ids,evidence\nB,A;C,A;C,/);
+    expect(await readFile(reviews, 'utf8')).toMatch(
+      /^record_id,candidate_cluster_ids,matched_record_ids,evidence\nB,A;C,A;C,/,
+    );
   });
 
   it.each([
-    ['a missing column', 'record_id,source,name,domain\nr1,x,A,a.com\n', /line 1: missing column country/],
-    ['an empty record id', 'record_id,source,name,domain,country\nr1,x,A,,\n,x,B,,\n', /line 3, column record_id: must not be empty/],
-    ['a duplicate record id', 'record_id,source,name,domain,country\nr1,x,A,,\nr1,y,B,,\n', /line 3, column record_id: "r1" already appears on line 2/],
-    ['an empty source', 'record_id,source,name,domain,country\nr1,,A,,\n', /line 2, column source: must not be empty/],
-    ['an unclosed quote', 'record_id,source,name,domain,country\nr1,x,"A,,\n', /line \d+: Quote Not Closed/],
-    ['a row with too many cells', 'record_id,source,name,domain,country\nr1,x,A,,,surplus\n', /line 2: Invalid Record Length/],
+    [
+      'a missing column',
+      'record_id,source,name,domain\nr1,x,A,a.com\n',
+      /line 1: missing column country/,
+    ],
+    [
+      'an empty record id',
+      'record_id,source,name,domain,country\nr1,x,A,,\n,x,B,,\n',
+      /line 3, column record_id: must not be empty/,
+    ],
+    [
+      'a duplicate record id',
+      'record_id,source,name,domain,country\nr1,x,A,,\nr1,y,B,,\n',
+      /line 3, column record_id: "r1" already appears on line 2/,
+    ],
+    [
+      'an empty source',
+      'record_id,source,name,domain,country\nr1,,A,,\n',
+      /line 2, column source: must not be empty/,
+    ],
+    [
+      'an unclosed quote',
+      'record_id,source,name,domain,country\nr1,x,"A,,\n',
+      /line \d+: Quote Not Closed/,
+    ],
+    [
+      'a row with too many cells',
+      'record_id,source,name,domain,country\nr1,x,A,,,surplus\n',
+      /line 2: Invalid Record Length/,
+    ],
     ['an empty file', '', /line 1: the file is empty/],
-  ])('exits 1 naming file, line and column for %s, and writes nothing', async (_case, csv, message) => {
-    const result = await run(csv);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^partnerlens: in-\w+\.csv /);
-    expect(result.stderr).toMatch(message);
-    expect(result.text).toBeUndefined();
-  });
+  ])(
+    'exits 1 naming file, line and column for %s, and writes nothing',
+    async (_case, csv, message) => {
+      const result = await run(csv);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^partnerlens: in-\w+\.csv /);
+      expect(result.stderr).toMatch(message);
+      expect(result.text).toBeUndefined();
+    },
+  );
 
   it('refuses a threshold outside (0, 1]', async () => {
     const result = await run('record_id,source,name,domain,country\n', '--threshold', '1.5');

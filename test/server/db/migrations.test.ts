@@ -3,8 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { openPostgres } from '../../../server/db/database';
 import { migrate } from '../../../server/db/migrate';
-import { createTestDatabase } from '../../support/services';
+import { ALL_MIGRATIONS, createTestDatabase } from '../../support/services';
 
 const tables = [
   'tenants',
@@ -26,8 +27,8 @@ describe('migrations', () => {
       try {
         const first = await migrate(db);
         const second = await migrate(db);
-        expect(first.applied).toEqual(['0001_initial']);
-        expect(second).toEqual({ applied: [], alreadyApplied: 1 });
+        expect(first.applied).toEqual(ALL_MIGRATIONS);
+        expect(second).toEqual({ applied: [], alreadyApplied: ALL_MIGRATIONS.length });
         const rows = await db.query<{ table_name: string }>(
           'select table_name from information_schema.tables where table_schema = $1',
           [schema],
@@ -41,15 +42,28 @@ describe('migrations', () => {
     it('let concurrent migrators apply each migration exactly once', async () => {
       const { db, drop } = await createTestDatabase({ migrate: false });
       try {
-        await db.exec(
-          'create table if not exists schema_migrations (version text primary key, applied_at timestamptz not null default now())',
-        );
-        const results = await Promise.all([migrate(db), migrate(db), migrate(db)]);
-        expect(results.flatMap((r) => r.applied)).toEqual(['0001_initial']);
+        const results = await Promise.all([migrate(db), migrate(db), migrate(db), migrate(db)]);
+        expect(results.flatMap((r) => r.applied)).toEqual(ALL_MIGRATIONS);
       } finally {
         await drop();
       }
     });
+  });
+
+  it('let several processes create the same new schema at once', async () => {
+    const schema = `t_race_${process.pid}`;
+    const dbs = await Promise.all(
+      [1, 2, 3, 4].map(() => openPostgres(process.env.TEST_DATABASE_URL!, schema)),
+    );
+    try {
+      await Promise.all(dbs.map((db) => migrate(db)));
+      expect(await dbs[0]!.query('select version from schema_migrations order by version')).toEqual(
+        ALL_MIGRATIONS.map((version) => ({ version })),
+      );
+    } finally {
+      await dbs[0]!.query(`drop schema ${schema} cascade`);
+      await Promise.all(dbs.map((db) => db.close()));
+    }
   });
 
   describe('on the embedded PGlite', () => {
@@ -65,7 +79,7 @@ describe('migrations', () => {
           second: { applied: string[] };
           tables: string[];
         };
-        expect(result.first.applied).toEqual(['0001_initial']);
+        expect(result.first.applied).toEqual(ALL_MIGRATIONS);
         expect(result.second.applied).toEqual([]);
         expect(result.tables).toEqual(expect.arrayContaining(tables));
       } finally {

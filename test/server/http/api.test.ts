@@ -172,6 +172,30 @@ describe('the card API', () => {
       expect((await signed(cardPath('222'))).status).toBe(404);
     });
 
+    it('verify a signed POST over its exact bytes, whatever the content type', async () => {
+      for (const contentType of ['application/json', 'text/plain', 'application/vnd.api+json']) {
+        const body = '{"note": "signed body"}';
+        const path = '/api/v1/sync?portalId=111';
+        const timestamp = String(Date.now());
+        const signature = signHubSpotV3(
+          { method: 'POST', url: `${base}${path}`, rawBody: body, timestamp },
+          CLIENT_SECRET,
+        );
+        const headers = {
+          'content-type': contentType,
+          'x-hubspot-signature-v3': signature,
+          'x-hubspot-request-timestamp': timestamp,
+        };
+        expect((await fetch(`${base}${path}`, { method: 'POST', headers, body })).status).toBe(202);
+        const tampered = await fetch(`${base}${path}`, {
+          method: 'POST',
+          headers,
+          body: body.replace('signed', 'forged'),
+        });
+        expect(tampered.status).toBe(401);
+      }
+    });
+
     it('reject a stale timestamp', async () => {
       const response = await signed(cardPath('111'), { timestamp: Date.now() - 6 * 60 * 1000 });
       expect(response.status).toBe(401);
@@ -200,9 +224,9 @@ describe('the card API', () => {
       expect(await (await get('/healthz')).json()).toEqual({ status: 'ok' });
     });
 
-    it('report readiness per dependency, 503 when one is down', async () => {
+    it('report readiness per dependency, 503 when one hangs', async () => {
       expect((await get('/readyz')).status).toBe(200);
-      readiness.database = () => Promise.reject(new Error('down'));
+      readiness.database = () => new Promise(() => undefined);
       const response = await get('/readyz');
       readiness.database = () => database.db.query('select 1');
       expect(response.status).toBe(503);
@@ -225,7 +249,10 @@ describe('the card API', () => {
         headers: withKey(secondKey),
       });
       expect(response.status).toBe(202);
-      expect(await response.json()).toEqual({ jobId: CrmSyncQueue.jobId(second.id) });
+      expect(await response.json()).toEqual({ jobId: expect.any(String) });
+      expect((await crmSync.queue.getWaiting()).map((job) => job.data.tenantId)).toContain(
+        second.id,
+      );
       const audit = await database.db.query(
         'select actor, action from audit_events where tenant_id = $1',
         [second.id],

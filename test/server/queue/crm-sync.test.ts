@@ -8,7 +8,7 @@ import { upsertPartners } from '../../../server/db/partners';
 import { createTenant, type Tenant } from '../../../server/db/tenants';
 import { CryptoBox } from '../../../server/lib/crypto-box';
 import { CrmSyncQueue, QUEUE_NAMES } from '../../../server/queue/queues';
-import { jobCompletion } from '../../../server/queue/wait-for-job';
+import { addAndWait } from '../../../server/queue/wait-for-job';
 import { startCrmSyncWorker } from '../../../server/queue/workers/crm-sync-worker';
 import { type Ecosystem, generateEcosystem } from '../../../server/sandbox/seed/ecosystem';
 import { type RunningSandbox, startSandbox } from '../../../server/sandbox/server';
@@ -33,16 +33,8 @@ describe('crm-sync', () => {
   let queue: CrmSyncQueue;
   let worker: Worker;
 
-  const syncOnce = async () => {
-    const done = jobCompletion(
-      queueSettings,
-      QUEUE_NAMES.crmSync,
-      CrmSyncQueue.jobId(tenant.id),
-      30_000,
-    );
-    await queue.enqueue(tenant.id);
-    await done;
-  };
+  const syncOnce = () =>
+    addAndWait(queueSettings, QUEUE_NAMES.crmSync, () => queue.enqueue(tenant.id), 30_000);
 
   const mirror = async () => ({
     accounts: await database.db.query(
@@ -165,16 +157,59 @@ describe('crm-sync', () => {
     expect(deal).toEqual({ amount: '777.5', partners: '0' });
   });
 
+  it('archives deals and companies deleted in the CRM, and revives one that comes back', async () => {
+    const portal = sandbox.store.portal('555')!;
+    const deal = portal.objects.deals.get(ecosystem.deals[5]!.id)!;
+    const associations = portal.dealCompanies.get(deal.id)!;
+    sandbox.store.deleteObject(portal, 'deals', deal.id);
+    await syncOnce();
+    const archivedAt = async () =>
+      (
+        await database.db.query<{ archived_at: Date | null }>(
+          'select archived_at from deals where crm_id = $1',
+          [deal.id],
+        )
+      )[0]!.archived_at;
+    expect(await archivedAt()).toBeInstanceOf(Date);
+    sandbox.store.putObject(portal, 'deals', deal);
+    portal.dealCompanies.set(deal.id, associations);
+    await syncOnce();
+    expect(await archivedAt()).toBeNull();
+  });
+
   it('keeps the OAuth tokens encrypted at rest', async () => {
     const [row] = await database.db.query<{ refresh_token_enc: string; access_token_enc: string }>(
       'select refresh_token_enc, access_token_enc from crm_credentials',
     );
     expect(row!.refresh_token_enc).not.toContain('sandbox-refresh');
     expect(row!.access_token_enc).not.toContain('sandbox-access');
-    expect(box.open(row!.access_token_enc)).toMatch(/^sandbox-access-/);
+    expect(box.open(row!.access_token_enc, `${tenant.id}:hubspot:access_token`)).toMatch(
+      /^sandbox-access-/,
+    );
   });
 
-  it("keeps one job per tenant while it waits (the job id is the tenant's)", async () => {
+  it('fails a sync whose refresh token HubSpot refuses at once, and syncs again once reconnected', async () => {
+    await storeHubSpotRefreshToken(database.db, box, tenant.id, 'revoked-token');
+    await expect(syncOnce()).rejects.toThrow(/refused the tenant's refresh token \(400\)/);
+    await storeHubSpotRefreshToken(
+      database.db,
+      box,
+      tenant.id,
+      sandbox.store.grantRefreshToken('555'),
+    );
+    await expect(syncOnce()).resolves.toBeUndefined();
+  });
+
+  it('does not open a token copied to another tenant', async () => {
+    const [row] = await database.db.query<{ refresh_token_enc: string }>(
+      'select refresh_token_enc from crm_credentials',
+    );
+    expect(() =>
+      box.open(row!.refresh_token_enc, 'another-tenant:hubspot:refresh_token'),
+    ).toThrow();
+  });
+
+  it('keeps one job per tenant while it waits', async () => {
     await worker.pause();
     try {
       await queue.enqueue(tenant.id);
