@@ -5,13 +5,14 @@ import { syncHubSpotTenant } from '../server/crm/hubspot/sync';
 import { issueApiKey } from '../server/db/api-keys';
 import { openPostgres } from '../server/db/database';
 import { migrate } from '../server/db/migrate';
-import { upsertPartners } from '../server/db/partners';
 import { createTenant } from '../server/db/tenants';
 import { createApp } from '../server/http/app';
 import { CryptoBox } from '../server/lib/crypto-box';
 import { listen } from '../server/lib/listen';
-import { CrmSyncQueue } from '../server/queue/queues';
-import { DEMO_SIZE, generateEcosystem } from '../server/sandbox/seed/ecosystem';
+import { upsertProgramPartners } from '../server/partners/program-partners';
+import { reconcileTenant } from '../server/partners/reconcile-tenant';
+import { CrmSyncQueue, ReconcileQueue } from '../server/queue/queues';
+import { DEMO_SIZE, generateEcosystem, programPartnersOf } from '../server/sandbox/seed/ecosystem';
 import { startSandbox } from '../server/sandbox/server';
 import { type BenchContext, silent } from './lib/context';
 import { load } from './lib/load';
@@ -29,6 +30,7 @@ export async function cardLatency(context: BenchContext) {
   });
   const sandbox = await startSandbox({ port: 0, app: APP, ecosystems: [ecosystem] });
   const crmSync = new CrmSyncQueue({ redisUrl: context.redisUrl, prefix: schema });
+  const reconcileQueue = new ReconcileQueue({ redisUrl: context.redisUrl, prefix: schema });
   try {
     await migrate(db);
     const box = new CryptoBox(randomBytes(32));
@@ -39,13 +41,14 @@ export async function cardLatency(context: BenchContext) {
       tenant.id,
       sandbox.store.grantRefreshToken(ecosystem.portalId),
     );
-    await upsertPartners(db, tenant.id, ecosystem.partners);
+    await upsertProgramPartners(db, tenant.id, programPartnersOf(ecosystem));
     const started = performance.now();
     const synced = await syncHubSpotTenant(
       { db, box, hubspot: { ...APP, apiBase: sandbox.url }, now: Date.now, logger: silent },
       tenant.id,
     );
     const syncSeconds = (performance.now() - started) / 1000;
+    const reconciled = await reconcileTenant(db, tenant.id);
 
     const { key } = await issueApiKey(db, tenant.id, 'bench');
     const http = await listen(
@@ -53,6 +56,7 @@ export async function cardLatency(context: BenchContext) {
         db,
         logger: silent,
         crmSync,
+        reconcile: reconcileQueue,
         hubspotClientSecret: APP.clientSecret,
         readiness: {},
       }),
@@ -69,6 +73,7 @@ export async function cardLatency(context: BenchContext) {
       const empty = await load(`${base}/whoami`, headers, options);
       const card = await load(`${base}/deals/${deal!.crm_id}/card`, headers, options);
       return {
+        reconcile: reconciled,
         sync: {
           records: synced.companies + synced.deals,
           seconds: Number(syncSeconds.toFixed(2)),
@@ -83,6 +88,7 @@ export async function cardLatency(context: BenchContext) {
     }
   } finally {
     await crmSync.close();
+    await reconcileQueue.close();
     await sandbox.close();
     await db.query(`drop schema ${schema} cascade`);
     await db.close();

@@ -8,11 +8,12 @@ import { issueApiKey } from './db/api-keys';
 import { recordAudit } from './db/audit';
 import type { Database } from './db/database';
 import { migrate } from './db/migrate';
-import { upsertPartners } from './db/partners';
 import { createTenant, getTenant } from './db/tenants';
 import { CryptoBox } from './lib/crypto-box';
+import { upsertProgramPartners } from './partners/program-partners';
+import { reconcileTenant } from './partners/reconcile-tenant';
 import { loadEncryptionKey, openDatabase } from './runtime';
-import { DEMO_PORTAL_ID, generateEcosystem } from './sandbox/seed/ecosystem';
+import { DEMO_PORTAL_ID, generateEcosystem, programPartnersOf } from './sandbox/seed/ecosystem';
 import { startSandbox } from './sandbox/server';
 
 export class CliError extends Error {}
@@ -140,9 +141,15 @@ export function buildCli(): Command {
       await withDatabase(async (db) => {
         if (!(await getTenant(db, options.tenant)))
           throw new CliError(`no tenant ${options.tenant}`);
-        await db.transaction((tx) => upsertPartners(tx, options.tenant, ecosystem.partners));
+        await db.transaction((tx) =>
+          upsertProgramPartners(tx, options.tenant, programPartnersOf(ecosystem)),
+        );
+        print({
+          tenantId: options.tenant,
+          programPartners: ecosystem.partners.length,
+          reconcile: await reconcileTenant(db, options.tenant),
+        });
       });
-      print({ tenantId: options.tenant, partners: ecosystem.partners.length });
     });
 
   program

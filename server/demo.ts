@@ -1,11 +1,11 @@
 import { storeHubSpotRefreshToken } from './crm/hubspot/credentials';
 import { issueApiKey, revokeApiKeys } from './db/api-keys';
 import type { Database } from './db/database';
-import { upsertPartners } from './db/partners';
 import { createTenant, findTenantByPortalId, type Tenant } from './db/tenants';
 import type { CryptoBox } from './lib/crypto-box';
+import { upsertProgramPartners } from './partners/program-partners';
 import type { HubSpotSandboxStore } from './sandbox/hubspot/store';
-import type { Ecosystem } from './sandbox/seed/ecosystem';
+import { type Ecosystem, programPartnersOf } from './sandbox/seed/ecosystem';
 
 const DEMO_KEY_NAME = 'demo';
 
@@ -30,7 +30,7 @@ export async function ensureDemoTenant(
       tenant.id,
       sandbox.grantRefreshToken(ecosystem.portalId),
     );
-    await upsertPartners(tx, tenant.id, ecosystem.partners);
+    await upsertProgramPartners(tx, tenant.id, programPartnersOf(ecosystem));
     await revokeApiKeys(tx, tenant.id, DEMO_KEY_NAME);
     const { key } = await issueApiKey(tx, tenant.id, DEMO_KEY_NAME);
     return { tenant, apiKey: key };

@@ -7,9 +7,10 @@ import { createApp } from './http/app';
 import { CryptoBox } from './lib/crypto-box';
 import { listen } from './lib/listen';
 import { ensureRedis, redisAnswers } from './lib/redis-server';
-import { CrmSyncQueue, QUEUE_NAMES } from './queue/queues';
+import { CrmSyncQueue, QUEUE_NAMES, ReconcileQueue } from './queue/queues';
 import { addAndWait } from './queue/wait-for-job';
 import { startCrmSyncWorker } from './queue/workers/crm-sync-worker';
+import { startReconcileWorker } from './queue/workers/reconcile-worker';
 import { loadEncryptionKey, openDatabase } from './runtime';
 import { DEMO_PORTAL_ID, generateEcosystem } from './sandbox/seed/ecosystem';
 import { startSandbox } from './sandbox/server';
@@ -79,7 +80,11 @@ export async function startPartnerLens(
 
     const queueSettings = { redisUrl: redis.url, prefix: config.queuePrefix };
     const crmSync = new CrmSyncQueue(queueSettings);
-    stops.push(() => crmSync.close());
+    const reconcileQueue = new ReconcileQueue(queueSettings);
+    stops.push(
+      () => crmSync.close(),
+      () => reconcileQueue.close(),
+    );
 
     const running: Running = { stop, ...(sandbox ? { sandboxUrl: sandbox.url } : {}) };
     if (config.role !== 'worker') {
@@ -87,6 +92,7 @@ export async function startPartnerLens(
         db,
         logger,
         crmSync,
+        reconcile: reconcileQueue,
         hubspotClientSecret: config.hubspot.clientSecret,
         publicUrl: config.http.publicUrl,
         readiness: {
@@ -101,22 +107,41 @@ export async function startPartnerLens(
         `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${http.port}`;
     }
     if (config.role !== 'api') {
-      const worker = startCrmSyncWorker(queueSettings, { db, box, hubspot, now: Date.now, logger });
-      // Registered after the API so that, stopping in reverse, the worker drains first.
-      stops.push(() => worker.close());
+      const workers = [
+        startCrmSyncWorker(queueSettings, {
+          db,
+          box,
+          hubspot,
+          now: Date.now,
+          logger,
+          onSynced: (tenantId) => reconcileQueue.reconcile(tenantId),
+        }),
+        startReconcileWorker(queueSettings, { db, logger }),
+      ];
+      // Registered after the API so that, stopping in reverse, the workers drain first.
+      stops.push(() => Promise.all(workers.map((worker) => worker.close())));
     }
 
     if (sandbox && ecosystem) {
       const demo = await ensureDemoTenant(db, box, sandbox.store, ecosystem);
       running.demo = { tenantId: demo.tenant.id, apiKey: demo.apiKey };
       if (config.role !== 'all') {
-        await crmSync.enqueue(demo.tenant.id);
+        await crmSync.sync(demo.tenant.id);
       } else {
         await addAndWait(
           queueSettings,
           QUEUE_NAMES.crmSync,
-          () => crmSync.enqueue(demo.tenant.id),
+          () => crmSync.sync(demo.tenant.id),
           60_000,
+          abort,
+        );
+        // The sync asked for a reconcile; asking again joins it or runs one more, and waits.
+        await addAndWait(
+          queueSettings,
+          QUEUE_NAMES.reconcile,
+          () => reconcileQueue.reconcile(demo.tenant.id),
+          60_000,
+          abort,
         );
         const [deal] = await db.query<{ crm_id: string }>(
           `select d.crm_id from deals d where d.tenant_id = $1 and exists (select 1 from deal_partners dp where dp.tenant_id = d.tenant_id and dp.deal_id = d.id)

@@ -111,20 +111,6 @@ export async function setDealAccounts(
   );
 }
 
-export async function partnersForCompanies(
-  db: Queryable,
-  tenantId: string,
-  companyCrmIds: string[],
-): Promise<Map<string, string>> {
-  if (companyCrmIds.length === 0) return new Map();
-  const rows = await db.query<{ external_id: string; partner_id: string }>(
-    `select external_id, partner_id from partner_links
-      where tenant_id = $1 and source = 'hubspot' and external_id = any($2::text[])`,
-    [tenantId, companyCrmIds],
-  );
-  return new Map(rows.map((row) => [row.external_id, row.partner_id]));
-}
-
 export interface DealPartnerRow {
   dealId: string;
   partnerId: string;

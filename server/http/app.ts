@@ -6,18 +6,20 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
-import type { Queryable } from '../db/database';
-import type { CrmSyncQueue } from '../queue/queues';
+import type { Database } from '../db/database';
+import type { CrmSyncQueue, ReconcileQueue } from '../queue/queues';
 import { authenticate } from './auth/authenticate';
 import { errorMiddleware, notFound } from './errors';
 import { dealRoutes } from './routes/deals';
+import { mergeCandidateRoutes } from './routes/merge-candidates';
 import { syncRoutes } from './routes/sync';
 import { whoamiRoutes } from './routes/whoami';
 
 export interface AppDependencies {
-  db: Queryable;
+  db: Database;
   logger: Logger;
   crmSync: CrmSyncQueue;
+  reconcile: ReconcileQueue;
   hubspotClientSecret: string;
   publicUrl?: string;
   /** Each named check resolves when its dependency answers. */
@@ -127,6 +129,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use(whoamiRoutes());
   api.use(dealRoutes(deps.db));
   api.use(syncRoutes(deps.db, deps.crmSync));
+  api.use(mergeCandidateRoutes(deps.db, deps.reconcile));
   app.use('/api/v1', api);
 
   app.use((req, _res, next) =>

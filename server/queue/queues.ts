@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { Queue } from 'bullmq';
 
 export interface QueueSettings {
@@ -6,24 +8,34 @@ export interface QueueSettings {
   prefix: string;
 }
 
-export const QUEUE_NAMES = { crmSync: 'crm-sync' } as const;
+export const QUEUE_NAMES = { crmSync: 'crm-sync', reconcile: 'reconcile' } as const;
 
 export interface CrmSyncJob {
   tenantId: string;
 }
 
+export interface ReconcileJob {
+  tenantId: string;
+  /** Only these partner records changed ("source:external id"); absent: the whole tenant. */
+  changedKeys?: string[];
+}
+
 export const connectionOf = (settings: QueueSettings) => ({ url: settings.redisUrl });
 
 /**
- * The crm-sync queue. One sync per tenant: its deduplication id is the tenant's, so asking while one
- * waits adds nothing, asking while one runs queues exactly one more to run after it, and a failed
- * sync never blocks the next. No secrets or PII in the payload.
+ * A queue of per-tenant jobs. Jobs with the same deduplication key (by default the tenant) do not
+ * pile up: asking while one waits adds nothing, asking while one runs queues exactly one more to
+ * run after it, and a failed job never blocks the next. No secrets or PII in payloads.
  */
-export class CrmSyncQueue {
-  readonly queue: Queue<CrmSyncJob>;
+export class TenantQueue<Job extends { tenantId: string }> {
+  // Untyped inside: BullMQ's name/data generics do not narrow for a generic Job; enqueue takes Job.
+  readonly queue: Queue;
 
-  constructor(settings: QueueSettings) {
-    this.queue = new Queue<CrmSyncJob>(QUEUE_NAMES.crmSync, {
+  constructor(
+    readonly name: (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES],
+    settings: QueueSettings,
+  ) {
+    this.queue = new Queue(name, {
       connection: connectionOf(settings),
       prefix: settings.prefix,
       defaultJobOptions: {
@@ -35,21 +47,47 @@ export class CrmSyncQueue {
     });
   }
 
-  static deduplicationId(tenantId: string): string {
-    return `crm-sync-${tenantId}`;
-  }
-
-  /** Answers the id of the job that will sync the tenant (an existing one when deduplicated). */
-  async enqueue(tenantId: string): Promise<string> {
-    const job = await this.queue.add(
-      'sync-tenant',
-      { tenantId },
-      { deduplication: { id: CrmSyncQueue.deduplicationId(tenantId), keepLastIfActive: true } },
-    );
+  /** Answers the id of the job that will do the work (an existing one when deduplicated). */
+  async enqueue(data: Job, dedupKey = data.tenantId): Promise<string> {
+    // Queue.add's name/data generics do not narrow for a generic Job; the payload is Job.
+    const add = this.queue.add.bind(this.queue) as (
+      name: string,
+      data: Job,
+      options: object,
+    ) => Promise<{ id?: string }>;
+    const job = await add(this.name, data, {
+      deduplication: { id: `${this.name}-${dedupKey}`, keepLastIfActive: true },
+    });
     return job.id!;
   }
 
   close(): Promise<void> {
     return this.queue.close();
+  }
+}
+
+export class CrmSyncQueue extends TenantQueue<CrmSyncJob> {
+  constructor(settings: QueueSettings) {
+    super(QUEUE_NAMES.crmSync, settings);
+  }
+
+  sync(tenantId: string): Promise<string> {
+    return this.enqueue({ tenantId });
+  }
+}
+
+export class ReconcileQueue extends TenantQueue<ReconcileJob> {
+  constructor(settings: QueueSettings) {
+    super(QUEUE_NAMES.reconcile, settings);
+  }
+
+  /** The whole tenant, or only some records (deduplicated per set of records). */
+  reconcile(tenantId: string, changedKeys?: string[]): Promise<string> {
+    if (!changedKeys) return this.enqueue({ tenantId });
+    const keys = [...new Set(changedKeys)].sort();
+    return this.enqueue(
+      { tenantId, changedKeys: keys },
+      `${tenantId}-${createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 16)}`,
+    );
   }
 }

@@ -11,6 +11,7 @@ export async function addAndWait(
   queueName: string,
   add: () => Promise<string>,
   timeoutMs: number,
+  abort?: AbortSignal,
 ): Promise<void> {
   const events = new QueueEvents(queueName, {
     connection: connectionOf(settings),
@@ -31,6 +32,9 @@ export async function addAndWait(
         () => reject(new Error(`job ${jobId} did not finish within ${timeoutMs} ms`)),
         timeoutMs,
       );
+      abort?.addEventListener('abort', () => (clearTimeout(timer), reject(abort.reason)), {
+        once: true,
+      });
       settle = (id) => {
         if (id !== jobId) return;
         clearTimeout(timer);

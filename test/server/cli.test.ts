@@ -54,17 +54,19 @@ describe('the partnerlens command', () => {
     ]);
   });
 
-  it('seed imports the demo partner program into a tenant, linked to HubSpot companies', async () => {
+  it('seed imports the demo partner program into a tenant and reconciles it into partners', async () => {
     const { tenantId } = JSON.parse(run('tenants', 'create', '--name', 'Seeded').stdout) as {
       tenantId: string;
     };
     const result = run('seed', '--tenant', tenantId, '--partners', '20');
     expect(result.status).toBe(0);
-    const [counts] = await database.db.query<{ partners: string; links: string }>(
-      "select (select count(*) from partners where tenant_id = $1)::text as partners, (select count(*) from partner_links where tenant_id = $1 and source = 'hubspot')::text as links",
+    const [counts] = await database.db.query<{ program: string; partners: string; links: string }>(
+      `select (select count(*) from program_partners where tenant_id = $1)::text as program,
+              (select count(*) from partners where tenant_id = $1)::text as partners,
+              (select count(*) from partner_links where tenant_id = $1 and source = 'program')::text as links`,
       [tenantId],
     );
-    expect(counts).toEqual({ partners: '20', links: '20' });
+    expect(counts).toEqual({ program: '20', partners: '20', links: '20' });
   });
 
   it.each([

@@ -44,24 +44,21 @@ export interface Attribution {
 }
 
 /**
- * Partners on a deal as the CRM labels say; partners of one role share it evenly (to the hundredth of
- * a percent, remainders to the first). Companies not linked to a known partner are left out.
+ * Partners on one deal as the CRM's association labels say; partners of one role share it evenly (to
+ * the hundredth of a percent, remainders to the first). Companies not linked to a partner are left out.
  */
 export function attributionsOf(
-  deal: DealAssociations,
-  partnerByCompany: Map<string, string>,
+  links: ReadonlyArray<{ companyCrmId: string; label: string }>,
+  partnerByCompany: ReadonlyMap<string, string>,
 ): Attribution[] {
   const byRole = new Map<PartnerRole, string[]>();
-  for (const company of deal.to) {
-    const partnerId = partnerByCompany.get(company.companyCrmId);
-    if (!partnerId) continue;
-    for (const type of company.types) {
-      const role = roleForLabel(labelOf(type));
-      if (!role) continue;
-      const partners = byRole.get(role) ?? [];
-      if (!partners.includes(partnerId)) partners.push(partnerId);
-      byRole.set(role, partners);
-    }
+  for (const { companyCrmId, label } of links) {
+    const partnerId = partnerByCompany.get(companyCrmId);
+    const role = roleForLabel(label);
+    if (!partnerId || !role) continue;
+    const partners = byRole.get(role) ?? [];
+    if (!partners.includes(partnerId)) partners.push(partnerId);
+    byRole.set(role, partners);
   }
   return [...byRole].flatMap(([role, partnerIds]) => {
     const shares = allocateEvenly(10_000, partnerIds.length);

@@ -5,20 +5,14 @@ import { z } from 'zod';
 import type { Database } from '../../db/database';
 import {
   archiveUnseen,
-  partnersForCompanies,
-  replaceCrmDealPartners,
   replaceDealCompanies,
   setDealAccounts,
   upsertAccounts,
   upsertDeals,
 } from '../../db/mirror';
 import type { CryptoBox } from '../../lib/crypto-box';
-import {
-  accountOf,
-  attributionsOf,
-  type DealAssociations,
-  toDealCompanyLinks,
-} from './associations';
+import { refreshCrmAttributions } from '../attributions';
+import { accountOf, type DealAssociations, toDealCompanyLinks } from './associations';
 import { hubspotAccessToken, type HubSpotApp, hubspotClient } from './credentials';
 import { COMPANY_PROPERTIES, crmObjectSchema, DEAL_PROPERTIES, toAccount, toDeal } from './records';
 
@@ -121,17 +115,7 @@ export async function syncHubSpotTenant(
       const accountByDeal = new Map<string, string | null>(deals.map((deal) => [deal.crmId, null]));
       for (const deal of associations) accountByDeal.set(deal.dealCrmId, accountOf(deal));
       await setDealAccounts(tx, tenantId, accountByDeal);
-      const partnerByCompany = await partnersForCompanies(tx, tenantId, [
-        ...new Set(associations.flatMap((a) => a.to.map((c) => c.companyCrmId))),
-      ]);
-      const rows = associations.flatMap((a) =>
-        attributionsOf(a, partnerByCompany).map((attribution) => ({
-          dealId: dealIds.get(a.dealCrmId)!,
-          ...attribution,
-        })),
-      );
-      await replaceCrmDealPartners(tx, tenantId, [...dealIds.values()], rows);
-      result.attributions += rows.length;
+      result.attributions += await refreshCrmAttributions(tx, tenantId, [...dealIds.keys()]);
     });
     result.deals += deals.length;
   }

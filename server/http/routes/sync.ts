@@ -9,7 +9,7 @@ export function syncRoutes(db: Queryable, crmSync: CrmSyncQueue): Router {
   const router = Router();
   router.post('/sync', async (req, res) => {
     const caller = callerOf(req);
-    const jobId = await crmSync.enqueue(caller.tenantId);
+    const jobId = await crmSync.sync(caller.tenantId);
     await recordAudit(db, {
       tenantId: caller.tenantId,
       actor: caller.userId ? `hubspot-user:${caller.userId}` : caller.via,

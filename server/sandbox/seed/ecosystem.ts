@@ -1,4 +1,5 @@
 import { type PartnerLabel, PRIMARY_COMPANY_TYPE_ID } from '../../crm/hubspot/partner-roles';
+import type { ProgramPartner } from '../../partners/program-partners';
 import type { AssociationType, SandboxAssociation, SandboxObject } from '../hubspot/store';
 import { SeededRandom } from './random';
 import {
@@ -241,3 +242,18 @@ export function generateEcosystem(options: {
     dealCompanies,
   };
 }
+
+/** The ecosystem's partners as the partner program lists them (its own ids, no CRM ids). */
+export const programPartnersOf = (ecosystem: Pick<Ecosystem, 'partners'>): ProgramPartner[] =>
+  ecosystem.partners.map((p) => ({
+    externalId: p.id,
+    name: p.name,
+    domain: p.domain,
+    type: p.type,
+    tier: p.tier,
+    status: p.status,
+    partnerManager: p.partnerManager,
+    regions: p.regions,
+    verticals: p.verticals,
+    certifications: p.certifications,
+  }));

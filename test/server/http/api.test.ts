@@ -3,7 +3,7 @@ import { createTenant, type Tenant } from '../../../server/db/tenants';
 import { createApp } from '../../../server/http/app';
 import { signHubSpotV3 } from '../../../server/http/auth/hubspot-signature';
 import { listen, type Listening } from '../../../server/lib/listen';
-import { CrmSyncQueue } from '../../../server/queue/queues';
+import { CrmSyncQueue, ReconcileQueue } from '../../../server/queue/queues';
 import { seedDealWithPartner } from '../../support/fixtures';
 import {
   createTestDatabase,
@@ -23,6 +23,7 @@ const bodyOf = async (response: Response) => (await response.json()) as Body;
 describe('the card API', () => {
   let database: TestDatabase;
   let crmSync: CrmSyncQueue;
+  let reconcileQueue: ReconcileQueue;
   let server: Listening;
   let base: string;
   let first: Tenant;
@@ -34,7 +35,9 @@ describe('the card API', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     const { db } = database;
-    crmSync = new CrmSyncQueue(testQueueSettings());
+    const settings = testQueueSettings();
+    crmSync = new CrmSyncQueue(settings);
+    reconcileQueue = new ReconcileQueue(settings);
     readiness = { database: () => db.query('select 1') };
     first = await createTenant(db, { name: 'First', hubspotPortalId: '111' });
     second = await createTenant(db, { name: 'Second', hubspotPortalId: '222' });
@@ -45,6 +48,7 @@ describe('the card API', () => {
       db,
       logger: silentLogger,
       crmSync,
+      reconcile: reconcileQueue,
       hubspotClientSecret: CLIENT_SECRET,
       readiness: { database: () => readiness.database() },
     });
@@ -56,6 +60,7 @@ describe('the card API', () => {
     await server.close();
     await crmSync.queue.obliterate({ force: true });
     await crmSync.close();
+    await reconcileQueue.close();
     await database.drop();
   });
 

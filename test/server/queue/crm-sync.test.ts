@@ -4,7 +4,6 @@ import type { Worker } from 'bullmq';
 
 import { storeHubSpotRefreshToken } from '../../../server/crm/hubspot/credentials';
 import { roleForLabel } from '../../../server/crm/hubspot/partner-roles';
-import { upsertPartners } from '../../../server/db/partners';
 import { createTenant, type Tenant } from '../../../server/db/tenants';
 import { CryptoBox } from '../../../server/lib/crypto-box';
 import { CrmSyncQueue, QUEUE_NAMES } from '../../../server/queue/queues';
@@ -12,6 +11,7 @@ import { addAndWait } from '../../../server/queue/wait-for-job';
 import { startCrmSyncWorker } from '../../../server/queue/workers/crm-sync-worker';
 import { type Ecosystem, generateEcosystem } from '../../../server/sandbox/seed/ecosystem';
 import { type RunningSandbox, startSandbox } from '../../../server/sandbox/server';
+import { upsertPartners } from '../../support/fixtures';
 import {
   createTestDatabase,
   silentLogger,
@@ -34,7 +34,7 @@ describe('crm-sync', () => {
   let worker: Worker;
 
   const syncOnce = () =>
-    addAndWait(queueSettings, QUEUE_NAMES.crmSync, () => queue.enqueue(tenant.id), 30_000);
+    addAndWait(queueSettings, QUEUE_NAMES.crmSync, () => queue.sync(tenant.id), 30_000);
 
   const mirror = async () => ({
     accounts: await database.db.query(
@@ -212,8 +212,8 @@ describe('crm-sync', () => {
   it('keeps one job per tenant while it waits', async () => {
     await worker.pause();
     try {
-      await queue.enqueue(tenant.id);
-      await queue.enqueue(tenant.id);
+      await queue.sync(tenant.id);
+      await queue.sync(tenant.id);
       expect(await queue.queue.getWaitingCount()).toBe(1);
     } finally {
       await queue.queue.drain();
