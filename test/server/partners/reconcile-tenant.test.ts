@@ -108,6 +108,12 @@ describe('reconciling a tenant’s partner records', () => {
       tenant.id,
       sandbox.store.grantRefreshToken('900'),
     );
+    // The other tenant lists one of the same partners: reconciling the first must not touch it.
+    await upsertProgramPartners(
+      database.db,
+      other.id,
+      programPartnersOf({ partners: ecosystem.partners.slice(0, 1) }),
+    );
     const extra: ProgramPartner = {
       externalId: 'P-TANGENT',
       name: 'Tangent Advisory',
@@ -228,6 +234,17 @@ describe('reconciling a tenant’s partner records', () => {
       expect(await snapshot()).toEqual(before);
       expect(again).toMatchObject({ partnersCreated: 0, partnersRemoved: 0, linksChanged: 0 });
     });
+  });
+
+  it("never reads or writes another tenant's records", async () => {
+    expect(await query('select 1 from partners where tenant_id = $1', [other.id])).toEqual([]);
+    expect(await query('select 1 from partner_links where tenant_id = $1', [other.id])).toEqual([]);
+    await reconcileTenant(database.db, other.id);
+    const [link] = await query<{ source: string }>(
+      'select source from partner_links where tenant_id = $1',
+      [other.id],
+    );
+    expect(link).toEqual({ source: 'program' });
   });
 
   describe('incrementally, when one record changes', () => {
