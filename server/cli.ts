@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 
 import { reconcileCommand } from './commands/reconcile';
+import { replayCommand } from './commands/replay';
 import { ConfigError, loadConfig } from './config';
 import { storeHubSpotRefreshToken } from './crm/hubspot/credentials';
 import { CsvInputError } from './csv/read-csv';
@@ -193,6 +194,34 @@ export function buildCli(): Command {
         process.stderr.write(`${await reconcileCommand(options)}\n`);
       },
     );
+
+  const registrations = program.command('registrations').description('deal registrations');
+  registrations
+    .command('replay')
+    .description(
+      'replay registrations under a program: what would each verdict have been (CSV in, CSV out)',
+    )
+    .requiredOption('--program <file>', 'program.json')
+    .requiredOption(
+      '--partners <file>',
+      'partners.csv: partner_id,name,domain,type,tier,status,regions,verticals',
+    )
+    .requiredOption('--accounts <file>', 'accounts.csv: account_id,name,domain,country,industry')
+    .requiredOption(
+      '--deals <file>',
+      'deals.csv: deal_id,account_id,name,amount,currency,stage,created_at,closed_at,partner_id,partner_role',
+    )
+    .requiredOption(
+      '--registrations <file>',
+      'registrations.csv: registration_id,partner_id,company_name,company_domain,amount,currency,submitted_at',
+    )
+    .requiredOption(
+      '--output <file>',
+      'verdicts.csv: registration_id,verdict,conflicts,matched_account_id,holder_registration_id',
+    )
+    .action(async (files: Parameters<typeof replayCommand>[0]) => {
+      process.stderr.write(`${await replayCommand(files)}\n`);
+    });
 
   return program;
 }

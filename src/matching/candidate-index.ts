@@ -133,3 +133,37 @@ function windowAround(list: number[], self: number): [number, number] {
   const from = Math.max(0, Math.min(low - EXACT_WINDOW / 2, list.length - EXACT_WINDOW));
   return [from, from + EXACT_WINDOW];
 }
+
+/**
+ * The same blocking, for a set that grows one record at a time (the companies earlier registrations
+ * hold). Candidates are the positions given to add(); common blocks are skipped as above.
+ */
+export class GrowingIndex {
+  private readonly postings = new Map<number, number[]>();
+  private readonly seen: number[] = [];
+  private generation = 0;
+
+  add(position: number, record: PreparedRecord): void {
+    for (const key of hashedKeys(record).keys) {
+      const list = this.postings.get(key);
+      if (list) list.push(position);
+      else this.postings.set(key, [position]);
+    }
+  }
+
+  candidates(record: PreparedRecord): number[] {
+    const mark = ++this.generation;
+    const out: number[] = [];
+    const { keys, exactCount } = hashedKeys(record);
+    keys.forEach((key, k) => {
+      const list = this.postings.get(key);
+      if (!list || (k >= exactCount && list.length > MAX_BLOCK)) return;
+      for (const position of list) {
+        if (this.seen[position] === mark) continue;
+        this.seen[position] = mark;
+        out.push(position);
+      }
+    });
+    return out;
+  }
+}

@@ -1,0 +1,38 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import { parseProgram, type Program } from '../../src/program/program';
+import { CsvInputError } from '../csv/read-csv';
+
+/** Reads and validates a program JSON file; a bad one fails naming each bad field. */
+export async function readProgramFile(file: string): Promise<Program> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new CsvInputError(file, undefined, undefined, 'no such file');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new CsvInputError(
+      file,
+      undefined,
+      undefined,
+      `not valid JSON (${(error as Error).message})`,
+    );
+  }
+  const program = parseProgram(json);
+  if (!program.ok) {
+    throw new CsvInputError(
+      file,
+      undefined,
+      undefined,
+      `not a valid program: ${program.error.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return program.value;
+}
+
+export const fileName = (file: string) => path.basename(file);

@@ -1,0 +1,225 @@
+import { z } from 'zod';
+
+import type { Program } from '../../src/program/program';
+import { replayRegistrations } from '../../src/registrations/replay';
+import type { DealFacts, PartnerFacts, RegistrationFacts } from '../../src/registrations/types';
+import { CONFLICT_KINDS } from '../../src/registrations/types';
+import { CsvInputError, readCsv } from '../csv/read-csv';
+import { csvValue } from '../csv/values';
+import { writeCsv } from '../csv/write-csv';
+import { readProgramFile } from './program-file';
+
+export interface ReplayFiles {
+  program: string;
+  partners: string;
+  accounts: string;
+  deals: string;
+  registrations: string;
+  output: string;
+}
+
+const partnerRow = z.object({
+  partner_id: csvValue.id,
+  name: csvValue.text,
+  domain: csvValue.text,
+  type: csvValue.partnerType,
+  tier: z.string().min(1, 'must not be empty'),
+  status: csvValue.status,
+  regions: csvValue.list,
+  verticals: csvValue.list,
+});
+const accountRow = z.object({
+  account_id: csvValue.id,
+  name: csvValue.text,
+  domain: csvValue.text,
+  country: csvValue.text,
+  industry: csvValue.text,
+});
+const dealRow = z.object({
+  deal_id: csvValue.id,
+  account_id: csvValue.id,
+  name: csvValue.text,
+  amount: csvValue.optionalAmount,
+  currency: csvValue.optionalCurrency,
+  stage: csvValue.stage,
+  created_at: csvValue.timestamp,
+  closed_at: csvValue.optionalTimestamp,
+  partner_id: csvValue.text,
+  partner_role: csvValue.optionalRole,
+});
+const registrationRow = z.object({
+  registration_id: csvValue.id,
+  partner_id: csvValue.id,
+  company_name: csvValue.text,
+  company_domain: csvValue.text,
+  amount: csvValue.optionalAmount,
+  currency: csvValue.optionalCurrency,
+  submitted_at: csvValue.timestamp,
+});
+
+const columnsOf = (schema: z.ZodObject) => Object.keys(schema.shape);
+
+function unique(file: string, seen: Map<string, number>, id: string, line: number, column: string) {
+  const earlier = seen.get(id);
+  if (earlier)
+    throw new CsvInputError(file, line, column, `"${id}" already appears on line ${earlier}`);
+  seen.set(id, line);
+}
+
+async function readPartners(file: string, program: Program): Promise<PartnerFacts[]> {
+  const seen = new Map<string, number>();
+  const partners: PartnerFacts[] = [];
+  for await (const { value, line } of readCsv(file, columnsOf(partnerRow), partnerRow)) {
+    unique(file, seen, value.partner_id, line, 'partner_id');
+    if (!program.tiers.includes(value.tier))
+      throw new CsvInputError(
+        file,
+        line,
+        'tier',
+        `"${value.tier}" is not one of the program's tiers (${program.tiers.join(', ')})`,
+      );
+    partners.push({ id: value.partner_id, tier: value.tier, status: value.status });
+  }
+  return partners;
+}
+
+async function readAccounts(file: string) {
+  const seen = new Map<string, number>();
+  const accounts = [];
+  for await (const { value, line } of readCsv(file, columnsOf(accountRow), accountRow)) {
+    unique(file, seen, value.account_id, line, 'account_id');
+    accounts.push({
+      id: value.account_id,
+      name: value.name,
+      domain: value.domain,
+      country: value.country,
+    });
+  }
+  return accounts;
+}
+
+/** A deal may span rows, one per partner on it; its other cells must agree. */
+async function readDeals(
+  file: string,
+  accountIds: Set<string>,
+  partnerIds: Set<string>,
+): Promise<DealFacts[]> {
+  const deals = new Map<string, DealFacts & { line: number; signature: string }>();
+  for await (const { value, line } of readCsv(file, columnsOf(dealRow), dealRow)) {
+    if (!accountIds.has(value.account_id))
+      throw new CsvInputError(
+        file,
+        line,
+        'account_id',
+        `no account "${value.account_id}" in the accounts file`,
+      );
+    if (value.partner_id && !partnerIds.has(value.partner_id))
+      throw new CsvInputError(
+        file,
+        line,
+        'partner_id',
+        `no partner "${value.partner_id}" in the partners file`,
+      );
+    if (value.partner_id && !value.partner_role)
+      throw new CsvInputError(file, line, 'partner_role', 'must be given with a partner_id');
+    if (value.stage !== 'open' && value.closed_at === null)
+      throw new CsvInputError(file, line, 'closed_at', `must be given for a ${value.stage} deal`);
+    if (value.closed_at !== null && value.closed_at < value.created_at)
+      throw new CsvInputError(file, line, 'closed_at', 'is before created_at');
+    const signature = [value.account_id, value.stage, value.created_at, value.closed_at].join('|');
+    const existing = deals.get(value.deal_id);
+    if (existing && existing.signature !== signature)
+      throw new CsvInputError(
+        file,
+        line,
+        'deal_id',
+        `"${value.deal_id}" appears on line ${existing.line} with another account, stage or dates`,
+      );
+    const deal = existing ?? {
+      id: value.deal_id,
+      accountId: value.account_id,
+      stage: value.stage,
+      createdAt: value.created_at,
+      closedAt: value.closed_at,
+      partnerIds: [],
+      line,
+      signature,
+    };
+    if (value.partner_id && !deal.partnerIds.includes(value.partner_id))
+      deal.partnerIds.push(value.partner_id);
+    deals.set(value.deal_id, deal);
+  }
+  return [...deals.values()].map(
+    ({ id, accountId, stage, createdAt, closedAt, partnerIds: ids }) => ({
+      id,
+      accountId,
+      stage,
+      createdAt,
+      closedAt,
+      partnerIds: ids,
+    }),
+  );
+}
+
+async function readRegistrations(
+  file: string,
+  partnerIds: Set<string>,
+): Promise<RegistrationFacts[]> {
+  const seen = new Map<string, number>();
+  const registrations: RegistrationFacts[] = [];
+  for await (const { value, line } of readCsv(file, columnsOf(registrationRow), registrationRow)) {
+    unique(file, seen, value.registration_id, line, 'registration_id');
+    if (!partnerIds.has(value.partner_id))
+      throw new CsvInputError(
+        file,
+        line,
+        'partner_id',
+        `no partner "${value.partner_id}" in the partners file`,
+      );
+    if (!value.company_name && !value.company_domain)
+      throw new CsvInputError(
+        file,
+        line,
+        'company_name',
+        'a registration needs a company name or domain',
+      );
+    if (value.amount !== null && value.currency === null)
+      throw new CsvInputError(file, line, 'currency', 'must be given with an amount');
+    registrations.push({
+      id: value.registration_id,
+      partnerId: value.partner_id,
+      companyName: value.company_name,
+      companyDomain: value.company_domain || null,
+      amount: value.amount,
+      currency: value.currency,
+      submittedAt: value.submitted_at,
+    });
+  }
+  return registrations;
+}
+
+/** `partnerlens registrations replay`: the what-if of DESIGN.md §10. */
+export async function replayCommand(files: ReplayFiles): Promise<string> {
+  const started = performance.now();
+  const program = await readProgramFile(files.program);
+  const partners = await readPartners(files.partners, program);
+  const accounts = await readAccounts(files.accounts);
+  const partnerIds = new Set(partners.map((p) => p.id));
+  const deals = await readDeals(files.deals, new Set(accounts.map((a) => a.id)), partnerIds);
+  const registrations = await readRegistrations(files.registrations, partnerIds);
+  const outcomes = replayRegistrations({ program, partners, accounts, deals, registrations });
+  await writeCsv(
+    files.output,
+    ['registration_id', 'verdict', 'conflicts', 'matched_account_id', 'holder_registration_id'],
+    outcomes.map((o) => [
+      o.registrationId,
+      o.verdict,
+      CONFLICT_KINDS.filter((kind) => o.conflicts.some((c) => c.kind === kind)).join(';'),
+      o.matchedAccountId ?? '',
+      o.holderRegistrationId ?? '',
+    ]),
+  );
+  const count = (verdict: string) => outcomes.filter((o) => o.verdict === verdict).length;
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  return `${outcomes.length} registrations: ${count('approved')} approved, ${count('review')} for review, ${count('rejected')} rejected (${seconds} s)`;
+}

@@ -1,0 +1,167 @@
+import { z } from 'zod';
+
+import { isCurrencyCode } from '../money/currency';
+
+export const PARTNER_TYPES = [
+  'reseller',
+  'distributor',
+  'system_integrator',
+  'isv',
+  'technology',
+  'msp',
+  'referral',
+] as const;
+export const PARTNER_ROLES = ['sourced', 'influenced', 'reseller', 'referral'] as const;
+
+const tier = z.string().trim().min(1, 'must not be empty').max(40);
+const days = z.number().int('must be whole days').min(1).max(3650);
+const bps = z
+  .number()
+  .int('must be whole basis points')
+  .min(0)
+  .max(10_000, 'must be at most 10000 (100 %)');
+const minor = z.number().int('must be whole minor units').min(0);
+
+const band = z.strictObject({ uptoMinor: minor.optional(), rateBps: bps });
+
+const rateRow = z
+  .strictObject({
+    partnerType: z.union([z.enum(PARTNER_TYPES), z.literal('*')]),
+    tier: z.union([tier, z.literal('*')]),
+    role: z.union([z.enum(PARTNER_ROLES), z.literal('*')]),
+    rateBps: bps,
+    capMinor: minor.optional(),
+    bands: z.array(band).min(1).optional(),
+  })
+  .superRefine((row, ctx) => {
+    const bands = row.bands ?? [];
+    bands.forEach((b, i) => {
+      const last = i === bands.length - 1;
+      if (last && b.uptoMinor !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['bands', i, 'uptoMinor'],
+          message: 'the last band has no upper limit',
+        });
+      if (!last && b.uptoMinor === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['bands', i, 'uptoMinor'],
+          message: 'is required on every band but the last',
+        });
+      const previous = bands[i - 1]?.uptoMinor;
+      if (i > 0 && b.uptoMinor !== undefined && previous !== undefined && b.uptoMinor <= previous) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['bands', i, 'uptoMinor'],
+          message: 'must be above the previous band',
+        });
+      }
+    });
+  });
+
+/** The program JSON of DESIGN.md §7: one document per tenant, the same for the API and the CLI. */
+export const programSchema = z
+  .strictObject({
+    currency: z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code').default('USD'),
+    tiers: z
+      .array(tier)
+      .min(1)
+      .refine((tiers) => new Set(tiers).size === tiers.length, 'must not repeat a tier')
+      .default(['registered', 'silver', 'gold', 'platinum']),
+    protectionDays: z
+      .strictObject({ default: days.default(90), byTier: z.record(tier, days).default({}) })
+      .default({ default: 90, byTier: {} }),
+    extension: z
+      .strictObject({ days: days.default(30), max: z.number().int().min(0).max(10).default(1) })
+      .default({ days: 30, max: 1 }),
+    approvalSlaHours: z
+      .number()
+      .positive()
+      .max(24 * 365)
+      .default(48),
+    caps: z
+      .strictObject({
+        activeRegistrationsByTier: z.record(tier, z.number().int().min(0)).default({}),
+      })
+      .default({ activeRegistrationsByTier: {} }),
+    conflicts: z
+      .strictObject({
+        directOpportunity: z.enum(['block', 'warn']).default('warn'),
+        existingCustomer: z.enum(['block', 'warn', 'off']).default('warn'),
+        existingCustomerMonths: z.number().int().min(0).max(120).default(12),
+      })
+      .default({ directOpportunity: 'warn', existingCustomer: 'warn', existingCustomerMonths: 12 }),
+    matching: z
+      .strictObject({ nameThreshold: z.number().gt(0).max(1).default(0.9) })
+      .default({ nameThreshold: 0.9 }),
+    autoApprove: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        minTier: tier.optional(),
+        maxAmount: z.number().min(0).optional(),
+      })
+      .default({ enabled: false }),
+    rates: z.array(rateRow).default([]),
+    clawbackDays: z.number().int().min(0).max(3650).default(90),
+  })
+  .superRefine((program, ctx) => {
+    const known = (value: string, path: (string | number)[]) => {
+      if (!program.tiers.includes(value))
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `"${value}" is not one of the tiers (${program.tiers.join(', ')})`,
+        });
+    };
+    Object.keys(program.protectionDays.byTier).forEach((t) =>
+      known(t, ['protectionDays', 'byTier', t]),
+    );
+    Object.keys(program.caps.activeRegistrationsByTier).forEach((t) =>
+      known(t, ['caps', 'activeRegistrationsByTier', t]),
+    );
+    if (program.autoApprove.minTier !== undefined)
+      known(program.autoApprove.minTier, ['autoApprove', 'minTier']);
+    program.rates.forEach((row, i) => row.tier !== '*' && known(row.tier, ['rates', i, 'tier']));
+  });
+
+export type Program = z.infer<typeof programSchema>;
+export type RateRow = Program['rates'][number];
+
+export interface ProgramIssue {
+  path: string;
+  message: string;
+}
+
+export type ProgramResult =
+  | { ok: true; value: Program }
+  | { ok: false; error: { code: 'PROGRAM.INVALID'; message: string; issues: ProgramIssue[] } };
+
+/** Validates a program document and fills in the defaults; a bad one comes back with every bad field's path. */
+export function parseProgram(input: unknown): ProgramResult {
+  const parsed = programSchema.safeParse(input);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issues = parsed.error.issues.map((issue) => ({
+    path: issue.path.join('.') || '(document)',
+    message: issue.message,
+  }));
+  return {
+    ok: false,
+    error: {
+      code: 'PROGRAM.INVALID',
+      message: `The program is not valid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      issues,
+    },
+  };
+}
+
+/** The tier's protection window in days. */
+export const protectionDaysOf = (program: Program, tierName: string) =>
+  program.protectionDays.byTier[tierName] ?? program.protectionDays.default;
+
+/** The tier's cap on active registrations; undefined: no cap. */
+export const capOf = (program: Program, tierName: string): number | undefined =>
+  program.caps.activeRegistrationsByTier[tierName];
+
+/** Position in the program's tier order (higher is better); -1 for a tier the program does not list. */
+export const tierRank = (program: Program, tierName: string) => program.tiers.indexOf(tierName);
