@@ -6,10 +6,15 @@ import { ensureRedis } from '../server/lib/redis-server';
 import { cardLatency } from './card-latency';
 import { silent } from './lib/context';
 import { reconcileBench } from './reconcile';
+import { replayBench } from './replay';
 
 // `npm run bench [suite…]`: each suite measures against its baseline in the same run and the
 // results go to bench/results/latest.json (and, by hand, to docs/performance.md).
-const SUITES = { 'card-latency': cardLatency, reconcile: reconcileBench } as const;
+const SUITES = {
+  'card-latency': cardLatency,
+  reconcile: reconcileBench,
+  replay: replayBench,
+} as const;
 
 async function main() {
   const wanted = process.argv.slice(2).filter((name) => !name.startsWith('-'));

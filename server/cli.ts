@@ -128,7 +128,7 @@ export function buildCli(): Command {
   program
     .command('seed')
     .description(
-      "import the demo ecosystem's partner program into a tenant, linked to the sandbox's partner companies",
+      "import the demo ecosystem's partner program into a tenant and reconcile it with the tenant's CRM partner companies",
     )
     .requiredOption('--tenant <id>', 'tenant id', uuid)
     .option('--seed <n>', 'the seed of the demo ecosystem', integer('--seed', 0, 2 ** 31 - 1), 42)

@@ -17,7 +17,7 @@ export interface LabelledRecord {
   organisation: string;
 }
 
-const SECOND_WORDS = [
+export const SECOND_WORDS = [
   'Harbour',
   'Valley',
   'Coastal',
@@ -104,7 +104,7 @@ const COUNTRY_SPELLINGS: Record<string, string[]> = {
   Germany: ['Germany', 'DE', 'Deutschland'],
 };
 
-const slug = (text: string) =>
+export const slug = (text: string) =>
   text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
@@ -119,7 +119,7 @@ const stripAccents = (text: string) =>
     .replace(/ł/g, 'l')
     .replace(/Ł/g, 'L');
 
-interface Organisation {
+export interface Organisation {
   id: string;
   name: string;
   domain: string | undefined;
@@ -145,7 +145,7 @@ function typo(random: SeededRandom, name: string): string {
   return words.join(' ');
 }
 
-function nameVariant(random: SeededRandom, org: Organisation): string {
+export function nameVariant(random: SeededRandom, org: Organisation): string {
   let name = org.name;
   if (random.chance(0.55)) {
     const form = random.pick(org.country.legalForms);
@@ -163,7 +163,7 @@ function nameVariant(random: SeededRandom, org: Organisation): string {
   return name;
 }
 
-function domainVariant(random: SeededRandom, org: Organisation): string {
+export function domainVariant(random: SeededRandom, org: Organisation): string {
   const roll = random.int(0, 99);
   if (!org.domain || roll < 12) return '';
   if (roll < 20)

@@ -4,68 +4,72 @@ import type { PreparedRecord } from './compare';
 const MAX_BLOCK = 50;
 /** Exact domain and exact name blocks are never skipped; in a huge one, a record meets this many neighbours. */
 const EXACT_WINDOW = 100;
+const BUCKET_BITS = 20;
 const STOP_TOKENS = new Set(['and', 'the', 'of', 'de', 'la', 'le', 'der', 'die', 'und', 'et', 'y']);
 
-interface Keys {
-  exact: string[];
-  fuzzy: string[];
+// Keys are FNV-1a hashes of their parts, mixed without building the key strings: a rare collision
+// only adds a candidate that comparison then rejects.
+const FNV_OFFSET = 0x811c9dc5;
+
+function mix(hash: number, text: string, skip = -1): number {
+  for (let i = 0; i < text.length; i++) {
+    if (i === skip) continue;
+    hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  }
+  return hash;
 }
 
-function keysOf(record: PreparedRecord): Keys {
-  const exact: string[] = [];
-  const fuzzy: string[] = [];
-  if (record.domain) exact.push(`d:${record.domain.registrable}`);
+const key = (kind: string, ...parts: string[]) =>
+  parts.reduce((hash, part) => mix(mix(hash, part), '|'), mix(FNV_OFFSET, kind)) >>> 0;
+
+/** A record's blocking keys, the exact ones (domain, whole name) first. */
+function hashedKeys(record: PreparedRecord): { keys: number[]; exactCount: number } {
+  const keys: number[] = [];
+  if (record.domain) keys.push(key('d', record.domain.registrable));
   const name = record.name;
-  if (!name) return { exact, fuzzy };
-  exact.push(`n:${name.compact}`);
-  let longest = '';
+  if (!name) return { keys, exactCount: keys.length };
+  keys.push(key('n', name.compact));
+  const exactCount = keys.length;
   const words = [...new Set(name.tokens)].filter(
     (token) => token.length >= 3 && !STOP_TOKENS.has(token),
   );
-  for (const token of words) {
-    fuzzy.push(`t:${token}`);
-    if (token.length > longest.length || (token.length === longest.length && token < longest))
-      longest = token;
+  // Short names block on each word; longer ones on a word with the start of another, which stays
+  // a small block when each word alone is common ("sunrisepoint" + "ins…") and survives a typo
+  // later in the other word.
+  if (words.length <= 2) for (const word of words) keys.push(key('t', word));
+  // In alphabetical order, so that word order does not matter: each word with the start of the
+  // next (round the circle) — a typo in one word leaves the pairs of the others intact.
+  const sorted = [...words].sort().slice(0, 5);
+  for (let i = 0; i < sorted.length && sorted.length >= 2; i++) {
+    if (sorted.length === 2 && i === 1) break;
+    const a = sorted[i]!;
+    const b = sorted[(i + 1) % sorted.length]!;
+    keys.push(key('q', a, b.slice(0, 3)), key('q', b, a.slice(0, 3)));
   }
-  // A word with the start of another stays a small block when each word alone is common
-  // ("sunrisepoint" + "ins…"), and survives a typo later in the other word.
-  const leading = words.slice(0, 4);
-  for (const a of leading)
-    for (const b of leading) if (a !== b) fuzzy.push(`q:${a}|${b.slice(0, 3)}`);
-  if (name.compact.length >= 6)
-    fuzzy.push(`p:${name.compact.slice(0, 5)}`, `s:${name.compact.slice(-5)}`);
-  // Words one typo apart share a word-with-one-letter-deleted, so a typo in the distinctive word of
-  // "Sunrsiepoint Insurance" still meets "Sunrisepoint Insurance".
-  if (longest.length >= 5) {
-    for (let i = 0; i < longest.length; i++)
-      fuzzy.push(`x:${longest.slice(0, i)}${longest.slice(i + 1)}`);
-    fuzzy.push(`x:${longest}`);
+  // Words one typo apart share a word-with-one-letter-deleted: a typo in the distinctive (longest)
+  // word of "Sunrsiepoint Insurance" still meets "Sunrisepoint Insurance". With other words, the
+  // variant is paired with the start of the next longest, to keep the block small. (Halves of the
+  // word instead — four keys, not one per letter — found fewer of the labelled typos.)
+  const [longest, next] = [...words].sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
+  if (longest && longest.length >= 5) {
+    const tail = next ? next.slice(0, 3) : '';
+    for (let skip = -1; skip < longest.length; skip++)
+      keys.push(mix(mix(mix(mix(FNV_OFFSET, 'x'), longest, skip), '|'), tail) >>> 0);
   }
-  return { exact, fuzzy };
-}
-
-/** FNV-1a: keys become numbers; a rare collision only adds a candidate that comparison then rejects. */
-function hashKey(key: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    hash ^= key.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
-
-function hashedKeys(record: PreparedRecord): { keys: number[]; exactCount: number } {
-  const { exact, fuzzy } = keysOf(record);
-  return { keys: [...exact, ...fuzzy].map(hashKey), exactCount: exact.length };
+  return { keys, exactCount };
 }
 
 /**
- * Blocking: records that share a domain, a name, a name word, a word and the start of another, the
- * first or last five letters of the name, or their longest word up to one typo are candidates;
- * nothing else is compared. Blocks of common keys are skipped, so the work per record stays flat.
+ * Blocking: records that share a domain, a name, a word (of a short name), a word and the start of
+ * another, or their longest word up to one typo are candidates; nothing else is compared. Blocks of
+ * common keys are skipped, so the work per record stays flat.
  */
 export class CandidateIndex {
-  private readonly postings = new Map<number, number[]>();
+  /** Every (key, record) pair, sorted: key in the high 32 bits, record position in the low 32. */
+  private readonly keyOfPair: Uint32Array;
+  private readonly recordOfPair: Uint32Array;
+  /** Where each bucket of keys (their top BUCKET_BITS bits) starts among the pairs: lookups stay O(1). */
+  private readonly bucketStart: Uint32Array;
   /** Every record's keys, flat: record i owns keys[offsets[i] .. offsets[i + 1]), exact keys first. */
   private readonly keys: Uint32Array;
   private readonly offsets: Uint32Array;
@@ -77,19 +81,25 @@ export class CandidateIndex {
     this.seen = new Uint32Array(records.length);
     this.offsets = new Uint32Array(records.length + 1);
     this.exactCounts = new Uint8Array(records.length);
-    const all: number[] = [];
-    records.forEach((record, index) => {
-      const { keys, exactCount } = hashedKeys(record);
-      this.exactCounts[index] = exactCount;
-      for (const key of keys) {
-        all.push(key);
-        const list = this.postings.get(key);
-        if (list) list.push(index);
-        else this.postings.set(key, [index]);
-      }
-      this.offsets[index + 1] = all.length;
+    const perRecord = records.map((record, index) => {
+      const hashed = hashedKeys(record);
+      this.exactCounts[index] = hashed.exactCount;
+      this.offsets[index + 1] = this.offsets[index]! + hashed.keys.length;
+      return hashed.keys;
     });
-    this.keys = Uint32Array.from(all);
+    this.keys = new Uint32Array(this.offsets[records.length]!);
+    const owners = new Uint32Array(this.keys.length);
+    perRecord.forEach((keys, index) => {
+      this.keys.set(keys, this.offsets[index]!);
+      owners.fill(index, this.offsets[index]!, this.offsets[index + 1]!);
+    });
+    // One sorted array of (key, record) pairs instead of a map of lists: a fraction of the memory.
+    [this.keyOfPair, this.recordOfPair] = radixSortPairs(this.keys, owners);
+    this.bucketStart = new Uint32Array((1 << BUCKET_BITS) + 1);
+    for (let i = 0; i < this.keyOfPair.length; i++)
+      this.bucketStart[(this.keyOfPair[i]! >>> (32 - BUCKET_BITS)) + 1]!++;
+    for (let b = 1; b < this.bucketStart.length; b++)
+      this.bucketStart[b]! += this.bucketStart[b - 1]!;
   }
 
   /**
@@ -105,15 +115,14 @@ export class CandidateIndex {
     const exactCount = outside ? outside.exactCount : this.exactCounts[self]!;
     for (let k = 0; k < count; k++) {
       const key = outside ? outside.keys[k]! : this.keys[this.offsets[self]! + k]!;
-      const list = this.postings.get(key);
-      if (!list) continue;
-      let from = 0;
-      let to = list.length;
+      let [from, to] = this.block(key);
+      const size = to - from;
+      if (size === 0) continue;
       if (k < exactCount) {
-        if (list.length > EXACT_WINDOW) [from, to] = windowAround(list, self);
-      } else if (list.length > MAX_BLOCK) continue;
+        if (size > EXACT_WINDOW) [from, to] = windowAround(this.recordOfPair, from, to, self);
+      } else if (size > MAX_BLOCK) continue;
       for (let p = from; p < to; p++) {
-        const index = list[p]!;
+        const index = this.recordOfPair[p]!;
         if (this.seen[index] === mark) continue;
         this.seen[index] = mark;
         out.push(index);
@@ -121,17 +130,70 @@ export class CandidateIndex {
     }
     return out;
   }
+
+  /** The range of pairs with this key: its bucket, then a search within the bucket. */
+  private block(key: number): [number, number] {
+    const bucket = key >>> (32 - BUCKET_BITS);
+    const end = this.bucketStart[bucket + 1]!;
+    const from = lowerBound(this.keyOfPair, this.bucketStart[bucket]!, end, key);
+    return [from, lowerBound(this.keyOfPair, from, end, key + 1)];
+  }
 }
-function windowAround(list: number[], self: number): [number, number] {
-  let low = 0;
-  let high = list.length;
+/**
+ * Sorts (key, value) pairs by key: two stable counting passes of 16 bits, so values keep their
+ * order within a key (records stay in position order). Typed arrays only — the same sort with
+ * packed BigInts spent most of its time allocating them.
+ */
+function radixSortPairs(keys: Uint32Array, values: Uint32Array): [Uint32Array, Uint32Array] {
+  const middle: [Uint32Array, Uint32Array] = [
+    new Uint32Array(keys.length),
+    new Uint32Array(keys.length),
+  ];
+  const sorted: [Uint32Array, Uint32Array] = [
+    new Uint32Array(keys.length),
+    new Uint32Array(keys.length),
+  ];
+  countingPass([keys, values], middle, 0);
+  countingPass(middle, sorted, 16);
+  return sorted;
+}
+
+function countingPass(
+  [keys, values]: [Uint32Array, Uint32Array],
+  [outKeys, outValues]: [Uint32Array, Uint32Array],
+  shift: number,
+) {
+  const counts = new Uint32Array(65_537);
+  for (let i = 0; i < keys.length; i++) counts[((keys[i]! >>> shift) & 0xffff) + 1]!++;
+  for (let d = 1; d < counts.length; d++) counts[d]! += counts[d - 1]!;
+  for (let i = 0; i < keys.length; i++) {
+    const at = counts[(keys[i]! >>> shift) & 0xffff]!++;
+    outKeys[at] = keys[i]!;
+    outValues[at] = values[i]!;
+  }
+}
+
+function lowerBound(values: Uint32Array, from: number, to: number, value: number): number {
+  let low = from;
+  let high = to;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if (list[mid]! < self) low = mid + 1;
+    if (values[mid]! < value) low = mid + 1;
     else high = mid;
   }
-  const from = Math.max(0, Math.min(low - EXACT_WINDOW / 2, list.length - EXACT_WINDOW));
-  return [from, from + EXACT_WINDOW];
+  return low;
+}
+
+/** The EXACT_WINDOW records of a block nearest to `self` (records are in position order within a block). */
+function windowAround(
+  records: Uint32Array,
+  from: number,
+  to: number,
+  self: number,
+): [number, number] {
+  const at = self < 0 ? from : lowerBound(records, from, to, self);
+  const start = Math.max(from, Math.min(at - EXACT_WINDOW / 2, to - EXACT_WINDOW));
+  return [start, start + EXACT_WINDOW];
 }
 
 /**
@@ -140,10 +202,15 @@ function windowAround(list: number[], self: number): [number, number] {
  */
 export class GrowingIndex {
   private readonly postings = new Map<number, number[]>();
-  private readonly seen: number[] = [];
+  private seen = new Uint32Array(1024);
   private generation = 0;
 
   add(position: number, record: PreparedRecord): void {
+    if (position >= this.seen.length) {
+      const grown = new Uint32Array(Math.max(position + 1, this.seen.length * 2));
+      grown.set(this.seen);
+      this.seen = grown;
+    }
     for (const key of hashedKeys(record).keys) {
       const list = this.postings.get(key);
       if (list) list.push(position);
@@ -155,15 +222,15 @@ export class GrowingIndex {
     const mark = ++this.generation;
     const out: number[] = [];
     const { keys, exactCount } = hashedKeys(record);
-    keys.forEach((key, k) => {
-      const list = this.postings.get(key);
-      if (!list || (k >= exactCount && list.length > MAX_BLOCK)) return;
+    for (let k = 0; k < keys.length; k++) {
+      const list = this.postings.get(keys[k]!);
+      if (!list || (k >= exactCount && list.length > MAX_BLOCK)) continue;
       for (const position of list) {
         if (this.seen[position] === mark) continue;
         this.seen[position] = mark;
         out.push(position);
       }
-    });
+    }
     return out;
   }
 }

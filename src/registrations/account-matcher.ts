@@ -1,5 +1,10 @@
 import { CandidateIndex } from '../matching/candidate-index';
-import { compareRecords, type Evidence, type PreparedRecord } from '../matching/compare';
+import {
+  compareRecords,
+  type Evidence,
+  matchScore,
+  type PreparedRecord,
+} from '../matching/compare';
 import { type MatchInput, prepareRecord } from '../matching/prepare';
 
 export interface AccountMatch {
@@ -24,22 +29,16 @@ export class AccountMatcher {
   }
 
   match(company: PreparedRecord): AccountMatch {
-    let best: { position: number; score: number; evidence: Evidence[] } | undefined;
+    const settings = { nameThreshold: this.nameThreshold };
+    let best: { position: number; score: number } | undefined;
     for (const position of this.index.candidates(-1, company)) {
-      const result = compareRecords(company, this.accounts[position]!, {
-        nameThreshold: this.nameThreshold,
-      });
-      if (!result.match) continue;
-      if (
-        !best ||
-        result.score > best.score ||
-        (result.score === best.score && position < best.position)
-      ) {
-        best = { position, score: result.score, evidence: result.evidence };
-      }
+      const score = matchScore(company, this.accounts[position]!, settings);
+      if (score === undefined) continue;
+      if (!best || score > best.score || (score === best.score && position < best.position))
+        best = { position, score };
     }
-    return best
-      ? { accountId: this.accounts[best.position]!.id, evidence: best.evidence }
-      : { accountId: null, evidence: [] };
+    if (!best) return { accountId: null, evidence: [] };
+    const account = this.accounts[best.position]!;
+    return { accountId: account.id, evidence: compareRecords(company, account, settings).evidence };
   }
 }

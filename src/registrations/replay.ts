@@ -1,8 +1,8 @@
 import { GrowingIndex } from '../matching/candidate-index';
-import { compareRecords, type PreparedRecord } from '../matching/compare';
+import { compareRecords, matchScore, type PreparedRecord } from '../matching/compare';
 import { type MatchInput, prepareRecord } from '../matching/prepare';
 import { type Program, protectionDaysOf } from '../program/program';
-import { AccountMatcher } from './account-matcher';
+import { type AccountMatch, AccountMatcher } from './account-matcher';
 import { type ConflictContext, detectConflicts, holderOf } from './detect-conflicts';
 import { windowEnd } from './time';
 import type { DealFacts, Evaluation, Hold, PartnerFacts, RegistrationFacts } from './types';
@@ -14,6 +14,8 @@ export interface ReplayInput {
   accounts: readonly MatchInput[];
   deals: readonly DealFacts[];
   registrations: readonly RegistrationFacts[];
+  /** Finds a registration's account; by default the matching engine over `accounts`. */
+  matchAccount?: (registration: RegistrationFacts, company: PreparedRecord) => AccountMatch;
 }
 
 export interface ReplayOutcome extends Evaluation {
@@ -49,10 +51,15 @@ export function replayRegistrations(input: ReplayInput): ReplayOutcome[] {
   const partners = new Map(input.partners.map((p) => [p.id, p]));
   const dealsByAccount = new Map<string, DealFacts[]>();
   for (const deal of input.deals) pushTo(dealsByAccount, deal.accountId, deal);
-  const matcher = new AccountMatcher(input.accounts, program.matching.nameThreshold);
+  const matcher = input.matchAccount
+    ? undefined
+    : new AccountMatcher(input.accounts, program.matching.nameThreshold);
+  const matchAccount =
+    input.matchAccount ??
+    ((_registration: RegistrationFacts, company: PreparedRecord) => matcher!.match(company));
 
   const held: HeldCompany[] = [];
-  const heldIndex = new GrowingIndex();
+  const newLogoIndex = new GrowingIndex();
   const heldByAccount = new Map<string, number[]>();
   const windowsByPartner = new Map<string, number[]>();
   const outcomes = new Map<string, ReplayOutcome>();
@@ -67,26 +74,25 @@ export function replayRegistrations(input: ReplayInput): ReplayOutcome[] {
       name: registration.companyName,
       domain: registration.companyDomain,
     });
-    const account = matcher.match(company);
+    const account = matchAccount(registration, company);
 
+    // The same company: the same account for registrations matched to accounts; new logos, which
+    // matched no account, are matched to each other (DESIGN.md §4).
     const sameCompany: ConflictContext['holds'][number][] = [];
-    const seen = new Set<number>();
     for (const position of account.accountId ? (heldByAccount.get(account.accountId) ?? []) : []) {
-      seen.add(position);
       sameCompany.push({
         hold: held[position]!.hold,
         sameCompany: { accountId: account.accountId! },
       });
     }
-    for (const position of heldIndex.candidates(company)) {
+    for (const position of account.accountId ? [] : newLogoIndex.candidates(company)) {
       const other = held[position]!;
-      // Two companies matched to accounts are the same when the accounts are; otherwise compare them.
-      if (seen.has(position) || (account.accountId && other.hold.accountId)) continue;
-      const comparison = compareRecords(company, other.company, {
-        nameThreshold: program.matching.nameThreshold,
+      const settings = { nameThreshold: program.matching.nameThreshold };
+      if (matchScore(company, other.company, settings) === undefined) continue;
+      sameCompany.push({
+        hold: other.hold,
+        sameCompany: { evidence: compareRecords(company, other.company, settings).evidence },
       });
-      if (comparison.match)
-        sameCompany.push({ hold: other.hold, sameCompany: { evidence: comparison.evidence } });
     }
 
     const windows = (windowsByPartner.get(partner.id) ?? []).filter((end) => end > at);
@@ -122,8 +128,8 @@ export function replayRegistrations(input: ReplayInput): ReplayOutcome[] {
         submittedAt: at,
       };
       const position = held.push({ hold, company }) - 1;
-      heldIndex.add(position, company);
       if (account.accountId) pushTo(heldByAccount, account.accountId, position);
+      else newLogoIndex.add(position, company);
       windows.push(hold.end);
     }
   }

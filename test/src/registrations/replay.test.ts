@@ -1,5 +1,5 @@
 import { parseProgram, type Program } from '../../../src/program/program';
-import { type ReplayInput,replayRegistrations } from '../../../src/registrations/replay';
+import { type ReplayInput, replayRegistrations } from '../../../src/registrations/replay';
 import type { DealFacts, RegistrationFacts } from '../../../src/registrations/types';
 
 const t = (iso: string) => Date.parse(iso);
