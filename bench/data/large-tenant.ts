@@ -1,4 +1,3 @@
-import type { PartnerFacts, DealFacts, RegistrationFacts } from '../../src/registrations/types';
 import { SeededRandom } from '../../server/sandbox/seed/random';
 import {
   COUNTRIES,
@@ -6,6 +5,7 @@ import {
   NAME_ROOTS,
   NAME_STEMS,
 } from '../../server/sandbox/seed/vocabulary';
+import type { DealFacts, PartnerFacts, RegistrationFacts } from '../../src/registrations/types';
 import {
   domainVariant,
   nameVariant,
