@@ -11,6 +11,7 @@ import { CrmSyncQueue, QUEUE_NAMES, ReconcileQueue } from './queue/queues';
 import { addAndWait } from './queue/wait-for-job';
 import { startCrmSyncWorker } from './queue/workers/crm-sync-worker';
 import { startReconcileWorker } from './queue/workers/reconcile-worker';
+import { startRegistrationSweep } from './queue/workers/registration-sweep-worker';
 import { loadEncryptionKey, openDatabase } from './runtime';
 import { DEMO_PORTAL_ID, generateEcosystem } from './sandbox/seed/ecosystem';
 import { startSandbox } from './sandbox/server';
@@ -118,8 +119,9 @@ export async function startPartnerLens(
         }),
         startReconcileWorker(queueSettings, { db, logger }),
       ];
+      const sweep = await startRegistrationSweep(queueSettings, { db, logger });
       // Registered after the API so that, stopping in reverse, the workers drain first.
-      stops.push(() => Promise.all(workers.map((worker) => worker.close())));
+      stops.push(() => Promise.all([...workers.map((worker) => worker.close()), sweep.close()]));
     }
 
     if (sandbox && ecosystem) {

@@ -12,6 +12,8 @@ import { authenticate } from './auth/authenticate';
 import { errorMiddleware, notFound } from './errors';
 import { dealRoutes } from './routes/deals';
 import { mergeCandidateRoutes } from './routes/merge-candidates';
+import { programRoutes } from './routes/program';
+import { registrationRoutes } from './routes/registrations';
 import { syncRoutes } from './routes/sync';
 import { whoamiRoutes } from './routes/whoami';
 
@@ -130,6 +132,8 @@ export function createApp(deps: AppDependencies): Express {
   api.use(dealRoutes(deps.db));
   api.use(syncRoutes(deps.db, deps.crmSync));
   api.use(mergeCandidateRoutes(deps.db, deps.reconcile));
+  api.use(programRoutes(deps.db));
+  api.use(registrationRoutes(deps.db, deps.now ?? Date.now));
   app.use('/api/v1', api);
 
   app.use((req, _res, next) =>

@@ -1,4 +1,4 @@
-import { currencyExponent } from './currency';
+import { currencyExponent, isCurrencyCode } from './currency';
 
 export type MinorUnitsResult =
   { ok: true; value: bigint } | { ok: false; error: { code: 'MONEY.INVALID'; message: string } };
@@ -15,6 +15,11 @@ export function toMinorUnits(text: string, currency: string): MinorUnitsResult {
     return {
       ok: false,
       error: { code: 'MONEY.INVALID', message: `"${text}" is not a decimal amount` },
+    };
+  if (!isCurrencyCode(currency))
+    return {
+      ok: false,
+      error: { code: 'MONEY.INVALID', message: `${currency} is not an ISO 4217 currency` },
     };
   const exponent = currencyExponent(currency);
   const [, sign, whole, fraction = ''] = match;

@@ -88,3 +88,7 @@ export function callerOf(req: Request): Caller {
   if (!req.caller) throw new Error('authenticate() must run before this route');
   return req.caller;
 }
+
+/** Who to name in audit events for this caller. */
+export const actorOf = (caller: Caller) =>
+  caller.userId ? `hubspot-user:${caller.userId}` : caller.via;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { recordAudit } from '../../db/audit';
 import type { Database } from '../../db/database';
 import type { ReconcileQueue } from '../../queue/queues';
-import { type Caller, callerOf } from '../auth/authenticate';
+import { actorOf, callerOf } from '../auth/authenticate';
 import { HttpError, notFound } from '../errors';
 
 const listQuery = z.object({
@@ -35,8 +35,6 @@ interface CandidateRow {
   decided_at: Date | null;
   created_at: Date;
 }
-
-const actorOf = (caller: Caller) => (caller.userId ? `hubspot-user:${caller.userId}` : caller.via);
 
 /** Partner records that match partners which cannot be merged: listed with their evidence, decided by a person. */
 export function mergeCandidateRoutes(db: Database, reconcile: ReconcileQueue): Router {

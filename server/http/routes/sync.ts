@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { recordAudit } from '../../db/audit';
 import type { Queryable } from '../../db/database';
 import type { CrmSyncQueue } from '../../queue/queues';
-import { callerOf } from '../auth/authenticate';
+import { actorOf, callerOf } from '../auth/authenticate';
 
 export function syncRoutes(db: Queryable, crmSync: CrmSyncQueue): Router {
   const router = Router();
@@ -12,7 +12,7 @@ export function syncRoutes(db: Queryable, crmSync: CrmSyncQueue): Router {
     const jobId = await crmSync.sync(caller.tenantId);
     await recordAudit(db, {
       tenantId: caller.tenantId,
-      actor: caller.userId ? `hubspot-user:${caller.userId}` : caller.via,
+      actor: actorOf(caller),
       action: 'crm_sync.requested',
       subjectType: 'tenant',
       subjectId: caller.tenantId,

@@ -1,0 +1,176 @@
+import { Router } from 'express';
+import { z } from 'zod';
+
+import { isCurrencyCode } from '../../../src/money/currency';
+import { toMinorUnits } from '../../../src/money/minor-units';
+import type { Database } from '../../db/database';
+import { loadProgram } from '../../registrations/program-store';
+import {
+  decideRegistration,
+  extendRegistration,
+  type Outcome,
+  submitRegistration,
+} from '../../registrations/registration-use-cases';
+import {
+  findRegistration,
+  REGISTRATION_COLUMNS,
+  REGISTRATION_FROM,
+  type RegistrationRow,
+  toView,
+} from '../../registrations/registration-view';
+import { actorOf, callerOf } from '../auth/authenticate';
+import { HttpError, notFound } from '../errors';
+
+const submission = z
+  .strictObject({
+    partnerId: z.uuid('must be a partner id'),
+    companyName: z.string().trim().max(500).default(''),
+    companyDomain: z.string().trim().max(500).optional(),
+    amount: z
+      .string()
+      .regex(/^\d{1,15}(\.\d{1,4})?$/, 'must be a decimal amount like "12500.00"')
+      .optional(),
+    currency: z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code').optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (!body.companyName && !body.companyDomain)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['companyName'],
+        message: 'a company name or domain is required',
+      });
+    if (body.amount !== undefined && body.currency === undefined)
+      ctx.addIssue({ code: 'custom', path: ['currency'], message: 'is required with an amount' });
+    if (body.amount !== undefined && body.currency !== undefined) {
+      const minor = toMinorUnits(body.amount, body.currency);
+      if (!minor.ok)
+        ctx.addIssue({ code: 'custom', path: ['amount'], message: minor.error.message });
+    }
+  });
+
+const listQuery = z.strictObject({
+  status: z.enum(['pending', 'approved', 'rejected', 'converted', 'expired']).optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  partnerId: z.uuid().optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+const cursorSchema = z.object({ s: z.iso.datetime(), i: z.uuid() });
+const idParams = z.object({ id: z.uuid('must be a registration id') });
+const decisionBody = z.discriminatedUnion('decision', [
+  z.strictObject({ decision: z.literal('approve') }),
+  z.strictObject({
+    decision: z.literal('reject'),
+    reason: z.string().trim().min(1, 'a reason is required to reject').max(2000),
+  }),
+]);
+
+function unwrap<T>(outcome: Outcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  throw new HttpError(
+    outcome.error.status,
+    outcome.error.code,
+    outcome.error.message,
+    outcome.error.details,
+  );
+}
+
+const encodeCursor = (row: RegistrationRow) =>
+  Buffer.from(JSON.stringify({ s: row.submitted_at.toISOString(), i: row.id })).toString(
+    'base64url',
+  );
+function decodeCursor(text: string) {
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
+  } catch {
+    throw new HttpError(400, 'REQUEST.INVALID', 'The request is not valid', [
+      { path: 'cursor', message: 'is not a cursor this API gave out' },
+    ]);
+  }
+}
+
+/** Deal registrations: submit, triage (oldest first, keyset paged), decide, extend (DESIGN.md §4). */
+export function registrationRoutes(db: Database, now: () => number): Router {
+  const router = Router();
+
+  router.post('/registrations', async (req, res) => {
+    const body = submission.parse(req.body);
+    const caller = callerOf(req);
+    const input = {
+      partnerId: body.partnerId,
+      companyName: body.companyName,
+      companyDomain: body.companyDomain || null,
+      amount: body.amount ?? null,
+      currency: body.currency ?? null,
+    };
+    res
+      .status(201)
+      .json(unwrap(await submitRegistration(db, caller.tenantId, input, actorOf(caller), now())));
+  });
+
+  router.get('/registrations', async (req, res) => {
+    const query = listQuery.parse(req.query);
+    const { tenantId } = callerOf(req);
+    const { program } = await loadProgram(db, tenantId);
+    const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const at = now();
+    const rows = await db.query<RegistrationRow>(
+      `select ${REGISTRATION_COLUMNS} from ${REGISTRATION_FROM}
+        where r.tenant_id = $1
+          and ($2::text is null or r.status = $2)
+          and ($3::uuid is null or r.partner_id = $3)
+          and ($4::boolean is null or (r.status = 'pending' and r.submitted_at < $5) = $4)
+          and ($6::timestamptz is null or (r.submitted_at, r.id) > ($6, $7::uuid))
+        order by r.submitted_at, r.id
+        limit $8`,
+      [
+        tenantId,
+        query.status ?? null,
+        query.partnerId ?? null,
+        query.overdue ?? null,
+        new Date(at - program.approvalSlaHours * 3_600_000),
+        cursor?.s ?? null,
+        cursor?.i ?? null,
+        query.limit + 1,
+      ],
+    );
+    const page = rows.slice(0, query.limit);
+    res.json({
+      items: page.map((row) => toView(row, at, program.approvalSlaHours)),
+      nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null,
+    });
+  });
+
+  router.get('/registrations/:id', async (req, res) => {
+    const { id } = idParams.parse(req.params);
+    const { tenantId } = callerOf(req);
+    const row = await findRegistration(db, tenantId, id);
+    if (!row) throw notFound('REGISTRATION.NOT_FOUND', `No registration ${id}`);
+    const { program } = await loadProgram(db, tenantId);
+    const history = await db.query(
+      'select action, actor, reason, at from registration_decisions where tenant_id = $1 and registration_id = $2 order by at, id',
+      [tenantId, id],
+    );
+    res.json({ ...toView(row, now(), program.approvalSlaHours), history });
+  });
+
+  router.post('/registrations/:id/decision', async (req, res) => {
+    const { id } = idParams.parse(req.params);
+    const body = decisionBody.parse(req.body);
+    const caller = callerOf(req);
+    res.json(
+      unwrap(await decideRegistration(db, caller.tenantId, id, body, actorOf(caller), now())),
+    );
+  });
+
+  router.post('/registrations/:id/extend', async (req, res) => {
+    const { id } = idParams.parse(req.params);
+    const caller = callerOf(req);
+    res.json(unwrap(await extendRegistration(db, caller.tenantId, id, actorOf(caller), now())));
+  });
+
+  return router;
+}

@@ -1,0 +1,38 @@
+import { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+
+import type { Database } from '../../db/database';
+import { sweepRegistrations } from '../../registrations/registration-use-cases';
+import { connectionOf, type QueueSettings } from '../queues';
+import { startWorker } from './start-worker';
+
+export const REGISTRATION_SWEEP = 'registration-expiry';
+const EVERY_MS = 10 * 60 * 1000;
+
+/** Schedules the sweep every ten minutes (one schedule, however many replicas ask) and works it. */
+export async function startRegistrationSweep(
+  settings: QueueSettings,
+  deps: { db: Database; logger: Logger; now?: () => number },
+) {
+  const queue = new Queue(REGISTRATION_SWEEP, {
+    connection: connectionOf(settings),
+    prefix: settings.prefix,
+  });
+  await queue.upsertJobScheduler(
+    'sweep',
+    { every: EVERY_MS },
+    { name: 'sweep', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+  );
+  const worker = startWorker(
+    REGISTRATION_SWEEP,
+    settings,
+    async () => {
+      const result = await sweepRegistrations(deps.db, (deps.now ?? Date.now)());
+      if (result.converted + result.expired > 0) deps.logger.info(result, 'registrations swept');
+      return result;
+    },
+    deps.logger,
+    1,
+  );
+  return { queue, worker, close: async () => (await worker.close(), await queue.close()) };
+}

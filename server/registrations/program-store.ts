@@ -1,0 +1,42 @@
+import { parseProgram, type Program } from '../../src/program/program';
+import type { Queryable } from '../db/database';
+
+const DEFAULT_PROGRAM = (() => {
+  const parsed = parseProgram({});
+  if (!parsed.ok) throw new Error('the empty program must be valid');
+  return parsed.value;
+})();
+
+/** The tenant's program, or the defaults of DESIGN.md §7 when none was set. */
+export async function loadProgram(
+  db: Queryable,
+  tenantId: string,
+): Promise<{ program: Program; version: number }> {
+  const [row] = await db.query<{ document: unknown; version: number }>(
+    'select document, version from programs where tenant_id = $1',
+    [tenantId],
+  );
+  if (!row) return { program: DEFAULT_PROGRAM, version: 0 };
+  const parsed = parseProgram(row.document);
+  if (!parsed.ok)
+    throw new Error(
+      `stored program of tenant ${tenantId} is no longer valid: ${parsed.error.message}`,
+    );
+  return { program: parsed.value, version: row.version };
+}
+
+export async function saveProgram(
+  db: Queryable,
+  tenantId: string,
+  program: Program,
+  actor: string,
+): Promise<number> {
+  const [row] = await db.query<{ version: number }>(
+    `insert into programs (tenant_id, document, version, updated_by) values ($1, $2, 1, $3)
+     on conflict (tenant_id) do update set document = excluded.document, version = programs.version + 1,
+       updated_by = excluded.updated_by, updated_at = now()
+     returning version`,
+    [tenantId, JSON.stringify(program), actor],
+  );
+  return row!.version;
+}

@@ -1,0 +1,328 @@
+import { randomUUID } from 'node:crypto';
+
+import { protectionDaysOf } from '../../src/program/program';
+import { detectConflicts, holderOf } from '../../src/registrations/detect-conflicts';
+import { windowEnd } from '../../src/registrations/time';
+import type { PartnerFacts } from '../../src/registrations/types';
+import { isAutoApprovable, verdictOf } from '../../src/registrations/verdict';
+import { recordAudit } from '../db/audit';
+import type { Database, Queryable } from '../db/database';
+import { loadProgram } from './program-store';
+import { findRegistration, type RegistrationView, toView } from './registration-view';
+import { worldAt } from './world';
+
+export type Outcome<T> =
+  | { ok: true; value: T }
+  | {
+      ok: false;
+      error: { code: string; message: string; status: 400 | 404 | 409; details?: unknown };
+    };
+
+export interface Submission {
+  partnerId: string;
+  companyName: string;
+  companyDomain: string | null;
+  amount: string | null;
+  currency: string | null;
+}
+
+// Registrations of one tenant are judged one at a time: of two submitted together for one company,
+// exactly one holds it (first to register by server time).
+const lockTenant = (db: Queryable, tenantId: string) =>
+  db.query(`select pg_advisory_xact_lock(hashtext('registrations:' || $1))`, [tenantId]);
+
+async function partnerFacts(
+  db: Queryable,
+  tenantId: string,
+  partnerId: string,
+): Promise<PartnerFacts | undefined> {
+  const [row] = await db.query<PartnerFacts>(
+    'select id, tier, status from partners where tenant_id = $1 and id = $2',
+    [tenantId, partnerId],
+  );
+  return row;
+}
+
+async function recordDecision(
+  db: Queryable,
+  tenantId: string,
+  registrationId: string,
+  action: string,
+  actor: string,
+  reason: string | null,
+  conflicts?: unknown,
+) {
+  await db.query(
+    'insert into registration_decisions (tenant_id, registration_id, action, actor, reason, conflicts) values ($1, $2, $3, $4, $5, $6)',
+    [
+      tenantId,
+      registrationId,
+      action,
+      actor,
+      reason,
+      conflicts === undefined ? null : JSON.stringify(conflicts),
+    ],
+  );
+  await recordAudit(db, {
+    tenantId,
+    actor,
+    action: `registration.${action}`,
+    subjectType: 'registration',
+    subjectId: registrationId,
+    details: reason ? { reason } : {},
+  });
+}
+
+/** Validates, matches, judges and stores a registration (DESIGN.md §4); the verdict decides its status. */
+export async function submitRegistration(
+  db: Database,
+  tenantId: string,
+  submission: Submission,
+  actor: string,
+  now: number,
+): Promise<Outcome<RegistrationView>> {
+  return db.transaction(async (tx) => {
+    await lockTenant(tx, tenantId);
+    const { program } = await loadProgram(tx, tenantId);
+    const partner = await partnerFacts(tx, tenantId, submission.partnerId);
+    if (!partner)
+      return {
+        ok: false,
+        error: {
+          code: 'PARTNER.NOT_FOUND',
+          message: `No partner ${submission.partnerId}`,
+          status: 400,
+          details: [{ path: 'partnerId', message: 'is not a partner of this tenant' }],
+        },
+      };
+    const world = await worldAt(
+      tx,
+      tenantId,
+      program,
+      partner,
+      { name: submission.companyName, domain: submission.companyDomain },
+      now,
+    );
+    const conflicts = detectConflicts(partner.id, { ...world, program, partner });
+    const verdict = verdictOf(conflicts, isAutoApprovable(program, partner, submission));
+    const status =
+      verdict === 'approved' ? 'approved' : verdict === 'rejected' ? 'rejected' : 'pending';
+    const id = randomUUID();
+    const blocking = conflicts.filter((c) => c.severity === 'block').map((c) => c.kind);
+    await tx.query(
+      `insert into registrations (tenant_id, id, partner_id, company_name, company_domain, amount, currency, submitted_at, status, verdict,
+         conflicts, matched_account_crm_id, account_match, holder_registration_id, window_start, window_end, rejection_reason, decided_by, decided_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+      [
+        tenantId,
+        id,
+        partner.id,
+        submission.companyName,
+        submission.companyDomain,
+        submission.amount,
+        submission.currency,
+        new Date(now),
+        status,
+        verdict,
+        JSON.stringify(conflicts),
+        world.matchedAccountId,
+        JSON.stringify(world.accountMatch),
+        holderOf(conflicts),
+        status === 'approved' ? new Date(now) : null,
+        status === 'approved'
+          ? new Date(windowEnd(now, protectionDaysOf(program, partner.tier)))
+          : null,
+        status === 'rejected' ? `Blocked by ${blocking.join(', ')}` : null,
+        status === 'pending' ? null : 'rules',
+        status === 'pending' ? null : new Date(now),
+      ],
+    );
+    await recordDecision(tx, tenantId, id, 'submitted', actor, null, conflicts);
+    if (status !== 'pending')
+      await recordDecision(
+        tx,
+        tenantId,
+        id,
+        status,
+        'rules',
+        status === 'rejected' ? `Blocked by ${blocking.join(', ')}` : 'auto-approved',
+        conflicts,
+      );
+    return {
+      ok: true,
+      value: toView((await findRegistration(tx, tenantId, id))!, now, program.approvalSlaHours),
+    };
+  });
+}
+
+export type Decision = { decision: 'approve' } | { decision: 'reject'; reason: string };
+
+/** A partner manager's decision; approval re-checks the conflicts, because the world may have changed. */
+export async function decideRegistration(
+  db: Database,
+  tenantId: string,
+  id: string,
+  decision: Decision,
+  actor: string,
+  now: number,
+): Promise<Outcome<RegistrationView>> {
+  return db.transaction(async (tx) => {
+    await lockTenant(tx, tenantId);
+    const { program } = await loadProgram(tx, tenantId);
+    const row = await findRegistration(tx, tenantId, id, true);
+    if (!row)
+      return {
+        ok: false,
+        error: { code: 'REGISTRATION.NOT_FOUND', message: `No registration ${id}`, status: 404 },
+      };
+    if (row.status !== 'pending')
+      return {
+        ok: false,
+        error: {
+          code: 'REGISTRATION.DECIDED',
+          message: `Registration ${id} is ${row.status}, not pending`,
+          status: 409,
+        },
+      };
+    if (decision.decision === 'reject') {
+      await tx.query(
+        `update registrations set status = 'rejected', rejection_reason = $3, decided_by = $4, decided_at = $5 where tenant_id = $1 and id = $2`,
+        [tenantId, id, decision.reason, actor, new Date(now)],
+      );
+      await recordDecision(tx, tenantId, id, 'rejected', actor, decision.reason);
+    } else {
+      const partner = (await partnerFacts(tx, tenantId, row.partner_id))!;
+      const world = await worldAt(
+        tx,
+        tenantId,
+        program,
+        partner,
+        { name: row.company_name, domain: row.company_domain },
+        now,
+        id,
+      );
+      const conflicts = detectConflicts(partner.id, { ...world, program, partner });
+      const blocking = conflicts.filter((c) => c.severity === 'block');
+      if (blocking.length > 0) {
+        return {
+          ok: false,
+          error: {
+            code: 'REGISTRATION.CONFLICTS',
+            message: `Registration ${id} cannot be approved now: ${blocking.map((c) => c.kind).join(', ')}`,
+            status: 409,
+            details: blocking,
+          },
+        };
+      }
+      await tx.query(
+        `update registrations set status = 'approved', conflicts = $3, window_start = $4, window_end = $5, decided_by = $6, decided_at = $4
+          where tenant_id = $1 and id = $2`,
+        [
+          tenantId,
+          id,
+          JSON.stringify(conflicts),
+          new Date(now),
+          new Date(windowEnd(now, protectionDaysOf(program, partner.tier))),
+          actor,
+        ],
+      );
+      await recordDecision(tx, tenantId, id, 'approved', actor, null, conflicts);
+    }
+    return {
+      ok: true,
+      value: toView((await findRegistration(tx, tenantId, id))!, now, program.approvalSlaHours),
+    };
+  });
+}
+
+/** One more protection period for an approved registration, up to the program's extension.max. */
+export async function extendRegistration(
+  db: Database,
+  tenantId: string,
+  id: string,
+  actor: string,
+  now: number,
+): Promise<Outcome<RegistrationView>> {
+  return db.transaction(async (tx) => {
+    await lockTenant(tx, tenantId);
+    const { program } = await loadProgram(tx, tenantId);
+    const row = await findRegistration(tx, tenantId, id, true);
+    if (!row)
+      return {
+        ok: false,
+        error: { code: 'REGISTRATION.NOT_FOUND', message: `No registration ${id}`, status: 404 },
+      };
+    if (row.status !== 'approved' || !row.window_end || row.window_end.getTime() <= now) {
+      return {
+        ok: false,
+        error: {
+          code: 'REGISTRATION.NOT_EXTENDABLE',
+          message: `Only an approved registration in its window can be extended; ${id} is ${row.status}`,
+          status: 409,
+        },
+      };
+    }
+    if (row.extensions >= program.extension.max) {
+      return {
+        ok: false,
+        error: {
+          code: 'REGISTRATION.EXTENSION_LIMIT',
+          message: `Registration ${id} has had its ${program.extension.max} extension(s)`,
+          status: 409,
+        },
+      };
+    }
+    await tx.query(
+      'update registrations set window_end = window_end + make_interval(days => $3), extensions = extensions + 1 where tenant_id = $1 and id = $2',
+      [tenantId, id, program.extension.days],
+    );
+    await recordDecision(tx, tenantId, id, 'extended', actor, `+${program.extension.days} days`);
+    return {
+      ok: true,
+      value: toView((await findRegistration(tx, tenantId, id))!, now, program.approvalSlaHours),
+    };
+  });
+}
+
+/**
+ * Approved registrations whose partner now has a deal on the account, created in the window, are
+ * converted (linked to it); those whose window ran out without one expire. Every tenant, audited.
+ */
+export async function sweepRegistrations(
+  db: Database,
+  now: number,
+): Promise<{ converted: number; expired: number }> {
+  const at = new Date(now);
+  return db.transaction(async (tx) => {
+    const converted = await tx.query<{ tenant_id: string; id: string; deal: string }>(
+      `update registrations r set status = 'converted', converted_deal_crm_id = c.deal, decided_by = 'rules', decided_at = $1
+         from (select distinct on (r2.tenant_id, r2.id) r2.tenant_id, r2.id, d.crm_id as deal
+                 from registrations r2
+                 join deals d on d.tenant_id = r2.tenant_id and d.account_crm_id = r2.matched_account_crm_id and d.archived_at is null
+                 join deal_partners dp on dp.tenant_id = d.tenant_id and dp.deal_id = d.id and dp.partner_id = r2.partner_id
+                where r2.status = 'approved' and coalesce(d.crm_created_at, d.synced_at) >= r2.window_start
+                  and coalesce(d.crm_created_at, d.synced_at) < r2.window_end
+                order by r2.tenant_id, r2.id, coalesce(d.crm_created_at, d.synced_at), d.crm_id) c
+        where r.tenant_id = c.tenant_id and r.id = c.id
+        returning r.tenant_id, r.id, c.deal`,
+      [at],
+    );
+    for (const row of converted)
+      await recordDecision(tx, row.tenant_id, row.id, 'converted', 'rules', `deal ${row.deal}`);
+    const expired = await tx.query<{ tenant_id: string; id: string }>(
+      `update registrations set status = 'expired', decided_by = 'rules', decided_at = $1
+        where status = 'approved' and window_end <= $1 returning tenant_id, id`,
+      [at],
+    );
+    for (const row of expired)
+      await recordDecision(
+        tx,
+        row.tenant_id,
+        row.id,
+        'expired',
+        'rules',
+        'protection window ended unconverted',
+      );
+    return { converted: converted.length, expired: expired.length };
+  });
+}
