@@ -1,3 +1,4 @@
+import { type DealRegistration, registrationsForDeal } from '../registrations/deal-registrations';
 import type { Queryable } from './database';
 
 export interface DealCardView {
@@ -17,6 +18,8 @@ export interface DealCardView {
     role: string;
     sharePct: number;
   }>;
+  /** Registrations holding the deal's account now, with their conflicts with the partners on it. */
+  registrations: DealRegistration[];
 }
 
 interface DealRow {
@@ -28,6 +31,7 @@ interface DealRow {
   stage: 'open' | 'won' | 'lost';
   account_name: string | null;
   account_domain: string | null;
+  account_crm_id: string | null;
 }
 
 interface PartnerRow {
@@ -44,10 +48,11 @@ export async function findDealCard(
   db: Queryable,
   tenantId: string,
   dealCrmId: string,
+  now: number,
 ): Promise<DealCardView | undefined> {
   const [deal] = await db.query<DealRow>(
     `select d.id, d.crm_id, d.name, trim_scale(d.amount)::text as amount, d.currency, d.stage,
-            a.name as account_name, a.domain as account_domain
+            a.name as account_name, a.domain as account_domain, d.account_crm_id
        from deals d
        left join accounts a on a.tenant_id = d.tenant_id and a.crm_id = d.account_crm_id
       where d.tenant_id = $1 and d.crm_id = $2 and d.archived_at is null`,
@@ -62,6 +67,14 @@ export async function findDealCard(
       order by dp.role, p.name`,
     [tenantId, deal.id],
   );
+  const partnerViews = partners.map((row) => ({
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    tier: row.tier,
+    role: row.role,
+    sharePct: Number(row.share_pct),
+  }));
   return {
     deal: {
       id: deal.crm_id,
@@ -72,13 +85,7 @@ export async function findDealCard(
     },
     account:
       deal.account_name === null ? null : { name: deal.account_name, domain: deal.account_domain },
-    partners: partners.map((row) => ({
-      id: row.id,
-      name: row.name,
-      type: row.type,
-      tier: row.tier,
-      role: row.role,
-      sharePct: Number(row.share_pct),
-    })),
+    partners: partnerViews,
+    registrations: await registrationsForDeal(db, tenantId, deal.account_crm_id, partnerViews, now),
   };
 }

@@ -129,7 +129,7 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
   api.use(whoamiRoutes());
-  api.use(dealRoutes(deps.db));
+  api.use(dealRoutes(deps.db, deps.now ?? Date.now));
   api.use(syncRoutes(deps.db, deps.crmSync));
   api.use(mergeCandidateRoutes(deps.db, deps.reconcile));
   api.use(programRoutes(deps.db));

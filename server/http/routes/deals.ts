@@ -11,11 +11,11 @@ const dealParams = z.object({
   dealId: z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be a CRM record id'),
 });
 
-export function dealRoutes(db: Queryable): Router {
+export function dealRoutes(db: Queryable, now: () => number): Router {
   const router = Router();
   router.get('/deals/:dealId/card', async (req, res) => {
     const { dealId } = dealParams.parse(req.params);
-    const card = await findDealCard(db, callerOf(req).tenantId, dealId);
+    const card = await findDealCard(db, callerOf(req).tenantId, dealId, now());
     if (!card)
       throw notFound(
         'DEAL.NOT_FOUND',

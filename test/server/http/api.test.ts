@@ -91,6 +91,7 @@ describe('the card API', () => {
             sharePct: 100,
           },
         ],
+        registrations: [],
       });
     });
 

@@ -388,6 +388,28 @@ describe('deal registrations through the API', () => {
         createDealRecord({ crmId: '901', name: 'Acme expansion', createdAt: new Date(clock) }),
       ]);
       await setDealAccounts(database.db, tenant.id, new Map([['901', '1']]));
+      const card = async () =>
+        (await (
+          await fetch(`http://127.0.0.1:${server.port}/api/v1/deals/901/card`, {
+            headers: { authorization: `Bearer ${key}` },
+          })
+        ).json()) as {
+          registrations: Array<{
+            id: string;
+            partner: { name: string };
+            daysLeft: number;
+            conflicts: Array<{ kind: string }>;
+          }>;
+        };
+      const before = await card();
+      expect(before.registrations).toMatchObject([
+        {
+          id: acme.id,
+          partner: { name: 'Gold Reseller' },
+          conflicts: [{ kind: 'holder_not_on_deal' }],
+        },
+      ]);
+      expect(before.registrations[0]!.daysLeft).toBeGreaterThan(80);
       await replaceCrmDealPartners(
         database.db,
         tenant.id,
@@ -401,6 +423,7 @@ describe('deal registrations through the API', () => {
           },
         ],
       );
+      expect((await card()).registrations[0]!.conflicts).toEqual([]);
       const converted = await sweepRegistrations(database.db, clock);
       expect(converted.converted).toBe(1);
       expect((await call('GET', `/registrations/${acme.id}`)).body).toMatchObject({

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 
 import { type CardFetcher, type DealCard, loadDealCard } from './card-api.ts';
 import { PartnerTable } from './PartnerTable.tsx';
+import { Registrations } from './Registrations.tsx';
 
 type CardState =
   { status: 'loading' } | { status: 'success'; data: DealCard } | { status: 'error'; error: Error };
@@ -34,18 +35,28 @@ export const DealPartnersCard = ({ dealId, fetcher }: { dealId: string; fetcher:
           <Button onClick={load}>Try again</Button>
         </ErrorState>
       );
-    case 'success':
-      return state.data.partners.length === 0 ? (
-        <EmptyState title="No partner on this deal yet" layout="vertical" testId="card-empty">
-          <Text>Partners attached to this deal in the CRM or in PartnerLens show up here.</Text>
-        </EmptyState>
-      ) : (
+    case 'success': {
+      const { partners, registrations, account } = state.data;
+      if (partners.length === 0 && registrations.length === 0) {
+        return (
+          <EmptyState title="No partner on this deal yet" layout="vertical" testId="card-empty">
+            <Text>Partners attached to this deal in the CRM or in PartnerLens show up here.</Text>
+          </EmptyState>
+        );
+      }
+      return (
         <Flex direction="column" gap="sm">
           <Text variant="microcopy">
-            {state.data.account ? `Account: ${state.data.account.name}` : 'No account on this deal'}
+            {account ? `Account: ${account.name}` : 'No account on this deal'}
           </Text>
-          <PartnerTable partners={state.data.partners} />
+          {registrations.length > 0 && <Registrations registrations={registrations} />}
+          {partners.length > 0 ? (
+            <PartnerTable partners={partners} />
+          ) : (
+            <Text>No partner is on this deal yet.</Text>
+          )}
         </Flex>
       );
+    }
   }
 };

@@ -12,6 +12,14 @@ const partnerSchema = z.object({
   sharePct: z.number(),
 });
 
+const registrationSchema = z.object({
+  id: z.string(),
+  partner: z.object({ id: z.string(), name: z.string(), tier: z.string() }),
+  status: z.enum(['pending', 'approved']),
+  daysLeft: z.number().nullable(),
+  conflicts: z.array(z.object({ kind: z.string(), partnerId: z.string(), message: z.string() })),
+});
+
 export const dealCardSchema = z.object({
   deal: z.object({
     id: z.string(),
@@ -22,10 +30,12 @@ export const dealCardSchema = z.object({
   }),
   account: z.object({ name: z.string(), domain: z.string().nullable() }).nullable(),
   partners: z.array(partnerSchema),
+  registrations: z.array(registrationSchema).default([]),
 });
 
 export type DealCard = z.infer<typeof dealCardSchema>;
 export type CardPartner = z.infer<typeof partnerSchema>;
+export type CardRegistration = z.infer<typeof registrationSchema>;
 
 /** The shape of hubspot.fetch that the card needs; tests inject their own. */
 export type CardFetcher = (

@@ -1,4 +1,5 @@
 import {
+  Alert,
   Button,
   EmptyState,
   ErrorState,
@@ -62,6 +63,58 @@ describe('DealPartnersCard', () => {
       expect(textOf(second!)).toContain('Influenced (50 %)');
       expect(second!.find(Tag).text).toBe('Silver');
       expect(find(Text, { variant: 'microcopy' }).text).toBe('Account: Acme Corp');
+    });
+  });
+
+  describe('when a partner has registered the account', () => {
+    it('says who holds it and for how long, and warns of the partners it clashes with', async () => {
+      const card = createDealCard({
+        registrations: [
+          {
+            id: 'r1',
+            partner: { id: 'p9', name: 'Contoso Partners', tier: 'gold' },
+            status: 'approved',
+            daysLeft: 42,
+            conflicts: [
+              {
+                kind: 'holder_not_on_deal',
+                partnerId: 'p9',
+                message: 'Contoso Partners registered this account but is not on this deal.',
+              },
+            ],
+          },
+        ],
+      });
+      const { findByTestId, find, waitFor } = renderCard(() => respondWith(200, card));
+      await waitFor(() =>
+        expect(findByTestId(Text, 'registration-hold').text).toBe(
+          'Registered by Contoso Partners · 42 days of protection left',
+        ),
+      );
+      expect(find(Alert).props.variant).toBe('warning');
+      expect(textOf(find(Alert))).toContain('is not on this deal');
+    });
+
+    it('shows the registration even before any partner is on the deal', async () => {
+      const card = createDealCard({
+        partners: [],
+        registrations: [
+          {
+            id: 'r1',
+            partner: { id: 'p9', name: 'Contoso Partners', tier: 'gold' },
+            status: 'pending',
+            daysLeft: null,
+            conflicts: [],
+          },
+        ],
+      });
+      const { findByTestId, maybeFind, waitFor } = renderCard(() => respondWith(200, card));
+      await waitFor(() =>
+        expect(findByTestId(Text, 'registration-hold').text).toBe(
+          'Registered by Contoso Partners, awaiting a decision',
+        ),
+      );
+      expect(maybeFind(EmptyState)).toBeNull();
     });
   });
 

@@ -14,6 +14,7 @@ export const createDealCard = (overrides: Partial<DealCard> = {}): DealCard => (
   deal: { id: '123', name: 'Acme renewal', amount: '12500.00', currency: 'USD', stage: 'open' },
   account: { name: 'Acme Corp', domain: 'acme.com' },
   partners: [createPartner()],
+  registrations: [],
   ...overrides,
 });
 
