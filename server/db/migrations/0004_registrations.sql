@@ -43,6 +43,8 @@ create index registrations_partner on registrations (tenant_id, partner_id, stat
 create table registration_decisions (
   tenant_id uuid not null references tenants (id) on delete cascade,
   id uuid not null default gen_random_uuid(),
+  -- Several transitions can share one transaction's timestamp; this keeps their order.
+  seq bigint generated always as identity,
   registration_id uuid not null,
   action text not null check (action in ('submitted', 'approved', 'rejected', 'extended', 'expired', 'converted')),
   actor text not null,

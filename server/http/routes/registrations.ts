@@ -151,7 +151,7 @@ export function registrationRoutes(db: Database, now: () => number): Router {
     if (!row) throw notFound('REGISTRATION.NOT_FOUND', `No registration ${id}`);
     const { program } = await loadProgram(db, tenantId);
     const history = await db.query(
-      'select action, actor, reason, at from registration_decisions where tenant_id = $1 and registration_id = $2 order by at, id',
+      'select action, actor, reason, at from registration_decisions where tenant_id = $1 and registration_id = $2 order by seq',
       [tenantId, id],
     );
     res.json({ ...toView(row, now(), program.approvalSlaHours), history });
