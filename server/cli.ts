@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 
 import { reconcileCommand } from './commands/reconcile';
 import { replayCommand } from './commands/replay';
+import { simulateCommand } from './commands/simulate';
 import { ConfigError, loadConfig } from './config';
 import { storeHubSpotRefreshToken } from './crm/hubspot/credentials';
 import { CsvInputError } from './csv/read-csv';
@@ -221,6 +222,30 @@ export function buildCli(): Command {
     )
     .action(async (files: Parameters<typeof replayCommand>[0]) => {
       process.stderr.write(`${await replayCommand(files)}\n`);
+    });
+
+  const commissions = program.command('commissions').description('commissions');
+  commissions
+    .command('simulate')
+    .description('what a program (rate card) would have paid on these deals (CSV in, CSV out)')
+    .requiredOption('--program <file>', 'program.json (its rates and clawbackDays)')
+    .requiredOption(
+      '--partners <file>',
+      'partners.csv: partner_id,name,domain,type,tier,status,regions,verticals',
+    )
+    .requiredOption(
+      '--deals <file>',
+      'deals.csv: deal_id,amount,currency,stage,closed_at,… (the §10 deals file)',
+    )
+    .requiredOption('--attributions <file>', 'attributions.csv: deal_id,partner_id,role,share_pct')
+    .option('--refunds <file>', 'refunds.csv: deal_id,refunded_at,amount,currency')
+    .requiredOption(
+      '--output <file>',
+      'ledger.csv: deal_id,partner_id,role,kind,amount_minor,currency,rate_bps',
+    )
+    .option('--errors <file>', 'errors.csv: deal_id,partner_id,code,message')
+    .action(async (files: Parameters<typeof simulateCommand>[0]) => {
+      process.stderr.write(`${await simulateCommand(files)}\n`);
     });
 
   return program;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
-import type { Program } from '../../src/program/program';
 import { replayRegistrations } from '../../src/registrations/replay';
-import type { DealFacts, PartnerFacts, RegistrationFacts } from '../../src/registrations/types';
+import type { DealFacts, RegistrationFacts } from '../../src/registrations/types';
 import { CONFLICT_KINDS } from '../../src/registrations/types';
 import { CsvInputError, readCsv } from '../csv/read-csv';
 import { csvValue } from '../csv/values';
 import { writeCsv } from '../csv/write-csv';
+import { columnsOf, readPartners, unique } from './partners-file';
 import { readProgramFile } from './program-file';
 
 export interface ReplayFiles {
@@ -18,16 +18,6 @@ export interface ReplayFiles {
   output: string;
 }
 
-const partnerRow = z.object({
-  partner_id: csvValue.id,
-  name: csvValue.text,
-  domain: csvValue.text,
-  type: csvValue.partnerType,
-  tier: z.string().min(1, 'must not be empty'),
-  status: csvValue.status,
-  regions: csvValue.list,
-  verticals: csvValue.list,
-});
 const accountRow = z.object({
   account_id: csvValue.id,
   name: csvValue.text,
@@ -56,32 +46,6 @@ const registrationRow = z.object({
   currency: csvValue.optionalCurrency,
   submitted_at: csvValue.timestamp,
 });
-
-const columnsOf = (schema: z.ZodObject) => Object.keys(schema.shape);
-
-function unique(file: string, seen: Map<string, number>, id: string, line: number, column: string) {
-  const earlier = seen.get(id);
-  if (earlier)
-    throw new CsvInputError(file, line, column, `"${id}" already appears on line ${earlier}`);
-  seen.set(id, line);
-}
-
-async function readPartners(file: string, program: Program): Promise<PartnerFacts[]> {
-  const seen = new Map<string, number>();
-  const partners: PartnerFacts[] = [];
-  for await (const { value, line } of readCsv(file, columnsOf(partnerRow), partnerRow)) {
-    unique(file, seen, value.partner_id, line, 'partner_id');
-    if (!program.tiers.includes(value.tier))
-      throw new CsvInputError(
-        file,
-        line,
-        'tier',
-        `"${value.tier}" is not one of the program's tiers (${program.tiers.join(', ')})`,
-      );
-    partners.push({ id: value.partner_id, tier: value.tier, status: value.status });
-  }
-  return partners;
-}
 
 async function readAccounts(file: string) {
   const seen = new Map<string, number>();

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+import type { Program } from '../../src/program/program';
+import { CsvInputError, readCsv } from '../csv/read-csv';
+import { csvValue } from '../csv/values';
+
+export const columnsOf = (schema: z.ZodObject) => Object.keys(schema.shape);
+
+export function unique(
+  file: string,
+  seen: Map<string, number>,
+  id: string,
+  line: number,
+  column: string,
+) {
+  const earlier = seen.get(id);
+  if (earlier)
+    throw new CsvInputError(file, line, column, `"${id}" already appears on line ${earlier}`);
+  seen.set(id, line);
+}
+
+const partnerRow = z.object({
+  partner_id: csvValue.id,
+  name: csvValue.text,
+  domain: csvValue.text,
+  type: csvValue.partnerType,
+  tier: z.string().min(1, 'must not be empty'),
+  status: csvValue.status,
+  regions: csvValue.list,
+  verticals: csvValue.list,
+});
+
+export interface PartnerRecord {
+  id: string;
+  type: string;
+  tier: string;
+  status: 'active' | 'inactive';
+}
+
+/** partners.csv of DESIGN.md §10; every tier must be one of the program's. */
+export async function readPartners(file: string, program: Program): Promise<PartnerRecord[]> {
+  const seen = new Map<string, number>();
+  const partners: PartnerRecord[] = [];
+  for await (const { value, line } of readCsv(file, columnsOf(partnerRow), partnerRow)) {
+    unique(file, seen, value.partner_id, line, 'partner_id');
+    if (!program.tiers.includes(value.tier))
+      throw new CsvInputError(
+        file,
+        line,
+        'tier',
+        `"${value.tier}" is not one of the program's tiers (${program.tiers.join(', ')})`,
+      );
+    partners.push({
+      id: value.partner_id,
+      type: value.type,
+      tier: value.tier,
+      status: value.status,
+    });
+  }
+  return partners;
+}

@@ -1,0 +1,210 @@
+import { z } from 'zod';
+
+import { simulateCommissions } from '../../src/commissions/simulate';
+import {
+  type Attribution,
+  type CommissionDeal,
+  FULL_SHARE,
+  type Refund,
+  SHARE_SCALE,
+} from '../../src/commissions/types';
+import { parseScaled } from '../../src/money/decimal';
+import { toMinorUnits } from '../../src/money/minor-units';
+import { CsvInputError, readCsv } from '../csv/read-csv';
+import { csvValue } from '../csv/values';
+import { writeCsv } from '../csv/write-csv';
+import { columnsOf, readPartners, unique } from './partners-file';
+import { readProgramFile } from './program-file';
+
+export interface SimulateFiles {
+  program: string;
+  partners: string;
+  deals: string;
+  attributions: string;
+  refunds?: string;
+  output: string;
+  errors?: string;
+}
+
+// The deal columns simulate needs; the others of the §10 deals file are ignored.
+const dealRow = z.object({
+  deal_id: csvValue.id,
+  amount: csvValue.optionalAmount,
+  currency: csvValue.optionalCurrency,
+  stage: csvValue.stage,
+  closed_at: csvValue.optionalTimestamp,
+});
+const attributionRow = z.object({
+  deal_id: csvValue.id,
+  partner_id: csvValue.id,
+  role: csvValue.optionalRole.refine((role) => role !== '', 'must not be empty'),
+  share_pct: z.string().min(1, 'must not be empty'),
+});
+const refundRow = z.object({
+  deal_id: csvValue.id,
+  refunded_at: csvValue.timestamp,
+  amount: z.string().min(1, 'must not be empty'),
+  currency: csvValue.optionalCurrency.refine((c) => c !== null, 'must not be empty'),
+});
+
+function minor(
+  file: string,
+  line: number,
+  column: string,
+  amount: string,
+  currency: string,
+): bigint {
+  const parsed = toMinorUnits(amount, currency);
+  if (!parsed.ok) throw new CsvInputError(file, line, column, parsed.error.message);
+  return parsed.value;
+}
+
+async function readDeals(file: string): Promise<CommissionDeal[]> {
+  const deals = new Map<string, CommissionDeal & { line: number; signature: string }>();
+  for await (const { value, line } of readCsv(file, columnsOf(dealRow), dealRow)) {
+    if (value.stage !== 'open' && value.closed_at === null)
+      throw new CsvInputError(file, line, 'closed_at', `must be given for a ${value.stage} deal`);
+    if (value.amount !== null && value.currency === null)
+      throw new CsvInputError(file, line, 'currency', 'must be given with an amount');
+    const amountMinor =
+      value.amount !== null && value.currency !== null
+        ? minor(file, line, 'amount', value.amount, value.currency)
+        : null;
+    // A deal may span rows (one per partner in the §10 format); its cells must agree.
+    const signature = [value.amount, value.currency, value.stage, value.closed_at].join('|');
+    const existing = deals.get(value.deal_id);
+    if (existing && existing.signature !== signature)
+      throw new CsvInputError(
+        file,
+        line,
+        'deal_id',
+        `"${value.deal_id}" appears on line ${existing.line} with another amount, stage or close`,
+      );
+    if (!existing)
+      deals.set(value.deal_id, {
+        id: value.deal_id,
+        stage: value.stage,
+        amountMinor,
+        currency: value.currency,
+        closedAt: value.closed_at,
+        line,
+        signature,
+      });
+  }
+  return [...deals.values()].map(({ id, stage, amountMinor, currency, closedAt }) => ({
+    id,
+    stage,
+    amountMinor,
+    currency,
+    closedAt,
+  }));
+}
+
+async function readAttributions(
+  file: string,
+  dealIds: Set<string>,
+  partnerIds: Set<string>,
+): Promise<Attribution[]> {
+  const seen = new Map<string, number>();
+  const attributions: Attribution[] = [];
+  for await (const { value, line } of readCsv(file, columnsOf(attributionRow), attributionRow)) {
+    if (!dealIds.has(value.deal_id))
+      throw new CsvInputError(
+        file,
+        line,
+        'deal_id',
+        `no deal "${value.deal_id}" in the deals file`,
+      );
+    if (!partnerIds.has(value.partner_id))
+      throw new CsvInputError(
+        file,
+        line,
+        'partner_id',
+        `no partner "${value.partner_id}" in the partners file`,
+      );
+    const share = parseScaled(value.share_pct, SHARE_SCALE);
+    if (share === undefined || share <= 0n || share > FULL_SHARE)
+      throw new CsvInputError(
+        file,
+        line,
+        'share_pct',
+        `"${value.share_pct}" is not a percentage above 0 and at most 100 (up to ${SHARE_SCALE} decimals)`,
+      );
+    unique(file, seen, `${value.deal_id}|${value.partner_id}|${value.role}`, line, 'role');
+    attributions.push({
+      dealId: value.deal_id,
+      partnerId: value.partner_id,
+      role: value.role,
+      shareScaled: share,
+    });
+  }
+  return attributions;
+}
+
+async function readRefunds(file: string, dealIds: Set<string>): Promise<Refund[]> {
+  const refunds: Refund[] = [];
+  for await (const { value, line } of readCsv(file, columnsOf(refundRow), refundRow)) {
+    if (!dealIds.has(value.deal_id))
+      throw new CsvInputError(
+        file,
+        line,
+        'deal_id',
+        `no deal "${value.deal_id}" in the deals file`,
+      );
+    const amountMinor = minor(file, line, 'amount', value.amount, value.currency!);
+    if (amountMinor <= 0n) throw new CsvInputError(file, line, 'amount', 'must be above 0');
+    refunds.push({
+      dealId: value.deal_id,
+      refundedAt: value.refunded_at,
+      amountMinor,
+      currency: value.currency!,
+    });
+  }
+  return refunds;
+}
+
+/** `partnerlens commissions simulate` (DESIGN.md §10): what a rate card would have paid. */
+export async function simulateCommand(files: SimulateFiles): Promise<string> {
+  const started = performance.now();
+  const program = await readProgramFile(files.program);
+  const partners = await readPartners(files.partners, program);
+  const deals = await readDeals(files.deals);
+  const attributions = await readAttributions(
+    files.attributions,
+    new Set(deals.map((d) => d.id)),
+    new Set(partners.map((p) => p.id)),
+  );
+  const refunds = files.refunds
+    ? await readRefunds(files.refunds, new Set(deals.map((d) => d.id)))
+    : [];
+  const { lines, errors } = simulateCommissions({
+    program,
+    partners,
+    deals,
+    attributions,
+    refunds,
+  });
+  await writeCsv(
+    files.output,
+    ['deal_id', 'partner_id', 'role', 'kind', 'amount_minor', 'currency', 'rate_bps'],
+    lines.map((l) => [
+      l.dealId,
+      l.partnerId,
+      l.role,
+      l.kind,
+      l.amountMinor.toString(),
+      l.currency,
+      l.rateBps,
+    ]),
+  );
+  if (files.errors) {
+    await writeCsv(
+      files.errors,
+      ['deal_id', 'partner_id', 'code', 'message'],
+      errors.map((e) => [e.dealId, e.partnerId ?? '', e.code, e.message]),
+      { formulaSafe: true },
+    );
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  return `${deals.length} deals: ${lines.length} ledger lines, ${errors.length} errors${errors.length && !files.errors ? ' (give --errors to write them)' : ''} (${seconds} s)`;
+}
