@@ -7,6 +7,7 @@ import { cardLatency } from './card-latency';
 import { silent } from './lib/context';
 import { reconcileBench } from './reconcile';
 import { replayBench } from './replay';
+import { simulateBench } from './simulate';
 
 // `npm run bench [suite…]`: each suite measures against its baseline in the same run and the
 // results go to bench/results/latest.json (and, by hand, to docs/performance.md).
@@ -14,6 +15,7 @@ const SUITES = {
   'card-latency': cardLatency,
   reconcile: reconcileBench,
   replay: replayBench,
+  simulate: simulateBench,
 } as const;
 
 async function main() {

@@ -255,11 +255,12 @@ export function buildCli(): Command {
 export function runCli(argv: string[] = process.argv): void {
   buildCli()
     .parseAsync(argv)
-    .catch((error: unknown) => {
+    .catch(async (thrown: unknown) => {
+      const error = thrown instanceof CsvInputError ? await thrown.resolveLines() : thrown;
       const known =
         error instanceof CliError || error instanceof ConfigError || error instanceof CsvInputError;
       process.stderr.write(
-        `partnerlens: ${known ? error.message : String((error as Error)?.stack ?? error)}\n`,
+        `partnerlens: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`,
       );
       process.exit(1);
     });

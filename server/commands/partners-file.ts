@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { Program } from '../../src/program/program';
-import { CsvInputError, readCsv } from '../csv/read-csv';
+import { CsvInputError, readCsv, rowRef } from '../csv/read-csv';
 import { csvValue } from '../csv/values';
 
 export const columnsOf = (schema: z.ZodObject) => Object.keys(schema.shape);
@@ -10,13 +10,13 @@ export function unique(
   file: string,
   seen: Map<string, number>,
   id: string,
-  line: number,
+  row: number,
   column: string,
 ) {
   const earlier = seen.get(id);
   if (earlier)
-    throw new CsvInputError(file, line, column, `"${id}" already appears on line ${earlier}`);
-  seen.set(id, line);
+    throw new CsvInputError(file, { row }, column, `"${id}" already appears on ${rowRef(earlier)}`);
+  seen.set(id, row);
 }
 
 const partnerRow = z.object({
@@ -41,12 +41,12 @@ export interface PartnerRecord {
 export async function readPartners(file: string, program: Program): Promise<PartnerRecord[]> {
   const seen = new Map<string, number>();
   const partners: PartnerRecord[] = [];
-  for await (const { value, line } of readCsv(file, columnsOf(partnerRow), partnerRow)) {
-    unique(file, seen, value.partner_id, line, 'partner_id');
+  for await (const { value, row } of readCsv(file, columnsOf(partnerRow), partnerRow)) {
+    unique(file, seen, value.partner_id, row, 'partner_id');
     if (!program.tiers.includes(value.tier))
       throw new CsvInputError(
         file,
-        line,
+        { row },
         'tier',
         `"${value.tier}" is not one of the program's tiers (${program.tiers.join(', ')})`,
       );

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { reconcile, type ReconcileInput } from '../../src/reconciliation/reconcile';
-import { CsvInputError, readCsv } from '../csv/read-csv';
+import { CsvInputError, readCsv, rowRef } from '../csv/read-csv';
 import { writeCsv } from '../csv/write-csv';
 
 const COLUMNS = ['record_id', 'source', 'name', 'domain', 'country'] as const;
@@ -24,16 +24,16 @@ export interface ReconcileCommandOptions {
 export async function readRecords(file: string): Promise<ReconcileInput[]> {
   const records: ReconcileInput[] = [];
   const seen = new Map<string, number>();
-  for await (const { value, line } of readCsv(file, COLUMNS, recordRow)) {
+  for await (const { value, row } of readCsv(file, COLUMNS, recordRow)) {
     const earlier = seen.get(value.record_id);
     if (earlier)
       throw new CsvInputError(
         file,
-        line,
+        { row },
         'record_id',
-        `"${value.record_id}" already appears on line ${earlier}`,
+        `"${value.record_id}" already appears on ${rowRef(earlier)}`,
       );
-    seen.set(value.record_id, line);
+    seen.set(value.record_id, row);
     records.push({
       id: value.record_id,
       source: value.source,

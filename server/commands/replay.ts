@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { replayRegistrations } from '../../src/registrations/replay';
 import type { DealFacts, RegistrationFacts } from '../../src/registrations/types';
 import { CONFLICT_KINDS } from '../../src/registrations/types';
-import { CsvInputError, readCsv } from '../csv/read-csv';
+import { CsvInputError, readCsv, rowRef } from '../csv/read-csv';
 import { csvValue } from '../csv/values';
 import { writeCsv } from '../csv/write-csv';
 import { columnsOf, readPartners, unique } from './partners-file';
@@ -50,8 +50,8 @@ const registrationRow = z.object({
 async function readAccounts(file: string) {
   const seen = new Map<string, number>();
   const accounts = [];
-  for await (const { value, line } of readCsv(file, columnsOf(accountRow), accountRow)) {
-    unique(file, seen, value.account_id, line, 'account_id');
+  for await (const { value, row } of readCsv(file, columnsOf(accountRow), accountRow)) {
+    unique(file, seen, value.account_id, row, 'account_id');
     accounts.push({
       id: value.account_id,
       name: value.name,
@@ -68,36 +68,41 @@ async function readDeals(
   accountIds: Set<string>,
   partnerIds: Set<string>,
 ): Promise<DealFacts[]> {
-  const deals = new Map<string, DealFacts & { line: number; signature: string }>();
-  for await (const { value, line } of readCsv(file, columnsOf(dealRow), dealRow)) {
+  const deals = new Map<string, DealFacts & { row: number; signature: string }>();
+  for await (const { value, row } of readCsv(file, columnsOf(dealRow), dealRow)) {
     if (!accountIds.has(value.account_id))
       throw new CsvInputError(
         file,
-        line,
+        { row },
         'account_id',
         `no account "${value.account_id}" in the accounts file`,
       );
     if (value.partner_id && !partnerIds.has(value.partner_id))
       throw new CsvInputError(
         file,
-        line,
+        { row },
         'partner_id',
         `no partner "${value.partner_id}" in the partners file`,
       );
     if (value.partner_id && !value.partner_role)
-      throw new CsvInputError(file, line, 'partner_role', 'must be given with a partner_id');
+      throw new CsvInputError(file, { row }, 'partner_role', 'must be given with a partner_id');
     if (value.stage !== 'open' && value.closed_at === null)
-      throw new CsvInputError(file, line, 'closed_at', `must be given for a ${value.stage} deal`);
+      throw new CsvInputError(
+        file,
+        { row },
+        'closed_at',
+        `must be given for a ${value.stage} deal`,
+      );
     if (value.closed_at !== null && value.closed_at < value.created_at)
-      throw new CsvInputError(file, line, 'closed_at', 'is before created_at');
+      throw new CsvInputError(file, { row }, 'closed_at', 'is before created_at');
     const signature = [value.account_id, value.stage, value.created_at, value.closed_at].join('|');
     const existing = deals.get(value.deal_id);
     if (existing && existing.signature !== signature)
       throw new CsvInputError(
         file,
-        line,
+        { row },
         'deal_id',
-        `"${value.deal_id}" appears on line ${existing.line} with another account, stage or dates`,
+        `"${value.deal_id}" appears on ${rowRef(existing.row)} with another account, stage or dates`,
       );
     const deal = existing ?? {
       id: value.deal_id,
@@ -106,7 +111,7 @@ async function readDeals(
       createdAt: value.created_at,
       closedAt: value.closed_at,
       partnerIds: [],
-      line,
+      row,
       signature,
     };
     if (value.partner_id && !deal.partnerIds.includes(value.partner_id))
@@ -131,24 +136,24 @@ async function readRegistrations(
 ): Promise<RegistrationFacts[]> {
   const seen = new Map<string, number>();
   const registrations: RegistrationFacts[] = [];
-  for await (const { value, line } of readCsv(file, columnsOf(registrationRow), registrationRow)) {
-    unique(file, seen, value.registration_id, line, 'registration_id');
+  for await (const { value, row } of readCsv(file, columnsOf(registrationRow), registrationRow)) {
+    unique(file, seen, value.registration_id, row, 'registration_id');
     if (!partnerIds.has(value.partner_id))
       throw new CsvInputError(
         file,
-        line,
+        { row },
         'partner_id',
         `no partner "${value.partner_id}" in the partners file`,
       );
     if (!value.company_name && !value.company_domain)
       throw new CsvInputError(
         file,
-        line,
+        { row },
         'company_name',
         'a registration needs a company name or domain',
       );
     if (value.amount !== null && value.currency === null)
-      throw new CsvInputError(file, line, 'currency', 'must be given with an amount');
+      throw new CsvInputError(file, { row }, 'currency', 'must be given with an amount');
     registrations.push({
       id: value.registration_id,
       partnerId: value.partner_id,

@@ -10,7 +10,7 @@ import {
 } from '../../src/commissions/types';
 import { parseScaled } from '../../src/money/decimal';
 import { toMinorUnits } from '../../src/money/minor-units';
-import { CsvInputError, readCsv } from '../csv/read-csv';
+import { CsvInputError, readCsv, rowRef } from '../csv/read-csv';
 import { csvValue } from '../csv/values';
 import { writeCsv } from '../csv/write-csv';
 import { columnsOf, readPartners, unique } from './partners-file';
@@ -49,26 +49,31 @@ const refundRow = z.object({
 
 function minor(
   file: string,
-  line: number,
+  row: number,
   column: string,
   amount: string,
   currency: string,
 ): bigint {
   const parsed = toMinorUnits(amount, currency);
-  if (!parsed.ok) throw new CsvInputError(file, line, column, parsed.error.message);
+  if (!parsed.ok) throw new CsvInputError(file, { row }, column, parsed.error.message);
   return parsed.value;
 }
 
 async function readDeals(file: string): Promise<CommissionDeal[]> {
-  const deals = new Map<string, CommissionDeal & { line: number; signature: string }>();
-  for await (const { value, line } of readCsv(file, columnsOf(dealRow), dealRow)) {
+  const deals = new Map<string, CommissionDeal & { row: number; signature: string }>();
+  for await (const { value, row } of readCsv(file, columnsOf(dealRow), dealRow)) {
     if (value.stage !== 'open' && value.closed_at === null)
-      throw new CsvInputError(file, line, 'closed_at', `must be given for a ${value.stage} deal`);
+      throw new CsvInputError(
+        file,
+        { row },
+        'closed_at',
+        `must be given for a ${value.stage} deal`,
+      );
     if (value.amount !== null && value.currency === null)
-      throw new CsvInputError(file, line, 'currency', 'must be given with an amount');
+      throw new CsvInputError(file, { row }, 'currency', 'must be given with an amount');
     const amountMinor =
       value.amount !== null && value.currency !== null
-        ? minor(file, line, 'amount', value.amount, value.currency)
+        ? minor(file, row, 'amount', value.amount, value.currency)
         : null;
     // A deal may span rows (one per partner in the §10 format); its cells must agree.
     const signature = [value.amount, value.currency, value.stage, value.closed_at].join('|');
@@ -76,9 +81,9 @@ async function readDeals(file: string): Promise<CommissionDeal[]> {
     if (existing && existing.signature !== signature)
       throw new CsvInputError(
         file,
-        line,
+        { row },
         'deal_id',
-        `"${value.deal_id}" appears on line ${existing.line} with another amount, stage or close`,
+        `"${value.deal_id}" appears on ${rowRef(existing.row)} with another amount, stage or close`,
       );
     if (!existing)
       deals.set(value.deal_id, {
@@ -87,7 +92,7 @@ async function readDeals(file: string): Promise<CommissionDeal[]> {
         amountMinor,
         currency: value.currency,
         closedAt: value.closed_at,
-        line,
+        row,
         signature,
       });
   }
@@ -107,18 +112,18 @@ async function readAttributions(
 ): Promise<Attribution[]> {
   const seen = new Map<string, number>();
   const attributions: Attribution[] = [];
-  for await (const { value, line } of readCsv(file, columnsOf(attributionRow), attributionRow)) {
+  for await (const { value, row } of readCsv(file, columnsOf(attributionRow), attributionRow)) {
     if (!dealIds.has(value.deal_id))
       throw new CsvInputError(
         file,
-        line,
+        { row },
         'deal_id',
         `no deal "${value.deal_id}" in the deals file`,
       );
     if (!partnerIds.has(value.partner_id))
       throw new CsvInputError(
         file,
-        line,
+        { row },
         'partner_id',
         `no partner "${value.partner_id}" in the partners file`,
       );
@@ -126,11 +131,11 @@ async function readAttributions(
     if (share === undefined || share <= 0n || share > FULL_SHARE)
       throw new CsvInputError(
         file,
-        line,
+        { row },
         'share_pct',
         `"${value.share_pct}" is not a percentage above 0 and at most 100 (up to ${SHARE_SCALE} decimals)`,
       );
-    unique(file, seen, `${value.deal_id}|${value.partner_id}|${value.role}`, line, 'role');
+    unique(file, seen, `${value.deal_id}|${value.partner_id}|${value.role}`, row, 'role');
     attributions.push({
       dealId: value.deal_id,
       partnerId: value.partner_id,
@@ -143,16 +148,16 @@ async function readAttributions(
 
 async function readRefunds(file: string, dealIds: Set<string>): Promise<Refund[]> {
   const refunds: Refund[] = [];
-  for await (const { value, line } of readCsv(file, columnsOf(refundRow), refundRow)) {
+  for await (const { value, row } of readCsv(file, columnsOf(refundRow), refundRow)) {
     if (!dealIds.has(value.deal_id))
       throw new CsvInputError(
         file,
-        line,
+        { row },
         'deal_id',
         `no deal "${value.deal_id}" in the deals file`,
       );
-    const amountMinor = minor(file, line, 'amount', value.amount, value.currency!);
-    if (amountMinor <= 0n) throw new CsvInputError(file, line, 'amount', 'must be above 0');
+    const amountMinor = minor(file, row, 'amount', value.amount, value.currency!);
+    if (amountMinor <= 0n) throw new CsvInputError(file, { row }, 'amount', 'must be above 0');
     refunds.push({
       dealId: value.deal_id,
       refundedAt: value.refunded_at,

@@ -1,83 +1,136 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 
-import { parse } from 'csv-parse';
+import { type Options,parse } from 'csv-parse';
 import type { z } from 'zod';
 
-/** Bad input in a CSV file: names the file, the line and, when it is about one value, the column. */
+const OPTIONS: Options = {
+  bom: true,
+  skip_empty_lines: true,
+  // Hand-edited files drop trailing empty cells, and leave rows of bare commas.
+  relax_column_count_less: true,
+  skip_records_with_empty_values: true,
+};
+
+/** Names another record in an error's reason; `resolveLines` turns it into "line N". */
+export const rowRef = (row: number) => `{row:${row}}`;
+
+/**
+ * Bad input in a CSV file: names the file, where, and the column when it is about one value. The
+ * place is a record number (the header is record 0) until `resolveLines` finds the file lines.
+ */
 export class CsvInputError extends Error {
   readonly code = 'CSV.INVALID';
   constructor(
     readonly file: string,
-    readonly line: number | undefined,
+    readonly at: { row: number } | { line: number } | undefined,
     readonly column: string | undefined,
     readonly reason: string,
   ) {
-    super(
-      `${path.basename(file)}${line ? ` line ${line}` : ''}${column ? `, column ${column}` : ''}: ${reason}`,
-    );
+    super(CsvInputError.describe(file, at, column, reason));
     this.name = 'CsvInputError';
   }
+
+  private static describe(
+    file: string,
+    at: CsvInputError['at'],
+    column: string | undefined,
+    reason: string,
+  ) {
+    const where = !at ? '' : 'line' in at ? ` line ${at.line}` : ` record ${at.row}`;
+    return `${path.basename(file)}${where}${column ? `, column ${column}` : ''}: ${reason.replace(/\{row:(\d+)\}/g, 'record $1')}`;
+  }
+
+  /**
+   * The same error with file lines instead of record numbers (quoted cells may span lines, and
+   * blank lines are skipped): a second pass over the file, taken only when there is an error.
+   */
+  async resolveLines(): Promise<CsvInputError> {
+    const rows = [
+      ...(this.at && 'row' in this.at ? [this.at.row] : []),
+      ...[...this.reason.matchAll(/\{row:(\d+)\}/g)].map((m) => Number(m[1])),
+    ];
+    if (rows.length === 0) return this;
+    const lines = await linesOfRecords(this.file, new Set(rows));
+    const reason = this.reason.replace(
+      /\{row:(\d+)\}/g,
+      (_, row: string) => `line ${lines.get(Number(row)) ?? `?`}`,
+    );
+    const at =
+      this.at && 'row' in this.at ? { line: lines.get(this.at.row) ?? this.at.row } : this.at;
+    return new CsvInputError(this.file, at, this.column, reason);
+  }
+}
+
+async function linesOfRecords(file: string, rows: Set<number>): Promise<Map<number, number>> {
+  const lines = new Map<number, number>();
+  const last = Math.max(...rows);
+  const parser = createReadStream(file).pipe(parse({ ...OPTIONS, info: true }));
+  let row = 0;
+  try {
+    for await (const { info } of parser as AsyncIterable<{ info: { lines: number } }>) {
+      if (rows.has(row)) lines.set(row, info.lines);
+      if (++row > last) break;
+    }
+  } catch {
+    // the error being explained may be this very parse error: keep what was found
+  } finally {
+    parser.destroy();
+  }
+  return lines;
 }
 
 export interface CsvRow<T> {
   value: T;
-  /** 1-based line number of the row in the file (the header is line 1). */
-  line: number;
+  /** The record's number: the header is 0, the first data row 1 (file lines: CsvInputError.resolveLines). */
+  row: number;
 }
 
 /**
  * Streams a CSV file with a header row whose names are `columns` (any order; extra columns ignored;
- * names trimmed, any case; UTF-8 BOM allowed; short rows read as empty trailing cells), validating each row with `schema`. Throws
- * CsvInputError at the first bad row, so callers write nothing from a bad file.
+ * names trimmed, any case; UTF-8 BOM allowed; short rows read as empty trailing cells), validating
+ * each row with `schema`. Throws CsvInputError at the first bad row, so callers write nothing from
+ * a bad file.
  */
 export async function* readCsv<T>(
   file: string,
   columns: readonly string[],
   schema: z.ZodType<T>,
 ): AsyncGenerator<CsvRow<T>> {
-  const parser = createReadStream(file).pipe(
-    parse({
-      bom: true,
-      info: true,
-      skip_empty_lines: true,
-      // Hand-edited files drop trailing empty cells, and leave rows of bare commas.
-      relax_column_count_less: true,
-      skip_records_with_empty_values: true,
-    }),
-  );
-  let header: string[] | undefined;
+  const parser = createReadStream(file).pipe(parse(OPTIONS));
+  let positions: number[] | undefined;
+  let row = -1;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-    }>) {
-      if (!header) {
-        header = record.map((name) => name.trim().toLowerCase());
-        const missing = columns.filter((column) => !header!.includes(column));
-        if (missing.length > 0)
+    for await (const record of parser as AsyncIterable<string[]>) {
+      row++;
+      if (!positions) {
+        const header = record.map((name) => name.trim().toLowerCase());
+        const missing = columns.filter((column) => !header.includes(column));
+        if (missing.length > 0) {
           throw new CsvInputError(
             file,
-            1,
+            { line: 1 },
             undefined,
             `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (the header must name ${columns.join(', ')})`,
           );
+        }
+        positions = columns.map((column) => header.indexOf(column));
         continue;
       }
-      const row = Object.fromEntries(
-        columns.map((column) => [column, (record[header!.indexOf(column)] ?? '').trim()]),
-      );
-      const parsed = schema.safeParse(row);
+      const cells: Record<string, string> = {};
+      for (let c = 0; c < columns.length; c++)
+        cells[columns[c]!] = (record[positions[c]!] ?? '').trim();
+      const parsed = schema.safeParse(cells);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
         throw new CsvInputError(
           file,
-          info.lines,
+          { row },
           issue.path.length ? String(issue.path[0]) : undefined,
           issue.message,
         );
       }
-      yield { value: parsed.data, line: info.lines };
+      yield { value: parsed.data, row };
     }
   } catch (error) {
     if (error instanceof CsvInputError) throw error;
@@ -87,7 +140,7 @@ export async function* readCsv<T>(
     if (parseError.code?.startsWith('CSV_'))
       throw new CsvInputError(
         file,
-        parseError.lines,
+        parseError.lines ? { line: parseError.lines } : undefined,
         undefined,
         parseError.message ?? 'not valid CSV',
       );
@@ -95,6 +148,11 @@ export async function* readCsv<T>(
   } finally {
     parser.destroy();
   }
-  if (!header)
-    throw new CsvInputError(file, 1, undefined, 'the file is empty: expected a header row');
+  if (!positions)
+    throw new CsvInputError(
+      file,
+      { line: 1 },
+      undefined,
+      'the file is empty: expected a header row',
+    );
 }

@@ -17,12 +17,16 @@ const NOT_MONEY = new Set([
   'XUA',
 ]);
 
-export const isCurrencyCode = (code: string) =>
-  /^[A-Z]{3}$/.test(code) && !NOT_MONEY.has(code) && currencyCodes.code(code) !== undefined;
+// currency-codes looks codes up by scanning its list; a map keeps money parsing off that path.
+const EXPONENTS = new Map(
+  currencyCodes.data.filter((c) => !NOT_MONEY.has(c.code)).map((c) => [c.code, c.digits]),
+);
+
+export const isCurrencyCode = (code: string) => EXPONENTS.has(code);
 
 /** Digits after the decimal point in the currency's minor unit (ISO 4217): USD 2, JPY 0, KWD 3. */
 export function currencyExponent(code: string): number {
-  const currency = isCurrencyCode(code) ? currencyCodes.code(code) : undefined;
-  if (!currency) throw new RangeError(`${code} is not an ISO 4217 currency`);
-  return currency.digits;
+  const exponent = EXPONENTS.get(code);
+  if (exponent === undefined) throw new RangeError(`${code} is not an ISO 4217 currency`);
+  return exponent;
 }

@@ -1,0 +1,152 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { writeCsv } from '../server/csv/write-csv';
+import { SeededRandom } from '../server/sandbox/seed/random';
+
+const DEALS = 1_000_000;
+const PARTNERS = 5_000;
+const PROGRAM = {
+  rates: [
+    { partnerType: 'reseller', tier: 'gold', role: 'sourced', rateBps: 3000 },
+    {
+      partnerType: 'reseller',
+      tier: '*',
+      role: 'sourced',
+      rateBps: 2000,
+      bands: [{ uptoMinor: 5_000_000, rateBps: 2000 }, { rateBps: 1000 }],
+    },
+    { partnerType: 'referral', tier: '*', role: 'sourced', rateBps: 1500 },
+    { partnerType: '*', tier: '*', role: '*', rateBps: 500, capMinor: 500000 },
+  ],
+};
+
+/** 1,000,000 won deals through `partnerlens commissions simulate`, CSV in and out, as admins run it. */
+export async function simulateBench() {
+  const random = new SeededRandom(6);
+  const dir = await mkdtemp(path.join(tmpdir(), 'pl-simulate-bench-'));
+  try {
+    const file = (name: string) => path.join(dir, name);
+    const types = ['reseller', 'referral', 'system_integrator', 'msp'];
+    const tiers = ['registered', 'silver', 'gold', 'platinum'];
+    await writeFile(file('program.json'), JSON.stringify(PROGRAM));
+    await writeCsv(
+      file('partners.csv'),
+      ['partner_id', 'name', 'domain', 'type', 'tier', 'status', 'regions', 'verticals'],
+      Array.from({ length: PARTNERS }, (_, i) => [
+        `P${i}`,
+        `Partner ${i}`,
+        '',
+        random.pick(types),
+        random.pick(tiers),
+        'active',
+        '',
+        '',
+      ]),
+    );
+    const deals: string[][] = [];
+    const attributions: string[][] = [];
+    for (let i = 0; i < DEALS; i++) {
+      deals.push([
+        `D${i}`,
+        `A${i % 200_000}`,
+        '',
+        `${random.int(1_000, 500_000)}.${String(random.int(0, 99)).padStart(2, '0')}`,
+        'USD',
+        'won',
+        '2025-06-01T00:00:00Z',
+        '2026-01-15T00:00:00Z',
+        '',
+        '',
+      ]);
+      attributions.push([`D${i}`, `P${random.int(0, PARTNERS - 1)}`, 'sourced', '100']);
+      if (random.chance(0.3))
+        attributions.push([
+          `D${i}`,
+          `P${random.int(0, PARTNERS - 1)}`,
+          'influenced',
+          random.pick(['50', '33.3333', '100']),
+        ]);
+    }
+    await writeCsv(
+      file('deals.csv'),
+      [
+        'deal_id',
+        'account_id',
+        'name',
+        'amount',
+        'currency',
+        'stage',
+        'created_at',
+        'closed_at',
+        'partner_id',
+        'partner_role',
+      ],
+      deals,
+    );
+    await writeCsv(
+      file('attributions.csv'),
+      ['deal_id', 'partner_id', 'role', 'share_pct'],
+      attributions,
+    );
+    await writeCsv(
+      file('refunds.csv'),
+      ['deal_id', 'refunded_at', 'amount', 'currency'],
+      Array.from({ length: 10_000 }, (_, i) => [
+        `D${i * 97}`,
+        '2026-02-01T00:00:00Z',
+        '100.00',
+        'USD',
+      ]),
+    );
+    const run = () => {
+      const started = performance.now();
+      const output = execFileSync(
+        process.execPath,
+        [
+          path.join(__dirname, '../bin/partnerlens.js'),
+          'commissions',
+          'simulate',
+          '--program',
+          file('program.json'),
+          '--partners',
+          file('partners.csv'),
+          '--deals',
+          file('deals.csv'),
+          '--attributions',
+          file('attributions.csv'),
+          '--refunds',
+          file('refunds.csv'),
+          '--output',
+          file('ledger.csv'),
+          '--errors',
+          file('errors.csv'),
+        ],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      return { seconds: Number(((performance.now() - started) / 1000).toFixed(2)), output };
+    };
+    const first = run();
+    const { createHash } = await import('node:crypto');
+    const { readFile } = await import('node:fs/promises');
+    const digest = async () =>
+      createHash('sha256')
+        .update(await readFile(file('ledger.csv')))
+        .digest('hex')
+        .slice(0, 16);
+    const firstDigest = await digest();
+    const second = run();
+    return {
+      deals: DEALS,
+      attributions: attributions.length,
+      refunds: 10_000,
+      seconds: first.seconds,
+      secondRunSeconds: second.seconds,
+      byteIdentical: firstDigest === (await digest()),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
