@@ -41,7 +41,7 @@ export interface PartnerRecord {
 export async function readPartners(file: string, program: Program): Promise<PartnerRecord[]> {
   const seen = new Map<string, number>();
   const partners: PartnerRecord[] = [];
-  for await (const { value, row } of readCsv(file, columnsOf(partnerRow), partnerRow)) {
+  await readCsv(file, columnsOf(partnerRow), partnerRow, (value, row) => {
     unique(file, seen, value.partner_id, row, 'partner_id');
     if (!program.tiers.includes(value.tier))
       throw new CsvInputError(
@@ -56,6 +56,6 @@ export async function readPartners(file: string, program: Program): Promise<Part
       tier: value.tier,
       status: value.status,
     });
-  }
+  });
   return partners;
 }

@@ -24,7 +24,7 @@ export interface ReconcileCommandOptions {
 export async function readRecords(file: string): Promise<ReconcileInput[]> {
   const records: ReconcileInput[] = [];
   const seen = new Map<string, number>();
-  for await (const { value, row } of readCsv(file, COLUMNS, recordRow)) {
+  await readCsv(file, COLUMNS, recordRow, (value, row) => {
     const earlier = seen.get(value.record_id);
     if (earlier)
       throw new CsvInputError(
@@ -41,7 +41,7 @@ export async function readRecords(file: string): Promise<ReconcileInput[]> {
       domain: value.domain,
       country: value.country,
     });
-  }
+  });
   return records;
 }
 

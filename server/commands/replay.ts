@@ -49,8 +49,8 @@ const registrationRow = z.object({
 
 async function readAccounts(file: string) {
   const seen = new Map<string, number>();
-  const accounts = [];
-  for await (const { value, row } of readCsv(file, columnsOf(accountRow), accountRow)) {
+  const accounts: Array<{ id: string; name: string; domain: string; country: string }> = [];
+  await readCsv(file, columnsOf(accountRow), accountRow, (value, row) => {
     unique(file, seen, value.account_id, row, 'account_id');
     accounts.push({
       id: value.account_id,
@@ -58,7 +58,7 @@ async function readAccounts(file: string) {
       domain: value.domain,
       country: value.country,
     });
-  }
+  });
   return accounts;
 }
 
@@ -69,7 +69,7 @@ async function readDeals(
   partnerIds: Set<string>,
 ): Promise<DealFacts[]> {
   const deals = new Map<string, DealFacts & { row: number; signature: string }>();
-  for await (const { value, row } of readCsv(file, columnsOf(dealRow), dealRow)) {
+  await readCsv(file, columnsOf(dealRow), dealRow, (value, row) => {
     if (!accountIds.has(value.account_id))
       throw new CsvInputError(
         file,
@@ -117,7 +117,7 @@ async function readDeals(
     if (value.partner_id && !deal.partnerIds.includes(value.partner_id))
       deal.partnerIds.push(value.partner_id);
     deals.set(value.deal_id, deal);
-  }
+  });
   return [...deals.values()].map(
     ({ id, accountId, stage, createdAt, closedAt, partnerIds: ids }) => ({
       id,
@@ -136,7 +136,7 @@ async function readRegistrations(
 ): Promise<RegistrationFacts[]> {
   const seen = new Map<string, number>();
   const registrations: RegistrationFacts[] = [];
-  for await (const { value, row } of readCsv(file, columnsOf(registrationRow), registrationRow)) {
+  await readCsv(file, columnsOf(registrationRow), registrationRow, (value, row) => {
     unique(file, seen, value.registration_id, row, 'registration_id');
     if (!partnerIds.has(value.partner_id))
       throw new CsvInputError(
@@ -163,7 +163,7 @@ async function readRegistrations(
       currency: value.currency,
       submittedAt: value.submitted_at,
     });
-  }
+  });
   return registrations;
 }
 

@@ -61,7 +61,7 @@ function minor(
 
 async function readDeals(file: string): Promise<CommissionDeal[]> {
   const deals = new Map<string, CommissionDeal & { row: number; signature: string }>();
-  for await (const { value, row } of readCsv(file, columnsOf(dealRow), dealRow)) {
+  await readCsv(file, columnsOf(dealRow), dealRow, (value, row) => {
     if (value.stage !== 'open' && value.closed_at === null)
       throw new CsvInputError(
         file,
@@ -95,7 +95,7 @@ async function readDeals(file: string): Promise<CommissionDeal[]> {
         row,
         signature,
       });
-  }
+  });
   return [...deals.values()].map(({ id, stage, amountMinor, currency, closedAt }) => ({
     id,
     stage,
@@ -112,7 +112,7 @@ async function readAttributions(
 ): Promise<Attribution[]> {
   const seen = new Map<string, number>();
   const attributions: Attribution[] = [];
-  for await (const { value, row } of readCsv(file, columnsOf(attributionRow), attributionRow)) {
+  await readCsv(file, columnsOf(attributionRow), attributionRow, (value, row) => {
     if (!dealIds.has(value.deal_id))
       throw new CsvInputError(
         file,
@@ -142,13 +142,13 @@ async function readAttributions(
       role: value.role,
       shareScaled: share,
     });
-  }
+  });
   return attributions;
 }
 
 async function readRefunds(file: string, dealIds: Set<string>): Promise<Refund[]> {
   const refunds: Refund[] = [];
-  for await (const { value, row } of readCsv(file, columnsOf(refundRow), refundRow)) {
+  await readCsv(file, columnsOf(refundRow), refundRow, (value, row) => {
     if (!dealIds.has(value.deal_id))
       throw new CsvInputError(
         file,
@@ -164,7 +164,7 @@ async function readRefunds(file: string, dealIds: Set<string>): Promise<Refund[]
       amountMinor,
       currency: value.currency!,
     });
-  }
+  });
   return refunds;
 }
 
