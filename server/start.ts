@@ -7,8 +7,9 @@ import { createApp } from './http/app';
 import { CryptoBox } from './lib/crypto-box';
 import { listen } from './lib/listen';
 import { ensureRedis, redisAnswers } from './lib/redis-server';
-import { CrmSyncQueue, QUEUE_NAMES, ReconcileQueue } from './queue/queues';
+import { CommissionsQueue, CrmSyncQueue, QUEUE_NAMES, ReconcileQueue } from './queue/queues';
 import { addAndWait } from './queue/wait-for-job';
+import { startCommissionsWorker } from './queue/workers/commissions-worker';
 import { startCrmSyncWorker } from './queue/workers/crm-sync-worker';
 import { startReconcileWorker } from './queue/workers/reconcile-worker';
 import { startRegistrationSweep } from './queue/workers/registration-sweep-worker';
@@ -82,9 +83,11 @@ export async function startPartnerLens(
     const queueSettings = { redisUrl: redis.url, prefix: config.queuePrefix };
     const crmSync = new CrmSyncQueue(queueSettings);
     const reconcileQueue = new ReconcileQueue(queueSettings);
+    const commissionsQueue = new CommissionsQueue(queueSettings);
     stops.push(
       () => crmSync.close(),
       () => reconcileQueue.close(),
+      () => commissionsQueue.close(),
     );
 
     const running: Running = { stop, ...(sandbox ? { sandboxUrl: sandbox.url } : {}) };
@@ -115,9 +118,15 @@ export async function startPartnerLens(
           hubspot,
           now: Date.now,
           logger,
-          onSynced: (tenantId) => reconcileQueue.reconcile(tenantId),
+          onSynced: (tenantId) =>
+            Promise.all([reconcileQueue.reconcile(tenantId), commissionsQueue.recompute(tenantId)]),
         }),
-        startReconcileWorker(queueSettings, { db, logger }),
+        startReconcileWorker(queueSettings, {
+          db,
+          logger,
+          onReconciled: (tenantId) => commissionsQueue.recompute(tenantId),
+        }),
+        startCommissionsWorker(queueSettings, { db, logger }),
       ];
       const sweep = await startRegistrationSweep(queueSettings, { db, logger });
       // Registered after the API so that, stopping in reverse, the workers drain first.

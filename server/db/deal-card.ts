@@ -1,3 +1,4 @@
+import { type CommissionPreview, previewCommissions } from '../commissions/preview';
 import { type DealRegistration, registrationsForDeal } from '../registrations/deal-registrations';
 import type { Queryable } from './database';
 
@@ -13,10 +14,13 @@ export interface DealCardView {
   partners: Array<{
     id: string;
     name: string;
-    type: string;
+    /** Null until a partner known only from a CRM record is classified. */
+    type: string | null;
     tier: string;
     role: string;
     sharePct: number;
+    /** What the partner would earn if the deal closed at its amount now, or why that cannot be said. */
+    commission: CommissionPreview | null;
   }>;
   /** Registrations holding the deal's account now, with their conflicts with the partners on it. */
   registrations: DealRegistration[];
@@ -37,7 +41,7 @@ interface DealRow {
 interface PartnerRow {
   id: string;
   name: string;
-  type: string;
+  type: string | null;
   tier: string;
   role: string;
   share_pct: string;
@@ -75,6 +79,12 @@ export async function findDealCard(
     role: row.role,
     sharePct: Number(row.share_pct),
   }));
+  const previews = await previewCommissions(
+    db,
+    tenantId,
+    { id: deal.id, amount: deal.amount, currency: deal.currency },
+    partnerViews,
+  );
   return {
     deal: {
       id: deal.crm_id,
@@ -85,7 +95,10 @@ export async function findDealCard(
     },
     account:
       deal.account_name === null ? null : { name: deal.account_name, domain: deal.account_domain },
-    partners: partnerViews,
+    partners: partnerViews.map((p) => ({
+      ...p,
+      commission: previews.get(`${p.id}:${p.role}`) ?? null,
+    })),
     registrations: await registrationsForDeal(db, tenantId, deal.account_crm_id, partnerViews, now),
   };
 }

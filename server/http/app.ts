@@ -10,6 +10,7 @@ import type { Database } from '../db/database';
 import type { CrmSyncQueue, ReconcileQueue } from '../queue/queues';
 import { authenticate } from './auth/authenticate';
 import { errorMiddleware, notFound } from './errors';
+import { commissionRoutes } from './routes/commissions';
 import { dealRoutes } from './routes/deals';
 import { mergeCandidateRoutes } from './routes/merge-candidates';
 import { programRoutes } from './routes/program';
@@ -133,6 +134,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use(syncRoutes(deps.db, deps.crmSync));
   api.use(mergeCandidateRoutes(deps.db, deps.reconcile));
   api.use(programRoutes(deps.db));
+  api.use(commissionRoutes(deps.db));
   api.use(registrationRoutes(deps.db, deps.now ?? Date.now));
   app.use('/api/v1', api);
 

@@ -8,7 +8,11 @@ export interface QueueSettings {
   prefix: string;
 }
 
-export const QUEUE_NAMES = { crmSync: 'crm-sync', reconcile: 'reconcile' } as const;
+export const QUEUE_NAMES = {
+  crmSync: 'crm-sync',
+  reconcile: 'reconcile',
+  commissions: 'commissions',
+} as const;
 
 export interface CrmSyncJob {
   tenantId: string;
@@ -89,5 +93,20 @@ export class ReconcileQueue extends TenantQueue<ReconcileJob> {
       { tenantId, changedKeys: keys },
       `${tenantId}-${createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 16)}`,
     );
+  }
+}
+
+export interface CommissionsJob {
+  tenantId: string;
+}
+
+/** Brings the tenant's ledger in line with its deals (won, reopened, changed); idempotent. */
+export class CommissionsQueue extends TenantQueue<CommissionsJob> {
+  constructor(settings: QueueSettings) {
+    super(QUEUE_NAMES.commissions, settings);
+  }
+
+  recompute(tenantId: string): Promise<string> {
+    return this.enqueue({ tenantId });
   }
 }

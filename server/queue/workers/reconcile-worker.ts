@@ -12,10 +12,13 @@ const jobData = z.object({
   changedKeys: z.array(z.string().min(3).max(300)).max(10_000).optional(),
 });
 
-/** Reconciles a tenant's partner records, whole or only around the records that changed. */
+/**
+ * Reconciles a tenant's partner records, whole or only around the records that changed; then
+ * `onReconciled` follows (attributions may have moved between partners).
+ */
 export function startReconcileWorker(
   settings: QueueSettings,
-  deps: { db: Database; logger: Logger },
+  deps: { db: Database; logger: Logger; onReconciled?: (tenantId: string) => Promise<unknown> },
 ) {
   return startWorker<ReconcileJob>(
     QUEUE_NAMES.reconcile,
@@ -28,6 +31,7 @@ export function startReconcileWorker(
         changedKeys: data.data.changedKeys,
       });
       deps.logger.info({ tenantId: data.data.tenantId, ...result }, 'reconcile finished');
+      await deps.onReconciled?.(data.data.tenantId);
       return result;
     },
     deps.logger,

@@ -1,12 +1,21 @@
 import fc from 'fast-check';
 
 import { recomputeDeal } from '../../../server/commissions/recompute-deal';
+import { issueApiKey } from '../../../server/db/api-keys';
 import { replaceCrmDealPartners, upsertDeals } from '../../../server/db/mirror';
 import { createTenant, type Tenant } from '../../../server/db/tenants';
+import { createApp } from '../../../server/http/app';
+import { listen } from '../../../server/lib/listen';
+import { CrmSyncQueue, ReconcileQueue } from '../../../server/queue/queues';
 import { saveProgram } from '../../../server/registrations/program-store';
 import { parseProgram } from '../../../src/program/program';
 import { createDealRecord, createPartnerInput, upsertPartners } from '../../support/fixtures';
-import { createTestDatabase, type TestDatabase } from '../../support/services';
+import {
+  createTestDatabase,
+  silentLogger,
+  type TestDatabase,
+  testQueueSettings,
+} from '../../support/services';
 
 describe('the commission ledger', () => {
   let database: TestDatabase;
@@ -100,6 +109,52 @@ describe('the commission ledger', () => {
       /append-only: DELETE is not allowed/,
     );
     await expect(database.db.query('truncate ledger_entries')).rejects.toThrow(/append-only/);
+  });
+
+  it("lists entries and totals by partner and month through the API, for the caller's tenant only", async () => {
+    const settings = testQueueSettings();
+    const crmSync = new CrmSyncQueue(settings);
+    const reconcile = new ReconcileQueue(settings);
+    const server = await listen(
+      createApp({
+        db: database.db,
+        logger: silentLogger,
+        crmSync,
+        reconcile,
+        hubspotClientSecret: 's',
+        readiness: {},
+      }),
+      0,
+    );
+    try {
+      const other = await createTenant(database.db, { name: 'Other' });
+      const [key, otherKey] = [
+        (await issueApiKey(database.db, tenant.id, 'a')).key,
+        (await issueApiKey(database.db, other.id, 'a')).key,
+      ];
+      const get = async (query: string, apiKey = key) =>
+        (await (
+          await fetch(`http://127.0.0.1:${server.port}/api/v1/commissions${query}`, {
+            headers: { authorization: `Bearer ${apiKey}` },
+          })
+        ).json()) as {
+          entries: Array<{ dealId: string; kind: string; amountMinor: string }>;
+          totals: Record<string, string>;
+          error?: { details: Array<{ path: string }> };
+        };
+      const month = new Date().toISOString().slice(0, 7);
+      const mine = await get(`?partnerId=${reseller.id}&period=${month}`);
+      expect(mine.entries.length).toBeGreaterThan(0);
+      expect(mine.entries.every((e) => e.dealId === '500')).toBe(true);
+      expect(mine.totals).toEqual({ USD: '300000' });
+      expect((await get('?period=2001-01')).entries).toEqual([]);
+      expect((await get('', otherKey)).entries).toEqual([]);
+      expect((await get('?period=2026-13')).error!.details.map((d) => d.path)).toEqual(['period']);
+    } finally {
+      await server.close();
+      await crmSync.close();
+      await reconcile.close();
+    }
   });
 
   it('nets to the accrual of the last state, whatever the sequence of changes (property)', async () => {

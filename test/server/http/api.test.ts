@@ -4,6 +4,8 @@ import { createApp } from '../../../server/http/app';
 import { signHubSpotV3 } from '../../../server/http/auth/hubspot-signature';
 import { listen, type Listening } from '../../../server/lib/listen';
 import { CrmSyncQueue, ReconcileQueue } from '../../../server/queue/queues';
+import { saveProgram } from '../../../server/registrations/program-store';
+import { parseProgram } from '../../../src/program/program';
 import { seedDealWithPartner } from '../../support/fixtures';
 import {
   createTestDatabase,
@@ -44,6 +46,11 @@ describe('the card API', () => {
     firstKey = (await issueApiKey(db, first.id, 'admin')).key;
     secondKey = (await issueApiKey(db, second.id, 'admin')).key;
     await seedDealWithPartner(db, first.id);
+    const program = parseProgram({
+      rates: [{ partnerType: 'reseller', tier: 'gold', role: 'sourced', rateBps: 3000 }],
+    });
+    if (!program.ok) throw new Error(program.error.message);
+    await saveProgram(db, first.id, program.value, 'test');
     const app = createApp({
       db,
       logger: silentLogger,
@@ -89,6 +96,13 @@ describe('the card API', () => {
             tier: 'gold',
             role: 'sourced',
             sharePct: 100,
+            commission: {
+              amountMinor: '375000',
+              currency: 'USD',
+              rateBps: 3000,
+              explanation:
+                'If this closes at 12,500.00 USD, Northwind Cloud Partners earns 3,750.00 USD: 30 % gold reseller.',
+            },
           },
         ],
         registrations: [],

@@ -2,6 +2,7 @@ import { Button, EmptyState, ErrorState, Flex, LoadingSpinner, Text } from '@hub
 import { useCallback, useEffect, useState } from 'react';
 
 import { type CardFetcher, type DealCard, loadDealCard } from './card-api.ts';
+import { CommissionPreviews } from './CommissionPreviews.tsx';
 import { PartnerTable } from './PartnerTable.tsx';
 import { Registrations } from './Registrations.tsx';
 
@@ -55,6 +56,7 @@ export const DealPartnersCard = ({ dealId, fetcher }: { dealId: string; fetcher:
           ) : (
             <Text>No partner is on this deal yet.</Text>
           )}
+          {partners.length > 0 && <CommissionPreviews partners={partners} />}
         </Flex>
       );
     }

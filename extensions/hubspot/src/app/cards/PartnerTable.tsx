@@ -36,7 +36,7 @@ export const PartnerTable = ({ partners }: { partners: CardPartner[] }) => (
           <TableCell>
             <Text format={{ fontWeight: 'demibold' }}>{partner.name}</Text>
           </TableCell>
-          <TableCell>{humanise(partner.type)}</TableCell>
+          <TableCell>{partner.type ? humanise(partner.type) : 'Unclassified'}</TableCell>
           <TableCell>
             <Tag variant={TIER_VARIANTS[partner.tier] ?? 'default'}>{humanise(partner.tier)}</Tag>
           </TableCell>

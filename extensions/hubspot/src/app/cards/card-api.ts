@@ -6,10 +6,22 @@ export const API_BASE = 'https://app.partnerlens.io';
 const partnerSchema = z.object({
   id: z.string(),
   name: z.string(),
-  type: z.string(),
+  type: z.string().nullable(),
   tier: z.string(),
   role: z.string(),
   sharePct: z.number(),
+  commission: z
+    .union([
+      z.object({
+        amountMinor: z.string(),
+        currency: z.string(),
+        rateBps: z.number(),
+        explanation: z.string(),
+      }),
+      z.object({ error: z.object({ code: z.string(), message: z.string() }) }),
+    ])
+    .nullable()
+    .default(null),
 });
 
 const registrationSchema = z.object({

@@ -66,6 +66,45 @@ describe('DealPartnersCard', () => {
     });
   });
 
+  describe('commission previews', () => {
+    it('say what each partner would earn if the deal closed, or why they cannot', async () => {
+      const card = createDealCard({
+        partners: [
+          createPartner({
+            commission: {
+              amountMinor: '375000',
+              currency: 'USD',
+              rateBps: 3000,
+              explanation:
+                'If this closes at 12,500.00 USD, Northwind Cloud Partners earns 3,750.00 USD: 30 % gold reseller.',
+            },
+          }),
+          createPartner({
+            id: 'p2',
+            name: 'New Partner',
+            type: null,
+            role: 'influenced',
+            commission: { error: { code: 'RATE.NOT_FOUND', message: 'no rate row' } },
+          }),
+        ],
+      });
+      const { findAll, waitFor } = renderCard(() => respondWith(200, card));
+      await waitFor(() =>
+        expect(
+          findAll(Text, (node) => String(node.props.testId).startsWith('commission-preview-')),
+        ).toHaveLength(2),
+      );
+      const [first, second] = findAll(Text, (node) =>
+        String(node.props.testId).startsWith('commission-preview-'),
+      );
+      expect(first!.text).toBe(
+        'If this closes at 12,500.00 USD, Northwind Cloud Partners earns 3,750.00 USD: 30 % gold reseller.',
+      );
+      expect(second!.text).toBe('New Partner: no commission preview (no rate row).');
+      expect(textOf(findAll(TableRow)[2]!)).toContain('Unclassified');
+    });
+  });
+
   describe('when a partner has registered the account', () => {
     it('says who holds it and for how long, and warns of the partners it clashes with', async () => {
       const card = createDealCard({

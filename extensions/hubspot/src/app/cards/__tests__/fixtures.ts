@@ -7,6 +7,7 @@ export const createPartner = (overrides: Partial<CardPartner> = {}): CardPartner
   tier: 'gold',
   role: 'sourced',
   sharePct: 100,
+  commission: null,
   ...overrides,
 });
 

@@ -1,0 +1,29 @@
+import { UnrecoverableError } from 'bullmq';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+
+import { recomputeTenant } from '../../commissions/recompute-tenant';
+import type { Database } from '../../db/database';
+import { type CommissionsJob, QUEUE_NAMES, type QueueSettings } from '../queues';
+import { startWorker } from './start-worker';
+
+const jobData = z.object({ tenantId: z.uuid() });
+
+export function startCommissionsWorker(
+  settings: QueueSettings,
+  deps: { db: Database; logger: Logger },
+) {
+  return startWorker<CommissionsJob>(
+    QUEUE_NAMES.commissions,
+    settings,
+    async (job) => {
+      const data = jobData.safeParse(job.data);
+      if (!data.success) throw new UnrecoverableError('commissions job without a valid tenantId');
+      const result = await recomputeTenant(deps.db, data.data.tenantId);
+      deps.logger.info({ tenantId: data.data.tenantId, ...result }, 'commissions recomputed');
+      return result;
+    },
+    deps.logger,
+    1,
+  );
+}
