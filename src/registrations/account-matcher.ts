@@ -13,12 +13,14 @@ export interface AccountMatch {
 }
 
 /**
- * Finds the account a registered company is: a domain match first, else the best name match at or
- * above the threshold; ties go to the account listed first. No match: a new logo.
+ * Finds the account a registered company is: the best match at or above the threshold (a domain
+ * match scores 1), ties to the account listed first. No match: a new logo.
  */
 export class AccountMatcher {
   private readonly accounts: PreparedRecord[];
   private readonly index: CandidateIndex;
+  /** Accounts by registrable domain and by whole normalised name: the exact matches. */
+  private readonly exact = new Map<string, number[]>();
 
   constructor(
     accounts: readonly MatchInput[],
@@ -26,19 +28,41 @@ export class AccountMatcher {
   ) {
     this.accounts = accounts.map(prepareRecord);
     this.index = new CandidateIndex(this.accounts);
+    this.accounts.forEach((account, position) => {
+      for (const key of exactKeys(account)) {
+        const list = this.exact.get(key);
+        if (list) list.push(position);
+        else this.exact.set(key, [position]);
+      }
+    });
   }
 
   match(company: PreparedRecord): AccountMatch {
     const settings = { nameThreshold: this.nameThreshold };
-    let best: { position: number; score: number } | undefined;
-    for (const position of this.index.candidates(-1, company)) {
-      const score = matchScore(company, this.accounts[position]!, settings);
-      if (score === undefined) continue;
-      if (!best || score > best.score || (score === best.score && position < best.position))
-        best = { position, score };
-    }
-    if (!best) return { accountId: null, evidence: [] };
-    const account = this.accounts[best.position]!;
+    const best = (positions: Iterable<number>) => {
+      let found: { position: number; score: number } | undefined;
+      for (const position of positions) {
+        const score = matchScore(company, this.accounts[position]!, settings);
+        if (score === undefined) continue;
+        if (!found || score > found.score || (score === found.score && position < found.position))
+          found = { position, score };
+      }
+      return found;
+    };
+    // An exact hit scores 1, which no other candidate can beat: the blocking scan is only needed
+    // without one. (A name equal only up to word order also scores 1; that rare tie may go to an
+    // exact hit listed later.)
+    const exactHit = best(exactKeys(company).flatMap((key) => this.exact.get(key) ?? []));
+    const found = exactHit?.score === 1 ? exactHit : best(this.index.candidates(-1, company));
+    if (!found) return { accountId: null, evidence: [] };
+    const account = this.accounts[found.position]!;
     return { accountId: account.id, evidence: compareRecords(company, account, settings).evidence };
   }
+}
+
+function exactKeys(record: PreparedRecord): string[] {
+  const keys: string[] = [];
+  if (record.domain) keys.push(`d:${record.domain.registrable}`);
+  if (record.name) keys.push(`n:${record.name.compact}`);
+  return keys;
 }
