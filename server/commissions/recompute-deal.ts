@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { accrueDeal } from '../../src/commissions/accrue';
+import { clawBack } from '../../src/commissions/clawback';
 import { type CommissionError, SHARE_SCALE } from '../../src/commissions/types';
 import { parseScaled } from '../../src/money/decimal';
 import { toMinorUnits } from '../../src/money/minor-units';
@@ -35,6 +36,7 @@ export interface RecomputeResult {
   version: string;
   reversed: number;
   accrued: number;
+  clawedBack: number;
   errors: CommissionError[];
 }
 
@@ -56,7 +58,7 @@ export async function recomputeDeal(
     'select id, stage, trim_scale(amount)::text as amount, currency, closed_at from deals where tenant_id = $1 and id = $2',
     [tenantId, dealId],
   );
-  if (!deal) return { version: '', reversed: 0, accrued: 0, errors: [] };
+  if (!deal) return { version: '', reversed: 0, accrued: 0, clawedBack: 0, errors: [] };
   const { program, version: programVersion } = await loadProgram(db, tenantId);
   const attributions = await db.query<AttributionRow>(
     `select dp.partner_id, dp.role, dp.share_pct::text as share_pct, p.type, p.tier
@@ -87,9 +89,11 @@ export async function recomputeDeal(
   )) as [{ times: number }];
   const version = `${state}.${times}`;
 
+  // Entries of an older version — accruals and the clawbacks made on them — are reversed.
   const previous = await db.query<AccrualRow>(
     `select a.partner_id, a.role, a.deal_version, a.amount_minor::text, a.currency from ledger_entries a
-      where a.tenant_id = $1 and a.deal_id = $2 and a.kind = 'accrual' and a.deal_version <> $3
+      where a.tenant_id = $1 and a.deal_id = $2 and a.kind in ('accrual', 'clawback')
+        and split_part(a.deal_version, ':refund:', 1) <> $3
         and not exists (select 1 from ledger_entries r where r.tenant_id = a.tenant_id and r.deal_id = a.deal_id and r.partner_id = a.partner_id
                         and r.role = a.role and r.deal_version = a.deal_version and r.kind = 'reversal')`,
     [tenantId, dealId, version],
@@ -117,15 +121,16 @@ export async function recomputeDeal(
   const partners = new Map(
     attributions.map((a) => [a.partner_id, { id: a.partner_id, type: a.type, tier: a.tier }]),
   );
+  const dealFacts = {
+    id: dealId,
+    stage: deal.stage,
+    amountMinor: amount?.ok ? amount.value : null,
+    currency: deal.currency,
+    closedAt: deal.closed_at?.getTime() ?? null,
+  };
   const { lines, errors } = accrueDeal(
     program,
-    {
-      id: dealId,
-      stage: deal.stage,
-      amountMinor: amount?.ok ? amount.value : null,
-      currency: deal.currency,
-      closedAt: deal.closed_at?.getTime() ?? null,
-    },
+    dealFacts,
     attributions.map((a) => ({
       dealId,
       partnerId: a.partner_id,
@@ -155,5 +160,53 @@ export async function recomputeDeal(
     );
     accrued += inserted.length;
   }
-  return { version, reversed: previous.length, accrued, errors };
+  // Refunds claw back from the current version's lines, each refund under a key of its own.
+  const refunds = await db.query<{
+    id: string;
+    refunded_at: Date;
+    amount_minor: string;
+    currency: string;
+  }>(
+    'select id, refunded_at, amount_minor::text, currency from refunds where tenant_id = $1 and deal_id = $2 order by refunded_at, seq',
+    [tenantId, dealId],
+  );
+  const clawed = clawBack(
+    program,
+    dealFacts,
+    lines,
+    refunds.map((r) => ({
+      dealId,
+      refundedAt: r.refunded_at.getTime(),
+      amountMinor: BigInt(r.amount_minor),
+      currency: r.currency,
+    })),
+  );
+  let clawbacks = 0;
+  for (const line of clawed.lines) {
+    const inserted = await db.query(
+      `insert into ledger_entries (tenant_id, deal_id, partner_id, role, deal_version, kind, amount_minor, currency, rate_bps, tier, program_version, rate_row)
+       values ($1, $2, $3, $4, $5, 'clawback', $6, $7, $8, $9, $10, $11) on conflict do nothing returning 1`,
+      [
+        tenantId,
+        dealId,
+        line.partnerId,
+        line.role,
+        `${version}:refund:${refunds[line.refund]!.id}`,
+        line.amountMinor.toString(),
+        line.currency,
+        line.rateBps,
+        line.tier,
+        programVersion,
+        line.rateRow,
+      ],
+    );
+    clawbacks += inserted.length;
+  }
+  return {
+    version,
+    reversed: previous.length,
+    accrued,
+    clawedBack: clawbacks,
+    errors: [...errors, ...clawed.errors],
+  };
 }

@@ -134,7 +134,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use(syncRoutes(deps.db, deps.crmSync));
   api.use(mergeCandidateRoutes(deps.db, deps.reconcile));
   api.use(programRoutes(deps.db));
-  api.use(commissionRoutes(deps.db));
+  api.use(commissionRoutes(deps.db, deps.now ?? Date.now));
   api.use(registrationRoutes(deps.db, deps.now ?? Date.now));
   app.use('/api/v1', api);
 

@@ -3,6 +3,9 @@ import type { Program } from '../program/program';
 import { DAY_MS } from '../registrations/time';
 import type { CommissionDeal, CommissionError, LedgerLine, Refund } from './types';
 
+/** A clawback line, with the position of the refund it comes from. */
+export type ClawbackLine = LedgerLine & { refund: number };
+
 /** A refund claws back when closed_at ≤ refunded_at ≤ closed_at + clawbackDays × 24 h. */
 export const withinClawback = (program: Program, deal: CommissionDeal, refundedAt: number) =>
   deal.closedAt !== null &&
@@ -18,12 +21,12 @@ export function clawBack(
   deal: CommissionDeal,
   accruals: readonly LedgerLine[],
   refunds: readonly Refund[],
-): { lines: LedgerLine[]; errors: CommissionError[] } {
-  const lines: LedgerLine[] = [];
+): { lines: ClawbackLine[]; errors: CommissionError[] } {
+  const lines: ClawbackLine[] = [];
   const errors: CommissionError[] = [];
   if (deal.stage !== 'won' || !deal.amountMinor || accruals.length === 0) return { lines, errors };
   const clawed = accruals.map(() => 0n);
-  for (const refund of refunds) {
+  for (const [index, refund] of refunds.entries()) {
     if (refund.currency !== deal.currency) {
       errors.push({
         dealId: deal.id,
@@ -40,7 +43,7 @@ export function clawBack(
       const amount = wanted < left ? wanted : left;
       if (amount <= 0n) return;
       clawed[i] = clawed[i]! + amount;
-      lines.push({ ...line, kind: 'clawback', amountMinor: -amount });
+      lines.push({ ...line, kind: 'clawback', amountMinor: -amount, refund: index });
     });
   }
   return { lines, errors };

@@ -1,8 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
 
-import type { Queryable } from '../../db/database';
-import { callerOf } from '../auth/authenticate';
+import { isCurrencyCode } from '../../../src/money/currency';
+import { toMinorUnits } from '../../../src/money/minor-units';
+import { recomputeDeal } from '../../commissions/recompute-deal';
+import { recordAudit } from '../../db/audit';
+import type { Database } from '../../db/database';
+import { actorOf, callerOf } from '../auth/authenticate';
+import { notFound } from '../errors';
 
 const query = z.strictObject({
   partnerId: z.uuid().optional(),
@@ -11,6 +16,21 @@ const query = z.strictObject({
     .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM')
     .optional(),
 });
+
+const refundBody = z
+  .strictObject({
+    dealId: z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be a CRM deal id'),
+    refundedAt: z.iso.datetime({ offset: true }).optional(),
+    amount: z.string().regex(/^\d{1,15}(\.\d{1,4})?$/, 'must be a decimal amount like "2500.00"'),
+    currency: z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code'),
+  })
+  .superRefine((body, ctx) => {
+    if (!isCurrencyCode(body.currency)) return;
+    const minor = toMinorUnits(body.amount, body.currency);
+    if (!minor.ok) ctx.addIssue({ code: 'custom', path: ['amount'], message: minor.error.message });
+    else if (minor.value <= 0n)
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'must be above 0' });
+  });
 
 interface EntryRow {
   id: string;
@@ -26,8 +46,45 @@ interface EntryRow {
 }
 
 /** The ledger's entries for a partner and/or a month, with their totals per currency. */
-export function commissionRoutes(db: Queryable): Router {
+export function commissionRoutes(db: Database, now: () => number): Router {
   const router = Router();
+
+  /** Records a refund and claws back at once (within clawbackDays), in one transaction. */
+  router.post('/refunds', async (req, res) => {
+    const body = refundBody.parse(req.body);
+    const caller = callerOf(req);
+    const result = await db.transaction(async (tx) => {
+      const [deal] = await tx.query<{ id: string }>(
+        'select id from deals where tenant_id = $1 and crm_id = $2',
+        [caller.tenantId, body.dealId],
+      );
+      if (!deal) throw notFound('DEAL.NOT_FOUND', `No deal ${body.dealId}`);
+      const amount = toMinorUnits(body.amount, body.currency);
+      const [refund] = await tx.query<{ id: string }>(
+        'insert into refunds (tenant_id, deal_id, refunded_at, amount_minor, currency, recorded_by) values ($1, $2, $3, $4, $5, $6) returning id',
+        [
+          caller.tenantId,
+          deal.id,
+          new Date(body.refundedAt ?? now()),
+          amount.ok ? amount.value.toString() : null,
+          body.currency,
+          actorOf(caller),
+        ],
+      );
+      await recordAudit(tx, {
+        tenantId: caller.tenantId,
+        actor: actorOf(caller),
+        action: 'refund.recorded',
+        subjectType: 'deal',
+        subjectId: body.dealId,
+        details: { refundId: refund!.id, amount: body.amount, currency: body.currency },
+      });
+      const recomputed = await recomputeDeal(tx, caller.tenantId, deal.id);
+      return { refundId: refund!.id, clawbacks: recomputed.clawedBack, errors: recomputed.errors };
+    });
+    res.status(201).json(result);
+  });
+
   router.get('/commissions', async (req, res) => {
     const { partnerId, period } = query.parse(req.query);
     const from = period ? new Date(`${period}-01T00:00:00Z`) : null;

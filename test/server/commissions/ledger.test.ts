@@ -33,11 +33,10 @@ describe('the commission ledger', () => {
   const setDeal = async (
     fields: Parameters<typeof createDealRecord>[0],
     attributions: Array<{ partnerId: string; role: string; sharePct: string }>,
+    crmId = '500',
   ) => {
-    const ids = await upsertDeals(database.db, tenant.id, [
-      createDealRecord({ crmId: '500', ...fields }),
-    ]);
-    dealId = ids.get('500')!;
+    const ids = await upsertDeals(database.db, tenant.id, [createDealRecord({ crmId, ...fields })]);
+    dealId = ids.get(crmId)!;
     await replaceCrmDealPartners(
       database.db,
       tenant.id,
@@ -157,6 +156,138 @@ describe('the commission ledger', () => {
     }
   });
 
+  describe('refunds', () => {
+    let server: Awaited<ReturnType<typeof listen>>;
+    let crmSync: CrmSyncQueue;
+    let reconcile: ReconcileQueue;
+    let key: string;
+    const refund = async (body: Record<string, unknown>) => {
+      const response = await fetch(`http://127.0.0.1:${server.port}/api/v1/refunds`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return {
+        status: response.status,
+        body: (await response.json()) as {
+          clawbacks: number;
+          error?: { code: string; details?: Array<{ path: string }> };
+        },
+      };
+    };
+    const count = async () =>
+      Number(
+        (await database.db.query<{ n: string }>('select count(*)::text as n from refunds'))[0]!.n,
+      );
+
+    beforeAll(async () => {
+      const settings = testQueueSettings();
+      crmSync = new CrmSyncQueue(settings);
+      reconcile = new ReconcileQueue(settings);
+      server = await listen(
+        createApp({
+          db: database.db,
+          logger: silentLogger,
+          crmSync,
+          reconcile,
+          hubspotClientSecret: 's',
+          readiness: {},
+        }),
+        0,
+      );
+      key = (await issueApiKey(database.db, tenant.id, 'refunds')).key;
+      await setDeal(
+        { stage: 'won', amount: '10000.00', closedAt: new Date('2026-02-01T00:00:00Z') },
+        [{ partnerId: reseller.id, role: 'sourced', sharePct: '100.00' }],
+      );
+      await recompute();
+    });
+    afterAll(async () => {
+      await server.close();
+      await crmSync.close();
+      await reconcile.close();
+    });
+
+    it('claw back in proportion within the window, never more than accrued in all', async () => {
+      expect(
+        (
+          await refund({
+            dealId: '500',
+            refundedAt: '2026-02-10T00:00:00Z',
+            amount: '2500.00',
+            currency: 'USD',
+          })
+        ).body.clawbacks,
+      ).toBe(1);
+      expect(await net()).toBe(300000n - 75000n);
+      await refund({
+        dealId: '500',
+        refundedAt: '2026-02-11T00:00:00Z',
+        amount: '9000.00',
+        currency: 'USD',
+      });
+      expect(await net()).toBe(0n);
+      expect(
+        (
+          await refund({
+            dealId: '500',
+            refundedAt: '2026-02-12T00:00:00Z',
+            amount: '1.00',
+            currency: 'USD',
+          })
+        ).body.clawbacks,
+      ).toBe(0);
+    });
+
+    it('take nothing back outside clawbackDays', async () => {
+      await setDeal(
+        { stage: 'won', amount: '20000.00', closedAt: new Date('2025-01-01T00:00:00Z') },
+        [{ partnerId: reseller.id, role: 'sourced', sharePct: '100.00' }],
+      );
+      await recompute();
+      const before = await net();
+      expect(
+        (
+          await refund({
+            dealId: '500',
+            refundedAt: '2026-02-10T00:00:00Z',
+            amount: '100.00',
+            currency: 'USD',
+          })
+        ).body.clawbacks,
+      ).toBe(0);
+      expect(await net()).toBe(before);
+    });
+
+    it('are reversed with their accruals when the deal changes, and claw back again from the new lines', async () => {
+      await setDeal(
+        { stage: 'won', amount: '20000.00', closedAt: new Date('2026-02-01T00:00:00Z') },
+        [{ partnerId: reseller.id, role: 'sourced', sharePct: '100.00' }],
+      );
+      await recompute();
+      await recompute();
+      // 20,000.00 × 30 % = 6,000.00; refunds of 2,500 + 9,000 + 1 + 100 = 11,601.00 → 3,480.30 back
+      expect(await net()).toBe(600000n - 348030n);
+    });
+
+    it.each([
+      [{ dealId: '500', amount: '12.345', currency: 'USD' }, 'amount'],
+      [{ dealId: '500', amount: '12', currency: 'XYZ' }, 'currency'],
+      [{ dealId: '500', amount: '0', currency: 'USD' }, 'amount'],
+      [{ dealId: 'bad id!', amount: '1', currency: 'USD' }, 'dealId'],
+    ])('refuse %j with 400 naming the field, writing nothing', async (body, path) => {
+      const before = await count();
+      const response = await refund(body);
+      expect(response.status).toBe(400);
+      expect(response.body.error!.details!.map((d) => d.path)).toContain(path);
+      expect(await count()).toBe(before);
+    });
+
+    it('answer 404 for a deal the tenant does not have', async () => {
+      expect((await refund({ dealId: '999', amount: '1', currency: 'USD' })).status).toBe(404);
+    });
+  });
+
   it('nets to the accrual of the last state, whatever the sequence of changes (property)', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -182,6 +313,7 @@ describe('the commission ledger', () => {
                   ? [{ partnerId: referrer.id, role: 'influenced', sharePct: '100.00' }]
                   : []),
               ],
+              '501',
             );
             await recompute();
           }
