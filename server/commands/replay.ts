@@ -84,8 +84,6 @@ async function readDeals(
         'partner_id',
         `no partner "${value.partner_id}" in the partners file`,
       );
-    if (value.partner_id && !value.partner_role)
-      throw new CsvInputError(file, { row }, 'partner_role', 'must be given with a partner_id');
     if (value.stage !== 'open' && value.closed_at === null)
       throw new CsvInputError(
         file,
@@ -152,8 +150,6 @@ async function readRegistrations(
         'company_name',
         'a registration needs a company name or domain',
       );
-    if (value.amount !== null && value.currency === null)
-      throw new CsvInputError(file, { row }, 'currency', 'must be given with an amount');
     registrations.push({
       id: value.registration_id,
       partnerId: value.partner_id,

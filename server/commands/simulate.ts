@@ -4,7 +4,6 @@ import { simulateCommissions } from '../../src/commissions/simulate';
 import {
   type Attribution,
   type CommissionDeal,
-  FULL_SHARE,
   type Refund,
   SHARE_SCALE,
 } from '../../src/commissions/types';
@@ -13,7 +12,7 @@ import { toMinorUnits } from '../../src/money/minor-units';
 import { CsvInputError, readCsv, rowRef } from '../csv/read-csv';
 import { csvValue } from '../csv/values';
 import { writeCsv } from '../csv/write-csv';
-import { columnsOf, readPartners, unique } from './partners-file';
+import { columnsOf, readPartners } from './partners-file';
 import { readProgramFile } from './program-file';
 
 export interface SimulateFiles {
@@ -105,13 +104,16 @@ async function readDeals(file: string): Promise<CommissionDeal[]> {
   }));
 }
 
+/**
+ * attributions.csv. Shares are non-negative percentages; a role's shares above 100 % are a result
+ * (SHARES.OVER_100), not bad input. Rows repeating (deal, partner, role) add their shares.
+ */
 async function readAttributions(
   file: string,
   dealIds: Set<string>,
   partnerIds: Set<string>,
 ): Promise<Attribution[]> {
-  const seen = new Map<string, number>();
-  const attributions: Attribution[] = [];
+  const byKey = new Map<string, Attribution>();
   await readCsv(file, columnsOf(attributionRow), attributionRow, (value, row) => {
     if (!dealIds.has(value.deal_id))
       throw new CsvInputError(
@@ -128,22 +130,25 @@ async function readAttributions(
         `no partner "${value.partner_id}" in the partners file`,
       );
     const share = parseScaled(value.share_pct, SHARE_SCALE);
-    if (share === undefined || share <= 0n || share > FULL_SHARE)
+    if (share === undefined || share < 0n)
       throw new CsvInputError(
         file,
         { row },
         'share_pct',
-        `"${value.share_pct}" is not a percentage above 0 and at most 100 (up to ${SHARE_SCALE} decimals)`,
+        `"${value.share_pct}" is not a percentage (0 or more, up to ${SHARE_SCALE} decimals)`,
       );
-    unique(file, seen, `${value.deal_id}|${value.partner_id}|${value.role}`, row, 'role');
-    attributions.push({
-      dealId: value.deal_id,
-      partnerId: value.partner_id,
-      role: value.role,
-      shareScaled: share,
-    });
+    const key = `${value.deal_id}\u0000${value.partner_id}\u0000${value.role}`;
+    const existing = byKey.get(key);
+    if (existing) existing.shareScaled += share;
+    else
+      byKey.set(key, {
+        dealId: value.deal_id,
+        partnerId: value.partner_id,
+        role: value.role,
+        shareScaled: share,
+      });
   });
-  return attributions;
+  return [...byKey.values()];
 }
 
 async function readRefunds(file: string, dealIds: Set<string>): Promise<Refund[]> {

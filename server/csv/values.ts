@@ -1,25 +1,20 @@
 import { z } from 'zod';
 
 import { isCurrencyCode } from '../../src/money/currency';
-import { PARTNER_ROLES, PARTNER_TYPES } from '../../src/program/program';
 
-const ISO_TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+// Extended (2026-03-01T09:30:00.5+01:00) and basic (20260301T093000Z) forms; offsets ±hh, ±hhmm, ±hh:mm.
+const EXTENDED =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+const BASIC =
+  /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
-/** ISO 8601 date or date-time → epoch ms; no offset means UTC; impossible dates (30 February) fail. */
+/** ISO 8601 date or date-time → epoch ms (fractions past the millisecond cut); no offset means UTC; impossible dates fail. */
 export function parseTimestamp(text: string): number | undefined {
-  const match = ISO_TIMESTAMP.exec(text.trim());
+  const match = EXTENDED.exec(text.trim()) ?? BASIC.exec(text.trim());
   if (!match) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone] = match;
-  const utc = Date.UTC(
-    Number(y),
-    Number(mo) - 1,
-    Number(d),
-    Number(h),
-    Number(mi),
-    Number(s),
-    Math.round(Number(`0${fraction || '.0'}`) * 1000),
-  );
+  const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
+  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
   const date = new Date(utc);
   if (
     date.getUTCFullYear() !== Number(y) ||
@@ -32,8 +27,10 @@ export function parseTimestamp(text: string): number | undefined {
     return undefined;
   if (!zone || zone.toUpperCase() === 'Z') return utc;
   const sign = zone.startsWith('-') ? -1 : 1;
-  const digits = zone.slice(1).replace(':', '');
-  return utc - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  const digits = zone.slice(1).replace(':', '').padEnd(4, '0');
+  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
+  if (Number(digits.slice(0, 2)) > 23 || Number(digits.slice(2)) > 59) return undefined;
+  return utc - sign * minutes * 60_000;
 }
 
 const required = z.string().min(1, 'must not be empty');
@@ -74,22 +71,23 @@ export const csvValue = {
       .map((item) => item.trim())
       .filter(Boolean),
   ),
+  /** Any type a rate card may name (reseller, distributor, system_integrator, …), lower-cased. */
   partnerType: z
     .string()
-    .transform((text) => text.toLowerCase())
-    .pipe(z.enum(PARTNER_TYPES, { error: `must be one of ${PARTNER_TYPES.join(', ')}` })),
+    .max(100)
+    .transform((text) => text.toLowerCase()),
+  /** Any role a rate card may name (sourced, influenced, reseller, referral, …), lower-cased; may be empty. */
   optionalRole: z
     .string()
-    .transform((text) => text.toLowerCase())
-    .pipe(
-      z.union([z.enum(PARTNER_ROLES), z.literal('')], {
-        error: `must be one of ${PARTNER_ROLES.join(', ')}, or empty`,
-      }),
-    ),
+    .max(100)
+    .transform((text) => text.toLowerCase()),
+  /** "active" (any case) is active; every other status is not (DESIGN.md §4: "partner not active"). */
   status: z
     .string()
-    .transform((text) => text.toLowerCase())
-    .pipe(z.enum(['active', 'inactive'], { error: 'must be active or inactive' })),
+    .min(1, 'must not be empty')
+    .transform((text): 'active' | 'inactive' =>
+      text.toLowerCase() === 'active' ? 'active' : 'inactive',
+    ),
   stage: z
     .string()
     .transform((text) => text.toLowerCase())

@@ -1,4 +1,4 @@
-export const SHARE_SCALE = 4;
+export const SHARE_SCALE = 12;
 /** sharePct is held as an integer: percent × 10^SHARE_SCALE (100 % = 1_000_000). */
 export const FULL_SHARE = 100n * 10n ** BigInt(SHARE_SCALE);
 

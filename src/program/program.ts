@@ -22,13 +22,14 @@ const bps = z
   .max(10_000, 'must be at most 10000 (100 %)');
 const minor = z.number().int('must be whole minor units').min(0);
 
-const band = z.strictObject({ uptoMinor: minor.optional(), rateBps: bps });
+const band = z.object({ uptoMinor: minor.optional(), rateBps: bps });
 
 const rateRow = z
-  .strictObject({
-    partnerType: z.union([z.enum(PARTNER_TYPES), z.literal('*')]),
+  .object({
+    // Open strings: a rate card may name types and roles beyond the usual ones (PARTNER_TYPES, PARTNER_ROLES).
+    partnerType: z.string().trim().min(1).max(100),
     tier: z.union([tier, z.literal('*')]),
-    role: z.union([z.enum(PARTNER_ROLES), z.literal('*')]),
+    role: z.string().trim().min(1).max(100),
     rateBps: bps,
     capMinor: minor.optional(),
     bands: z.array(band).min(1).optional(),
@@ -60,9 +61,12 @@ const rateRow = z
     });
   });
 
-/** The program JSON of DESIGN.md §7: one document per tenant, the same for the API and the CLI. */
+/**
+ * The program JSON of DESIGN.md §7: one document per tenant, the same for the API and the CLI.
+ * Fields it does not know (a name, a rate-card version) are ignored; known ones are checked.
+ */
 export const programSchema = z
-  .strictObject({
+  .object({
     currency: z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code').default('USD'),
     tiers: z
       .array(tier)
@@ -70,10 +74,10 @@ export const programSchema = z
       .refine((tiers) => new Set(tiers).size === tiers.length, 'must not repeat a tier')
       .default(['registered', 'silver', 'gold', 'platinum']),
     protectionDays: z
-      .strictObject({ default: days.default(90), byTier: z.record(tier, days).default({}) })
+      .object({ default: days.default(90), byTier: z.record(tier, days).default({}) })
       .default({ default: 90, byTier: {} }),
     extension: z
-      .strictObject({ days: days.default(30), max: z.number().int().min(0).max(10).default(1) })
+      .object({ days: days.default(30), max: z.number().int().min(0).max(10).default(1) })
       .default({ days: 30, max: 1 }),
     approvalSlaHours: z
       .number()
@@ -81,22 +85,22 @@ export const programSchema = z
       .max(24 * 365)
       .default(48),
     caps: z
-      .strictObject({
+      .object({
         activeRegistrationsByTier: z.record(tier, z.number().int().min(0)).default({}),
       })
       .default({ activeRegistrationsByTier: {} }),
     conflicts: z
-      .strictObject({
+      .object({
         directOpportunity: z.enum(['block', 'warn']).default('warn'),
         existingCustomer: z.enum(['block', 'warn', 'off']).default('warn'),
         existingCustomerMonths: z.number().int().min(0).max(120).default(12),
       })
       .default({ directOpportunity: 'warn', existingCustomer: 'warn', existingCustomerMonths: 12 }),
     matching: z
-      .strictObject({ nameThreshold: z.number().gt(0).max(1).default(0.9) })
+      .object({ nameThreshold: z.number().gt(0).max(1).default(0.9) })
       .default({ nameThreshold: 0.9 }),
     autoApprove: z
-      .strictObject({
+      .object({
         enabled: z.boolean().default(false),
         minTier: tier.optional(),
         maxAmount: z.number().min(0).optional(),

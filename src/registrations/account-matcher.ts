@@ -39,13 +39,17 @@ export class AccountMatcher {
 
   match(company: PreparedRecord): AccountMatch {
     const settings = { nameThreshold: this.nameThreshold };
+    // A shared company domain outranks any name match (DESIGN.md §3: "same registrable domain ⇒
+    // match. Otherwise" the name); then the higher score; ties go to the account listed first.
     const best = (positions: Iterable<number>) => {
       let found: { position: number; score: number } | undefined;
       for (const position of positions) {
-        const score = matchScore(company, this.accounts[position]!, settings);
+        const account = this.accounts[position]!;
+        const score = matchScore(company, account, settings);
         if (score === undefined) continue;
-        if (!found || score > found.score || (score === found.score && position < found.position))
-          found = { position, score };
+        const rank = sameDomain(company, account) ? 2 : score;
+        if (!found || rank > found.score || (rank === found.score && position < found.position))
+          found = { position, score: rank };
       }
       return found;
     };
@@ -53,12 +57,16 @@ export class AccountMatcher {
     // without one. (A name equal only up to word order also scores 1; that rare tie may go to an
     // exact hit listed later.)
     const exactHit = best(exactKeys(company).flatMap((key) => this.exact.get(key) ?? []));
-    const found = exactHit?.score === 1 ? exactHit : best(this.index.candidates(-1, company));
+    const found =
+      exactHit && exactHit.score >= 1 ? exactHit : best(this.index.candidates(-1, company));
     if (!found) return { accountId: null, evidence: [] };
     const account = this.accounts[found.position]!;
     return { accountId: account.id, evidence: compareRecords(company, account, settings).evidence };
   }
 }
+
+const sameDomain = (a: PreparedRecord, b: PreparedRecord) =>
+  Boolean(a.domain && b.domain && a.domain.registrable === b.domain.registrable);
 
 function exactKeys(record: PreparedRecord): string[] {
   const keys: string[] = [];

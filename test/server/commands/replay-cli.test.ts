@@ -79,9 +79,9 @@ describe('partnerlens registrations replay', () => {
       'partners',
       {
         partners:
-          'partner_id,name,domain,type,tier,status,regions,verticals\nP1,N,n.com,wizard,gold,active,,\n',
+          'partner_id,name,domain,type,tier,status,regions,verticals\nP1,N,n.com,reseller,gold,,,\n',
       },
-      /partners\.csv line 2, column type: must be one of/,
+      /partners\.csv line 2, column status: must not be empty/,
     ],
     [
       'partners',

@@ -82,6 +82,22 @@ describe('partnerlens commissions simulate', () => {
     );
   });
 
+  it('treats one share over 100 % as a result of the deal, and adds repeated rows, with other deals unaffected', async () => {
+    const result = await run({
+      attributions:
+        'deal_id,partner_id,role,share_pct\nD1,P1,sourced,150\nD2,P2,sourced,60\nD2,P2,sourced,40\nD4,P1,sourced,33.333333333333\n',
+    });
+    expect(result.status).toBe(0);
+    expect(result.errorsText).toBe(
+      'deal_id,partner_id,code,message\nD1,,SHARES.OVER_100,sourced shares on deal D1 add up to 150 %\n',
+    );
+    expect(result.ledger).toBe(
+      'deal_id,partner_id,role,kind,amount_minor,currency,rate_bps\n' +
+        'D2,P2,sourced,accrual,187500,JPY,1500\n' +
+        'D4,P1,sourced,accrual,1000,USD,3000\n',
+    );
+  });
+
   it('gives byte-identical output for the same input', async () => {
     const [a, b] = [await run(), await run()];
     expect(a.ledger).toBe(b.ledger);
@@ -106,18 +122,18 @@ describe('partnerlens commissions simulate', () => {
     ],
     [
       'attributions',
-      { attributions: 'deal_id,partner_id,role,share_pct\nD1,P1,sourced,120\n' },
-      /attributions\.csv line 2, column share_pct: "120" is not a percentage/,
+      { attributions: 'deal_id,partner_id,role,share_pct\nD1,P1,sourced,-5\n' },
+      /attributions\.csv line 2, column share_pct: "-5" is not a percentage/,
     ],
     [
       'attributions',
-      { attributions: 'deal_id,partner_id,role,share_pct\nD1,P1,owner,10\n' },
-      /attributions\.csv line 2, column role: must be one of/,
+      { attributions: 'deal_id,partner_id,role,share_pct\nD1,P1,,10\n' },
+      /attributions\.csv line 2, column role: must not be empty/,
     ],
     [
       'attributions',
-      { attributions: 'deal_id,partner_id,role,share_pct\nD1,P1,sourced,10\nD1,P1,sourced,20\n' },
-      /attributions\.csv line 3, column role: .* already appears on line 2/,
+      { attributions: 'deal_id,partner_id,role,share_pct\nD1,P1,sourced,half\n' },
+      /attributions\.csv line 2, column share_pct: "half" is not a percentage/,
     ],
     [
       'refunds',

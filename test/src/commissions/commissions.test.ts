@@ -3,12 +3,14 @@ import fc from 'fast-check';
 import { accrueDeal } from '../../../src/commissions/accrue';
 import { resolveRate } from '../../../src/commissions/rate-card';
 import { simulateCommissions } from '../../../src/commissions/simulate';
-import type {
-  Attribution,
-  CommissionDeal,
-  CommissionPartner,
+import {
+  type Attribution,
+  type CommissionDeal,
+  type CommissionPartner,
+  FULL_SHARE,
+  SHARE_SCALE,
 } from '../../../src/commissions/types';
-import { divideRounded } from '../../../src/money/decimal';
+import { divideRounded, parseScaled } from '../../../src/money/decimal';
 import { parseProgram, type Program } from '../../../src/program/program';
 
 const DAY = 86_400_000;
@@ -40,7 +42,7 @@ const deal = (amountMinor: bigint, overrides: Partial<CommissionDeal> = {}): Com
   closedAt: CLOSED,
   ...overrides,
 });
-const share = (pct: string) => BigInt(Math.round(Number(pct) * 10_000));
+const share = (pct: string) => parseScaled(pct, SHARE_SCALE)!;
 const attribution = (partnerId: string, role: string, pct = '100'): Attribution => ({
   dealId: 'D1',
   partnerId,
@@ -249,7 +251,7 @@ describe('accruing a won deal', () => {
         fc.array(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 1, maxLength: 5 }),
         (amount, rawShares) => {
           const total = rawShares.reduce((a, b) => a + b, 0);
-          const shares = rawShares.map((s) => BigInt(Math.floor((s / total) * 1_000_000)));
+          const shares = rawShares.map((s) => (BigInt(s) * FULL_SHARE) / BigInt(total));
           const attributions = shares.map((s, i) => ({
             dealId: 'D1',
             partnerId: i % 2 ? 'referrer' : 'gold-reseller',
@@ -261,7 +263,7 @@ describe('accruing a won deal', () => {
           const pool = amount * 3000n; // minor × bps
           lines.forEach((line, i) => {
             const exactTimes2 = 2n * pool * shares[i]!; // × 2 to compare with half a unit
-            const scale = 10_000n * 1_000_000n;
+            const scale = 10_000n * FULL_SHARE;
             expect(2n * line.amountMinor * scale - exactTimes2 <= scale).toBe(true); // at most ½ minor above exact
             expect(line.amountMinor <= divideRounded(pool, 10_000n)).toBe(true);
           });

@@ -129,6 +129,13 @@ describe('replaying registrations', () => {
     });
   });
 
+  it('prefers the account with the same domain to one with the same name (DESIGN.md §3: domain first)', () => {
+    const result = replay([
+      registration('R', 'P1', 'Acme Corp', '2026-02-01T00:00:00Z', { companyDomain: 'globex.com' }),
+    ]);
+    expect(result.R!.account).toBe('A2');
+  });
+
   describe('when two partners register the same company', () => {
     it('rejects the later one as a competing registration held by the earlier', () => {
       const result = replay([
