@@ -99,19 +99,14 @@ export async function recomputeDeal(
     [tenantId, dealId, version],
   );
   for (const line of previous) {
-    await db.query(
-      `insert into ledger_entries (tenant_id, deal_id, partner_id, role, deal_version, kind, amount_minor, currency)
-       values ($1, $2, $3, $4, $5, 'reversal', $6, $7) on conflict do nothing`,
-      [
-        tenantId,
-        dealId,
-        line.partner_id,
-        line.role,
-        line.deal_version,
-        (-BigInt(line.amount_minor)).toString(),
-        line.currency,
-      ],
-    );
+    await appendEntry(db, tenantId, dealId, {
+      partnerId: line.partner_id,
+      role: line.role,
+      dealVersion: line.deal_version,
+      kind: 'reversal',
+      amountMinor: -BigInt(line.amount_minor),
+      currency: line.currency,
+    });
   }
 
   const amount =
@@ -140,25 +135,23 @@ export async function recomputeDeal(
     partners,
   );
   let accrued = 0;
+  const frozen = (line: (typeof lines)[number]) => ({
+    rateBps: line.rateBps,
+    tier: line.tier,
+    programVersion,
+    rateRow: line.rateRow,
+  });
   for (const line of lines) {
-    const inserted = await db.query(
-      `insert into ledger_entries (tenant_id, deal_id, partner_id, role, deal_version, kind, amount_minor, currency, rate_bps, tier, program_version, rate_row)
-       values ($1, $2, $3, $4, $5, 'accrual', $6, $7, $8, $9, $10, $11) on conflict do nothing returning 1`,
-      [
-        tenantId,
-        dealId,
-        line.partnerId,
-        line.role,
-        version,
-        line.amountMinor.toString(),
-        line.currency,
-        line.rateBps,
-        line.tier,
-        programVersion,
-        line.rateRow,
-      ],
-    );
-    accrued += inserted.length;
+    const written = await appendEntry(db, tenantId, dealId, {
+      partnerId: line.partnerId,
+      role: line.role,
+      dealVersion: version,
+      kind: 'accrual',
+      amountMinor: line.amountMinor,
+      currency: line.currency,
+      frozen: frozen(line),
+    });
+    accrued += Number(written);
   }
   // Refunds claw back from the current version's lines, each refund under a key of its own.
   const refunds = await db.query<{
@@ -183,24 +176,17 @@ export async function recomputeDeal(
   );
   let clawbacks = 0;
   for (const line of clawed.lines) {
-    const inserted = await db.query(
-      `insert into ledger_entries (tenant_id, deal_id, partner_id, role, deal_version, kind, amount_minor, currency, rate_bps, tier, program_version, rate_row)
-       values ($1, $2, $3, $4, $5, 'clawback', $6, $7, $8, $9, $10, $11) on conflict do nothing returning 1`,
-      [
-        tenantId,
-        dealId,
-        line.partnerId,
-        line.role,
-        `${version}:refund:${refunds[line.refund]!.id}`,
-        line.amountMinor.toString(),
-        line.currency,
-        line.rateBps,
-        line.tier,
-        programVersion,
-        line.rateRow,
-      ],
-    );
-    clawbacks += inserted.length;
+    const dealVersion = `${version}:refund:${refunds[line.refund]!.id}`;
+    const written = await appendEntry(db, tenantId, dealId, {
+      partnerId: line.partnerId,
+      role: line.role,
+      dealVersion,
+      kind: 'clawback',
+      amountMinor: line.amountMinor,
+      currency: line.currency,
+      frozen: frozen(line),
+    });
+    clawbacks += Number(written);
   }
   return {
     version,
@@ -209,4 +195,42 @@ export async function recomputeDeal(
     clawedBack: clawbacks,
     errors: [...errors, ...clawed.errors],
   };
+}
+
+interface EntryInput {
+  partnerId: string;
+  role: string;
+  dealVersion: string;
+  kind: 'accrual' | 'reversal' | 'clawback';
+  amountMinor: bigint;
+  currency: string;
+  frozen?: { rateBps: number; tier: string; programVersion: number; rateRow: number };
+}
+
+/** Appends one entry unless its (deal, partner, role, version, kind) is there already; true when written. */
+async function appendEntry(
+  db: Queryable,
+  tenantId: string,
+  dealId: string,
+  entry: EntryInput,
+): Promise<boolean> {
+  const rows = await db.query(
+    `insert into ledger_entries (tenant_id, deal_id, partner_id, role, deal_version, kind, amount_minor, currency, rate_bps, tier, program_version, rate_row)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) on conflict do nothing returning 1`,
+    [
+      tenantId,
+      dealId,
+      entry.partnerId,
+      entry.role,
+      entry.dealVersion,
+      entry.kind,
+      entry.amountMinor.toString(),
+      entry.currency,
+      entry.frozen?.rateBps ?? null,
+      entry.frozen?.tier ?? null,
+      entry.frozen?.programVersion ?? null,
+      entry.frozen?.rateRow ?? null,
+    ],
+  );
+  return rows.length > 0;
 }

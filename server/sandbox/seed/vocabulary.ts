@@ -1,3 +1,5 @@
+import { PARTNER_TYPES } from '../../../src/program/program';
+
 // Word lists for realistic company and partner names. Legal forms and domains follow the country.
 
 export const NAME_STEMS = [
@@ -113,15 +115,7 @@ export const COUNTRIES = [
 ] as const;
 export type Country = (typeof COUNTRIES)[number];
 
-export const PARTNER_TYPES = [
-  'reseller',
-  'distributor',
-  'system_integrator',
-  'isv',
-  'technology',
-  'msp',
-  'referral',
-] as const;
+export { PARTNER_TYPES };
 export type PartnerType = (typeof PARTNER_TYPES)[number];
 
 export const PARTNER_WORDS: Record<PartnerType, readonly string[]> = {
