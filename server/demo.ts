@@ -1,17 +1,34 @@
+import { parseProgram } from '../src/program/program';
 import { storeHubSpotRefreshToken } from './crm/hubspot/credentials';
 import { issueApiKey, revokeApiKeys } from './db/api-keys';
 import type { Database } from './db/database';
 import { createTenant, findTenantByPortalId, type Tenant } from './db/tenants';
 import type { CryptoBox } from './lib/crypto-box';
 import { upsertProgramPartners } from './partners/program-partners';
+import { loadProgram, saveProgram } from './registrations/program-store';
 import type { HubSpotSandboxStore } from './sandbox/hubspot/store';
 import { type Ecosystem, programPartnersOf } from './sandbox/seed/ecosystem';
 
 const DEMO_KEY_NAME = 'demo';
 
+// DESIGN.md §7's example program, with a catch-all rate so every demo partner shows a preview.
+const DEMO_PROGRAM = {
+  tiers: ['registered', 'silver', 'gold', 'platinum'],
+  protectionDays: { default: 90, byTier: { platinum: 120 } },
+  caps: { activeRegistrationsByTier: { registered: 5, silver: 25 } },
+  autoApprove: { enabled: true, minTier: 'gold', maxAmount: 50000 },
+  rates: [
+    { partnerType: 'reseller', tier: 'gold', role: 'sourced', rateBps: 3000 },
+    { partnerType: 'referral', tier: '*', role: 'sourced', rateBps: 1500 },
+    { partnerType: '*', tier: '*', role: 'influenced', rateBps: 500, capMinor: 500000 },
+    { partnerType: '*', tier: '*', role: '*', rateBps: 1000 },
+  ],
+  clawbackDays: 90,
+};
+
 /**
  * The demo tenant for the sandbox portal, as if an admin had installed the app and imported the
- * partner program: a tenant, a HubSpot connection, the program's partners, a fresh API key.
+ * partner program: a tenant, a HubSpot connection, the program's partners and rules, a fresh API key.
  */
 export async function ensureDemoTenant(
   db: Database,
@@ -31,6 +48,11 @@ export async function ensureDemoTenant(
       sandbox.grantRefreshToken(ecosystem.portalId),
     );
     await upsertProgramPartners(tx, tenant.id, programPartnersOf(ecosystem));
+    if ((await loadProgram(tx, tenant.id)).version === 0) {
+      const program = parseProgram(DEMO_PROGRAM);
+      if (!program.ok) throw new Error(program.error.message);
+      await saveProgram(tx, tenant.id, program.value, 'demo');
+    }
     await revokeApiKeys(tx, tenant.id, DEMO_KEY_NAME);
     const { key } = await issueApiKey(tx, tenant.id, DEMO_KEY_NAME);
     return { tenant, apiKey: key };
