@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +7,7 @@ import { token_set_ratio } from 'fuzzball';
 import { writeCsv } from '../server/csv/write-csv';
 import { reconcile } from '../src/reconciliation/reconcile';
 import { labelledCompanies, type LabelledRecord } from './data/labelled-companies';
+import { timeCli } from './lib/cli';
 import { pairwiseQuality } from './lib/pairwise';
 
 const toInput = (r: LabelledRecord) => ({
@@ -87,23 +87,14 @@ export async function reconcileBench() {
       ['record_id', 'source', 'name', 'domain', 'country'],
       records.map((r) => [r.record_id, r.source, r.name, r.domain, r.country]),
     );
-    started = performance.now();
-    execFileSync(
-      process.execPath,
-      [
-        path.join(__dirname, '../bin/partnerlens.js'),
-        'reconcile',
-        '--input',
-        input,
-        '--output',
-        path.join(dir, 'clusters.csv'),
-      ],
-      { stdio: 'ignore' },
-    );
-    cli = {
-      records: records.length,
-      seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
-    };
+    const { seconds } = timeCli([
+      'reconcile',
+      '--input',
+      input,
+      '--output',
+      path.join(dir, 'clusters.csv'),
+    ]);
+    cli = { records: records.length, seconds };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

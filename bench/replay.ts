@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import {
 } from '../src/registrations/replay';
 import type { RegistrationFacts } from '../src/registrations/types';
 import { type GeneratedTenant, generateTenant, LARGE_TENANT } from './data/large-tenant';
+import { DEALS_COLUMNS, timeCli } from './lib/cli';
 
 const DESIGN_PROGRAM = {
   tiers: ['registered', 'silver', 'gold', 'platinum'],
@@ -108,7 +108,7 @@ export async function replayBench() {
 
   // The whole command on the same tenant, CSV in and out.
   const dir = await mkdtemp(path.join(tmpdir(), 'pl-replay-bench-'));
-  let cliSeconds: number;
+  let cli: { seconds: number };
   try {
     const file = (name: string) => path.join(dir, name);
     const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
@@ -134,18 +134,7 @@ export async function replayBench() {
     );
     await writeCsv(
       file('deals.csv'),
-      [
-        'deal_id',
-        'account_id',
-        'name',
-        'amount',
-        'currency',
-        'stage',
-        'created_at',
-        'closed_at',
-        'partner_id',
-        'partner_role',
-      ],
+      DEALS_COLUMNS,
       tenant.deals.map((d) => [
         d.id,
         d.accountId,
@@ -180,29 +169,22 @@ export async function replayBench() {
         iso(r.submittedAt),
       ]),
     );
-    started = performance.now();
-    execFileSync(
-      process.execPath,
-      [
-        path.join(__dirname, '../bin/partnerlens.js'),
-        'registrations',
-        'replay',
-        '--program',
-        file('program.json'),
-        '--partners',
-        file('partners.csv'),
-        '--accounts',
-        file('accounts.csv'),
-        '--deals',
-        file('deals.csv'),
-        '--registrations',
-        file('registrations.csv'),
-        '--output',
-        file('verdicts.csv'),
-      ],
-      { stdio: 'ignore' },
-    );
-    cliSeconds = (performance.now() - started) / 1000;
+    cli = timeCli([
+      'registrations',
+      'replay',
+      '--program',
+      file('program.json'),
+      '--partners',
+      file('partners.csv'),
+      '--accounts',
+      file('accounts.csv'),
+      '--deals',
+      file('deals.csv'),
+      '--registrations',
+      file('registrations.csv'),
+      '--output',
+      file('verdicts.csv'),
+    ]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -218,7 +200,7 @@ export async function replayBench() {
       seconds: Number(engineSeconds.toFixed(2)),
       ...agreement(engine, oracle, tenant.truth),
     },
-    cli: { seconds: Number(cliSeconds.toFixed(2)) },
+    cli: { seconds: cli.seconds },
     sample: {
       registrations: prefix.length,
       engine: agreement(

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { writeCsv } from '../server/csv/write-csv';
 import { SeededRandom } from '../server/sandbox/seed/random';
+import { DEALS_COLUMNS, timeCli } from './lib/cli';
 
 const DEALS = 1_000_000;
 const PARTNERS = 5_000;
@@ -70,22 +70,7 @@ export async function simulateBench() {
           random.pick(['50', '33.3333', '100']),
         ]);
     }
-    await writeCsv(
-      file('deals.csv'),
-      [
-        'deal_id',
-        'account_id',
-        'name',
-        'amount',
-        'currency',
-        'stage',
-        'created_at',
-        'closed_at',
-        'partner_id',
-        'partner_role',
-      ],
-      deals,
-    );
+    await writeCsv(file('deals.csv'), DEALS_COLUMNS, deals);
     await writeCsv(
       file('attributions.csv'),
       ['deal_id', 'partner_id', 'role', 'share_pct'],
@@ -101,33 +86,25 @@ export async function simulateBench() {
         'USD',
       ]),
     );
-    const run = () => {
-      const started = performance.now();
-      const output = execFileSync(
-        process.execPath,
-        [
-          path.join(__dirname, '../bin/partnerlens.js'),
-          'commissions',
-          'simulate',
-          '--program',
-          file('program.json'),
-          '--partners',
-          file('partners.csv'),
-          '--deals',
-          file('deals.csv'),
-          '--attributions',
-          file('attributions.csv'),
-          '--refunds',
-          file('refunds.csv'),
-          '--output',
-          file('ledger.csv'),
-          '--errors',
-          file('errors.csv'),
-        ],
-        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      return { seconds: Number(((performance.now() - started) / 1000).toFixed(2)), output };
-    };
+    const run = () =>
+      timeCli([
+        'commissions',
+        'simulate',
+        '--program',
+        file('program.json'),
+        '--partners',
+        file('partners.csv'),
+        '--deals',
+        file('deals.csv'),
+        '--attributions',
+        file('attributions.csv'),
+        '--refunds',
+        file('refunds.csv'),
+        '--output',
+        file('ledger.csv'),
+        '--errors',
+        file('errors.csv'),
+      ]);
     const first = run();
     const { createHash } = await import('node:crypto');
     const { readFile } = await import('node:fs/promises');

@@ -1,23 +1,9 @@
 import { z } from 'zod';
 
 import type { Program } from '../../src/program/program';
-import { CsvInputError, readCsv, rowRef } from '../csv/read-csv';
+import { CsvInputError, readCsv } from '../csv/read-csv';
+import { columnsOf, unique } from '../csv/row-checks';
 import { csvValue } from '../csv/values';
-
-export const columnsOf = (schema: z.ZodObject) => Object.keys(schema.shape);
-
-export function unique(
-  file: string,
-  seen: Map<string, number>,
-  id: string,
-  row: number,
-  column: string,
-) {
-  const earlier = seen.get(id);
-  if (earlier)
-    throw new CsvInputError(file, { row }, column, `"${id}" already appears on ${rowRef(earlier)}`);
-  seen.set(id, row);
-}
 
 const partnerRow = z.object({
   partner_id: csvValue.id,

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 
 import { parseProgram, type Program } from '../../src/program/program';
 import { CsvInputError } from '../csv/read-csv';
@@ -34,5 +33,3 @@ export async function readProgramFile(file: string): Promise<Program> {
   }
   return program.value;
 }
-
-export const fileName = (file: string) => path.basename(file);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 import { reconcile, type ReconcileInput } from '../../src/reconciliation/reconcile';
-import { CsvInputError, readCsv, rowRef } from '../csv/read-csv';
+import { readCsv } from '../csv/read-csv';
+import { unique } from '../csv/row-checks';
 import { writeCsv } from '../csv/write-csv';
 
 const COLUMNS = ['record_id', 'source', 'name', 'domain', 'country'] as const;
@@ -25,15 +26,7 @@ export async function readRecords(file: string): Promise<ReconcileInput[]> {
   const records: ReconcileInput[] = [];
   const seen = new Map<string, number>();
   await readCsv(file, COLUMNS, recordRow, (value, row) => {
-    const earlier = seen.get(value.record_id);
-    if (earlier)
-      throw new CsvInputError(
-        file,
-        { row },
-        'record_id',
-        `"${value.record_id}" already appears on ${rowRef(earlier)}`,
-      );
-    seen.set(value.record_id, row);
+    unique(file, seen, value.record_id, row, 'record_id');
     records.push({
       id: value.record_id,
       source: value.source,

@@ -4,9 +4,10 @@ import { replayRegistrations } from '../../src/registrations/replay';
 import type { DealFacts, RegistrationFacts } from '../../src/registrations/types';
 import { CONFLICT_KINDS } from '../../src/registrations/types';
 import { CsvInputError, readCsv, rowRef } from '../csv/read-csv';
+import { columnsOf, known, unique } from '../csv/row-checks';
 import { csvValue } from '../csv/values';
 import { writeCsv } from '../csv/write-csv';
-import { columnsOf, readPartners, unique } from './partners-file';
+import { readPartners } from './partners-file';
 import { readProgramFile } from './program-file';
 
 export interface ReplayFiles {
@@ -70,20 +71,8 @@ async function readDeals(
 ): Promise<DealFacts[]> {
   const deals = new Map<string, DealFacts & { row: number; signature: string }>();
   await readCsv(file, columnsOf(dealRow), dealRow, (value, row) => {
-    if (!accountIds.has(value.account_id))
-      throw new CsvInputError(
-        file,
-        { row },
-        'account_id',
-        `no account "${value.account_id}" in the accounts file`,
-      );
-    if (value.partner_id && !partnerIds.has(value.partner_id))
-      throw new CsvInputError(
-        file,
-        { row },
-        'partner_id',
-        `no partner "${value.partner_id}" in the partners file`,
-      );
+    known(file, row, 'account_id', value.account_id, accountIds, 'account');
+    if (value.partner_id) known(file, row, 'partner_id', value.partner_id, partnerIds, 'partner');
     if (value.stage !== 'open' && value.closed_at === null)
       throw new CsvInputError(
         file,
@@ -136,13 +125,7 @@ async function readRegistrations(
   const registrations: RegistrationFacts[] = [];
   await readCsv(file, columnsOf(registrationRow), registrationRow, (value, row) => {
     unique(file, seen, value.registration_id, row, 'registration_id');
-    if (!partnerIds.has(value.partner_id))
-      throw new CsvInputError(
-        file,
-        { row },
-        'partner_id',
-        `no partner "${value.partner_id}" in the partners file`,
-      );
+    known(file, row, 'partner_id', value.partner_id, partnerIds, 'partner');
     if (!value.company_name && !value.company_domain)
       throw new CsvInputError(
         file,

@@ -10,9 +10,10 @@ import {
 import { parseScaled } from '../../src/money/decimal';
 import { toMinorUnits } from '../../src/money/minor-units';
 import { CsvInputError, readCsv, rowRef } from '../csv/read-csv';
+import { columnsOf, known } from '../csv/row-checks';
 import { csvValue } from '../csv/values';
 import { writeCsv } from '../csv/write-csv';
-import { columnsOf, readPartners } from './partners-file';
+import { readPartners } from './partners-file';
 import { readProgramFile } from './program-file';
 
 export interface SimulateFiles {
@@ -115,20 +116,8 @@ async function readAttributions(
 ): Promise<Attribution[]> {
   const byKey = new Map<string, Attribution>();
   await readCsv(file, columnsOf(attributionRow), attributionRow, (value, row) => {
-    if (!dealIds.has(value.deal_id))
-      throw new CsvInputError(
-        file,
-        { row },
-        'deal_id',
-        `no deal "${value.deal_id}" in the deals file`,
-      );
-    if (!partnerIds.has(value.partner_id))
-      throw new CsvInputError(
-        file,
-        { row },
-        'partner_id',
-        `no partner "${value.partner_id}" in the partners file`,
-      );
+    known(file, row, 'deal_id', value.deal_id, dealIds, 'deal');
+    known(file, row, 'partner_id', value.partner_id, partnerIds, 'partner');
     const share = parseScaled(value.share_pct, SHARE_SCALE);
     if (share === undefined || share < 0n)
       throw new CsvInputError(
@@ -154,13 +143,7 @@ async function readAttributions(
 async function readRefunds(file: string, dealIds: Set<string>): Promise<Refund[]> {
   const refunds: Refund[] = [];
   await readCsv(file, columnsOf(refundRow), refundRow, (value, row) => {
-    if (!dealIds.has(value.deal_id))
-      throw new CsvInputError(
-        file,
-        { row },
-        'deal_id',
-        `no deal "${value.deal_id}" in the deals file`,
-      );
+    known(file, row, 'deal_id', value.deal_id, dealIds, 'deal');
     const amountMinor = minor(file, row, 'amount', value.amount, value.currency!);
     if (amountMinor <= 0n) throw new CsvInputError(file, { row }, 'amount', 'must be above 0');
     refunds.push({

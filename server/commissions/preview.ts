@@ -9,9 +9,10 @@ export type CommissionPreview =
   | { amountMinor: string; currency: string; rateBps: number; explanation: string }
   | { error: { code: string; message: string } };
 
-interface PartnerOnDeal {
+export interface PartnerOnDeal {
   id: string;
   name: string;
+  /** Null until a partner known only from a CRM record is classified. */
   type: string | null;
   tier: string;
   role: string;

@@ -1,4 +1,8 @@
-import { type CommissionPreview, previewCommissions } from '../commissions/preview';
+import {
+  type CommissionPreview,
+  type PartnerOnDeal,
+  previewCommissions,
+} from '../commissions/preview';
 import { type DealRegistration, registrationsForDeal } from '../registrations/deal-registrations';
 import type { Queryable } from './database';
 
@@ -11,17 +15,12 @@ export interface DealCardView {
     stage: 'open' | 'won' | 'lost';
   };
   account: { name: string; domain: string | null } | null;
-  partners: Array<{
-    id: string;
-    name: string;
-    /** Null until a partner known only from a CRM record is classified. */
-    type: string | null;
-    tier: string;
-    role: string;
-    sharePct: number;
-    /** What the partner would earn if the deal closed at its amount now, or why that cannot be said. */
-    commission: CommissionPreview | null;
-  }>;
+  partners: Array<
+    PartnerOnDeal & {
+      /** What the partner would earn if the deal closed at its amount now, or why that cannot be said. */
+      commission: CommissionPreview | null;
+    }
+  >;
   /** Registrations holding the deal's account now, with their conflicts with the partners on it. */
   registrations: DealRegistration[];
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { protectionDaysOf } from '../../src/program/program';
+import { type Program, protectionDaysOf } from '../../src/program/program';
 import { detectConflicts, holderOf } from '../../src/registrations/detect-conflicts';
 import { windowEnd } from '../../src/registrations/time';
 import type { PartnerFacts } from '../../src/registrations/types';
@@ -8,7 +8,12 @@ import { isAutoApprovable, verdictOf } from '../../src/registrations/verdict';
 import { recordAudit } from '../db/audit';
 import type { Database, Queryable } from '../db/database';
 import { loadProgram } from './program-store';
-import { findRegistration, type RegistrationView, toView } from './registration-view';
+import {
+  findRegistration,
+  type RegistrationRow,
+  type RegistrationView,
+  toView,
+} from './registration-view';
 import { worldAt } from './world';
 
 export type Outcome<T> =
@@ -86,15 +91,9 @@ export async function submitRegistration(
     const { program } = await loadProgram(tx, tenantId);
     const partner = await partnerFacts(tx, tenantId, submission.partnerId);
     if (!partner)
-      return {
-        ok: false,
-        error: {
-          code: 'PARTNER.NOT_FOUND',
-          message: `No partner ${submission.partnerId}`,
-          status: 400,
-          details: [{ path: 'partnerId', message: 'is not a partner of this tenant' }],
-        },
-      };
+      return failure('PARTNER.NOT_FOUND', `No partner ${submission.partnerId}`, 400, [
+        { path: 'partnerId', message: 'is not a partner of this tenant' },
+      ]);
     const world = await worldAt(
       tx,
       tenantId,
@@ -157,77 +156,36 @@ export async function submitRegistration(
 
 export type Decision = { decision: 'approve' } | { decision: 'reject'; reason: string };
 
-/** A partner manager's decision; approval re-checks the conflicts, because the world may have changed. */
-export async function decideRegistration(
+type Failure = Extract<Outcome<never>, { ok: false }>;
+
+const failure = (
+  code: string,
+  message: string,
+  status: Failure['error']['status'],
+  details?: unknown,
+): Failure => ({
+  ok: false,
+  error: details === undefined ? { code, message, status } : { code, message, status, details },
+});
+
+/**
+ * What deciding on and extending a registration share: one change at a time per tenant, the row
+ * locked while it is read, 404 when there is none, and the view re-read after `change` wrote.
+ */
+async function changeRegistration(
   db: Database,
   tenantId: string,
   id: string,
-  decision: Decision,
-  actor: string,
   now: number,
+  change: (tx: Queryable, program: Program, row: RegistrationRow) => Promise<Failure | undefined>,
 ): Promise<Outcome<RegistrationView>> {
   return db.transaction(async (tx) => {
     await lockTenant(tx, tenantId);
     const { program } = await loadProgram(tx, tenantId);
     const row = await findRegistration(tx, tenantId, id, true);
-    if (!row)
-      return {
-        ok: false,
-        error: { code: 'REGISTRATION.NOT_FOUND', message: `No registration ${id}`, status: 404 },
-      };
-    if (row.status !== 'pending')
-      return {
-        ok: false,
-        error: {
-          code: 'REGISTRATION.DECIDED',
-          message: `Registration ${id} is ${row.status}, not pending`,
-          status: 409,
-        },
-      };
-    if (decision.decision === 'reject') {
-      await tx.query(
-        `update registrations set status = 'rejected', rejection_reason = $3, decided_by = $4, decided_at = $5 where tenant_id = $1 and id = $2`,
-        [tenantId, id, decision.reason, actor, new Date(now)],
-      );
-      await recordDecision(tx, tenantId, id, 'rejected', actor, decision.reason);
-    } else {
-      const partner = (await partnerFacts(tx, tenantId, row.partner_id))!;
-      const world = await worldAt(
-        tx,
-        tenantId,
-        program,
-        partner,
-        { name: row.company_name, domain: row.company_domain },
-        now,
-        id,
-      );
-      const conflicts = detectConflicts(partner.id, { ...world, program, partner });
-      const blocking = conflicts.filter((c) => c.severity === 'block');
-      if (blocking.length > 0) {
-        return {
-          ok: false,
-          error: {
-            code: 'REGISTRATION.CONFLICTS',
-            message: `Registration ${id} cannot be approved now: ${blocking.map((c) => c.kind).join(', ')}`,
-            status: 409,
-            details: blocking,
-          },
-        };
-      }
-      await tx.query(
-        `update registrations set status = 'approved', conflicts = $3, window_start = $4, window_end = $5, decided_by = $6, decided_at = $4
-          where tenant_id = $1 and id = $2`,
-        [
-          tenantId,
-          id,
-          JSON.stringify(conflicts),
-          new Date(now),
-          new Date(windowEnd(now, protectionDaysOf(program, partner.tier))),
-          actor,
-        ],
-      );
-      await recordDecision(tx, tenantId, id, 'approved', actor, null, conflicts);
-    }
+    if (!row) return failure('REGISTRATION.NOT_FOUND', `No registration ${id}`, 404);
+    const failed = await change(tx, program, row);
+    if (failed) return failed;
     return {
       ok: true,
       value: toView((await findRegistration(tx, tenantId, id))!, now, program.approvalSlaHours),
@@ -235,52 +193,93 @@ export async function decideRegistration(
   });
 }
 
+/** A partner manager's decision; approval re-checks the conflicts, because the world may have changed. */
+export function decideRegistration(
+  db: Database,
+  tenantId: string,
+  id: string,
+  decision: Decision,
+  actor: string,
+  now: number,
+): Promise<Outcome<RegistrationView>> {
+  return changeRegistration(db, tenantId, id, now, async (tx, program, row) => {
+    if (row.status !== 'pending')
+      return failure(
+        'REGISTRATION.DECIDED',
+        `Registration ${id} is ${row.status}, not pending`,
+        409,
+      );
+    if (decision.decision === 'reject') {
+      await tx.query(
+        `update registrations set status = 'rejected', rejection_reason = $3, decided_by = $4, decided_at = $5 where tenant_id = $1 and id = $2`,
+        [tenantId, id, decision.reason, actor, new Date(now)],
+      );
+      await recordDecision(tx, tenantId, id, 'rejected', actor, decision.reason);
+      return undefined;
+    }
+    const partner = (await partnerFacts(tx, tenantId, row.partner_id))!;
+    const world = await worldAt(
+      tx,
+      tenantId,
+      program,
+      partner,
+      { name: row.company_name, domain: row.company_domain },
+      now,
+      id,
+    );
+    const conflicts = detectConflicts(partner.id, { ...world, program, partner });
+    const blocking = conflicts.filter((c) => c.severity === 'block');
+    if (blocking.length > 0)
+      return failure(
+        'REGISTRATION.CONFLICTS',
+        `Registration ${id} cannot be approved now: ${blocking.map((c) => c.kind).join(', ')}`,
+        409,
+        blocking,
+      );
+    await tx.query(
+      `update registrations set status = 'approved', conflicts = $3, window_start = $4, window_end = $5, decided_by = $6, decided_at = $4
+        where tenant_id = $1 and id = $2`,
+      [
+        tenantId,
+        id,
+        JSON.stringify(conflicts),
+        new Date(now),
+        new Date(windowEnd(now, protectionDaysOf(program, partner.tier))),
+        actor,
+      ],
+    );
+    await recordDecision(tx, tenantId, id, 'approved', actor, null, conflicts);
+    return undefined;
+  });
+}
+
 /** One more protection period for an approved registration, up to the program's extension.max. */
-export async function extendRegistration(
+export function extendRegistration(
   db: Database,
   tenantId: string,
   id: string,
   actor: string,
   now: number,
 ): Promise<Outcome<RegistrationView>> {
-  return db.transaction(async (tx) => {
-    await lockTenant(tx, tenantId);
-    const { program } = await loadProgram(tx, tenantId);
-    const row = await findRegistration(tx, tenantId, id, true);
-    if (!row)
-      return {
-        ok: false,
-        error: { code: 'REGISTRATION.NOT_FOUND', message: `No registration ${id}`, status: 404 },
-      };
-    if (row.status !== 'approved' || !row.window_end || row.window_end.getTime() <= now) {
-      return {
-        ok: false,
-        error: {
-          code: 'REGISTRATION.NOT_EXTENDABLE',
-          message: `Only an approved registration in its window can be extended; ${id} is ${row.status}`,
-          status: 409,
-        },
-      };
-    }
-    if (row.extensions >= program.extension.max) {
-      return {
-        ok: false,
-        error: {
-          code: 'REGISTRATION.EXTENSION_LIMIT',
-          message: `Registration ${id} has had its ${program.extension.max} extension(s)`,
-          status: 409,
-        },
-      };
-    }
+  return changeRegistration(db, tenantId, id, now, async (tx, program, row) => {
+    if (row.status !== 'approved' || !row.window_end || row.window_end.getTime() <= now)
+      return failure(
+        'REGISTRATION.NOT_EXTENDABLE',
+        `Only an approved registration in its window can be extended; ${id} is ${row.status}`,
+        409,
+      );
+    if (row.extensions >= program.extension.max)
+      return failure(
+        'REGISTRATION.EXTENSION_LIMIT',
+        `Registration ${id} has had its ${program.extension.max} extension(s)`,
+        409,
+      );
     await tx.query(
       'update registrations set window_end = window_end + make_interval(days => $3), extensions = extensions + 1 where tenant_id = $1 and id = $2',
       [tenantId, id, program.extension.days],
     );
     await recordDecision(tx, tenantId, id, 'extended', actor, `+${program.extension.days} days`);
-    return {
-      ok: true,
-      value: toView((await findRegistration(tx, tenantId, id))!, now, program.approvalSlaHours),
-    };
+    return undefined;
   });
 }
 

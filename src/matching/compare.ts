@@ -72,7 +72,8 @@ export function matchScore(
   return matchesAt(score, a, b, settings) ? score : undefined;
 }
 
-const sameDomain = (a: PreparedRecord, b: PreparedRecord) =>
+/** Both records carry a domain and it is the same registrable domain. */
+export const sameDomain = (a: PreparedRecord, b: PreparedRecord) =>
   Boolean(a.domain && b.domain && a.domain.registrable === b.domain.registrable);
 
 // Namesakes: one name in two countries is two organisations unless a shared domain says otherwise.

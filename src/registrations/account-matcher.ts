@@ -4,6 +4,7 @@ import {
   type Evidence,
   matchScore,
   type PreparedRecord,
+  sameDomain,
 } from '../matching/compare';
 import { type MatchInput, prepareRecord } from '../matching/prepare';
 
@@ -42,14 +43,14 @@ export class AccountMatcher {
     // A shared company domain outranks any name match (DESIGN.md §3: "same registrable domain ⇒
     // match. Otherwise" the name); then the higher score; ties go to the account listed first.
     const best = (positions: Iterable<number>) => {
-      let found: { position: number; score: number } | undefined;
+      let found: { position: number; rank: number } | undefined;
       for (const position of positions) {
         const account = this.accounts[position]!;
         const score = matchScore(company, account, settings);
         if (score === undefined) continue;
         const rank = sameDomain(company, account) ? 2 : score;
-        if (!found || rank > found.score || (rank === found.score && position < found.position))
-          found = { position, score: rank };
+        if (!found || rank > found.rank || (rank === found.rank && position < found.position))
+          found = { position, rank };
       }
       return found;
     };
@@ -58,15 +59,12 @@ export class AccountMatcher {
     // exact hit listed later.)
     const exactHit = best(exactKeys(company).flatMap((key) => this.exact.get(key) ?? []));
     const found =
-      exactHit && exactHit.score >= 1 ? exactHit : best(this.index.candidates(-1, company));
+      exactHit && exactHit.rank >= 1 ? exactHit : best(this.index.candidates(-1, company));
     if (!found) return { accountId: null, evidence: [] };
     const account = this.accounts[found.position]!;
     return { accountId: account.id, evidence: compareRecords(company, account, settings).evidence };
   }
 }
-
-const sameDomain = (a: PreparedRecord, b: PreparedRecord) =>
-  Boolean(a.domain && b.domain && a.domain.registrable === b.domain.registrable);
 
 function exactKeys(record: PreparedRecord): string[] {
   const keys: string[] = [];

@@ -2,7 +2,6 @@ import { UTCDate } from '@date-fns/utc';
 import { subMonths } from 'date-fns';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
-export const HOUR_MS = 60 * 60 * 1000;
 
 /**
  * `months` calendar months before `at`, in UTC, the day of month clamped (31 March − 1 month =

@@ -1,10 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-const BIN = path.join(__dirname, '../../../bin/partnerlens.js');
+import { runCliOnFiles } from '../../support/cli';
 
 const files = {
   program: JSON.stringify({ autoApprove: { enabled: true, minTier: 'gold', maxAmount: 50000 } }),
@@ -32,23 +30,13 @@ describe('partnerlens registrations replay', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   const run = async (overrides: Partial<typeof files> = {}) => {
-    const sub = await mkdtemp(path.join(dir, 'run-'));
-    const paths = Object.fromEntries(
-      Object.keys(files).map((name) => [
-        name,
-        path.join(sub, name === 'program' ? 'program.json' : `${name}.csv`),
-      ]),
-    ) as Record<keyof typeof files, string>;
-    for (const [name, content] of Object.entries({ ...files, ...overrides }))
-      await writeFile(paths[name as keyof typeof files], content);
-    const output = path.join(sub, 'verdicts.csv');
-    const args = Object.entries(paths).flatMap(([name, file]) => [`--${name}`, file]);
-    const result = spawnSync(
-      process.execPath,
-      [BIN, 'registrations', 'replay', ...args, '--output', output],
-      { encoding: 'utf8' },
+    const result = await runCliOnFiles(
+      dir,
+      ['registrations', 'replay'],
+      { ...files, ...overrides },
+      { output: 'verdicts.csv' },
     );
-    return { ...result, text: existsSync(output) ? await readFile(output, 'utf8') : undefined };
+    return { ...result, text: result.written.output };
   };
 
   it('writes one verdict per registration with its conflicts, account and holder', async () => {

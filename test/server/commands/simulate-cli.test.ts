@@ -1,10 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-const BIN = path.join(__dirname, '../../../bin/partnerlens.js');
+import { runCliOnFiles } from '../../support/cli';
 
 const files = {
   program: JSON.stringify({
@@ -40,28 +38,13 @@ describe('partnerlens commissions simulate', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   const run = async (overrides: Partial<typeof files> = {}) => {
-    const sub = await mkdtemp(path.join(dir, 'run-'));
-    const paths = Object.fromEntries(
-      Object.keys(files).map((name) => [
-        name,
-        path.join(sub, name === 'program' ? 'program.json' : `${name}.csv`),
-      ]),
-    ) as Record<keyof typeof files, string>;
-    for (const [name, content] of Object.entries({ ...files, ...overrides }))
-      await writeFile(paths[name as keyof typeof files], content);
-    const output = path.join(sub, 'ledger.csv');
-    const errors = path.join(sub, 'errors.csv');
-    const args = Object.entries(paths).flatMap(([name, file]) => [`--${name}`, file]);
-    const result = spawnSync(
-      process.execPath,
-      [BIN, 'commissions', 'simulate', ...args, '--output', output, '--errors', errors],
-      { encoding: 'utf8' },
+    const result = await runCliOnFiles(
+      dir,
+      ['commissions', 'simulate'],
+      { ...files, ...overrides },
+      { output: 'ledger.csv', errors: 'errors.csv' },
     );
-    return {
-      ...result,
-      ledger: existsSync(output) ? await readFile(output, 'utf8') : undefined,
-      errorsText: existsSync(errors) ? await readFile(errors, 'utf8') : undefined,
-    };
+    return { ...result, ledger: result.written.output, errorsText: result.written.errors };
   };
 
   it('writes the ledger lines, clawbacks negative, and the business errors apart', async () => {

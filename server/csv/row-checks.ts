@@ -1,0 +1,33 @@
+import type { z } from 'zod';
+
+import { CsvInputError, rowRef } from './read-csv';
+
+/** The header a row schema reads: its keys, in order. */
+export const columnsOf = (schema: z.ZodObject) => Object.keys(schema.shape);
+
+/** An id may appear once per file; `seen` remembers the row each one was on. */
+export function unique(
+  file: string,
+  seen: Map<string, number>,
+  id: string,
+  row: number,
+  column: string,
+) {
+  const earlier = seen.get(id);
+  if (earlier)
+    throw new CsvInputError(file, { row }, column, `"${id}" already appears on ${rowRef(earlier)}`);
+  seen.set(id, row);
+}
+
+/** A reference to a row of another file (`the deals file` for `deal`) must name one it has. */
+export function known(
+  file: string,
+  row: number,
+  column: string,
+  id: string,
+  ids: ReadonlySet<string>,
+  what: string,
+) {
+  if (!ids.has(id))
+    throw new CsvInputError(file, { row }, column, `no ${what} "${id}" in the ${what}s file`);
+}
