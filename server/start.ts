@@ -97,6 +97,7 @@ export async function startPartnerLens(
         logger,
         crmSync,
         reconcile: reconcileQueue,
+        commissions: commissionsQueue,
         hubspotClientSecret: config.hubspot.clientSecret,
         publicUrl: config.http.publicUrl,
         readiness: {

@@ -5,9 +5,12 @@ import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 
 // A value starting with one of these is a formula to a spreadsheet; prefix it so it stays text.
+// A plain number ("-12.50") is no formula and stays a number.
 const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
 
-export const safeCell = (value: string) => (FORMULA_START.test(value) ? `'${value}` : value);
+export const safeCell = (value: string) =>
+  FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
 
 /**
  * Writes rows under a header to a temporary file and renames it into place when complete, so a

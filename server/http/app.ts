@@ -7,7 +7,7 @@ import { pinoHttp } from 'pino-http';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 import type { Database } from '../db/database';
-import type { CrmSyncQueue, ReconcileQueue } from '../queue/queues';
+import type { CommissionsQueue, CrmSyncQueue, ReconcileQueue } from '../queue/queues';
 import { authenticate } from './auth/authenticate';
 import { errorMiddleware, notFound } from './errors';
 import { commissionRoutes } from './routes/commissions';
@@ -23,6 +23,8 @@ export interface AppDependencies {
   logger: Logger;
   crmSync: CrmSyncQueue;
   reconcile: ReconcileQueue;
+  /** Asked to bring the ledger in line when the program changes; absent in tests that do not need it. */
+  commissions?: CommissionsQueue;
   hubspotClientSecret: string;
   publicUrl?: string;
   /** Each named check resolves when its dependency answers. */
@@ -133,7 +135,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use(dealRoutes(deps.db, deps.now ?? Date.now));
   api.use(syncRoutes(deps.db, deps.crmSync));
   api.use(mergeCandidateRoutes(deps.db, deps.reconcile));
-  api.use(programRoutes(deps.db));
+  api.use(programRoutes(deps.db, deps.commissions));
   api.use(commissionRoutes(deps.db, deps.now ?? Date.now));
   api.use(registrationRoutes(deps.db, deps.now ?? Date.now));
   app.use('/api/v1', api);

@@ -32,12 +32,17 @@ export function toMinorUnits(text: string, currency: string): MinorUnitsResult {
   return { ok: true, value };
 }
 
-/** 1250000n USD → "12,500.00"; 375002n JPY → "375,002". */
-export function formatMinorUnits(value: bigint, currency: string): string {
+/** 1250000n USD → "12,500.00" ("12500.00" without grouping, for files); 375002n JPY → "375,002". */
+export function formatMinorUnits(
+  value: bigint,
+  currency: string,
+  { grouping = true }: { grouping?: boolean } = {},
+): string {
   const exponent = currencyExponent(currency);
   const negative = value < 0n;
   const digits = (negative ? -value : value).toString().padStart(exponent + 1, '0');
-  const whole = digits.slice(0, digits.length - exponent).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const integer = digits.slice(0, digits.length - exponent);
+  const whole = grouping ? integer.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : integer;
   const fraction = exponent > 0 ? `.${digits.slice(-exponent)}` : '';
   return `${negative ? '-' : ''}${whole}${fraction}`;
 }

@@ -3,12 +3,13 @@ import { Router } from 'express';
 import { parseProgram } from '../../../src/program/program';
 import { recordAudit } from '../../db/audit';
 import type { Database } from '../../db/database';
+import type { CommissionsQueue } from '../../queue/queues';
 import { loadProgram, saveProgram } from '../../registrations/program-store';
 import { actorOf, callerOf } from '../auth/authenticate';
 import { HttpError } from '../errors';
 
 /** The tenant's program document (DESIGN.md §7): read with its defaults, replaced whole. */
-export function programRoutes(db: Database): Router {
+export function programRoutes(db: Database, commissions?: CommissionsQueue): Router {
   const router = Router();
   router.get('/program', async (req, res) => {
     const { program, version } = await loadProgram(db, callerOf(req).tenantId);
@@ -31,6 +32,8 @@ export function programRoutes(db: Database): Router {
       });
       return saved;
     });
+    // New rates or tiers change what every won deal earns: the ledger follows.
+    await commissions?.recompute(caller.tenantId);
     res.json({ version, program: parsed.value });
   });
   return router;

@@ -2,13 +2,18 @@ import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
-import { recomputeTenant } from '../../commissions/recompute-tenant';
+import { recomputeStaleDeals } from '../../commissions/recompute-deals';
 import type { Database } from '../../db/database';
 import { type CommissionsJob, QUEUE_NAMES, type QueueSettings } from '../queues';
 import { startWorker } from './start-worker';
 
 const jobData = z.object({ tenantId: z.uuid() });
 
+/**
+ * Brings a tenant's ledger in line with its deals: only deals whose fingerprint changed (won,
+ * reopened, amount or partners changed, refunded, program changed) are recomputed, a batch per
+ * transaction, so a killed worker resumes where the last committed batch ended.
+ */
 export function startCommissionsWorker(
   settings: QueueSettings,
   deps: { db: Database; logger: Logger },
@@ -19,7 +24,7 @@ export function startCommissionsWorker(
     async (job) => {
       const data = jobData.safeParse(job.data);
       if (!data.success) throw new UnrecoverableError('commissions job without a valid tenantId');
-      const result = await recomputeTenant(deps.db, data.data.tenantId);
+      const result = await recomputeStaleDeals(deps.db, data.data.tenantId);
       deps.logger.info({ tenantId: data.data.tenantId, ...result }, 'commissions recomputed');
       return result;
     },

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-import { recomputeDeal } from '../../../server/commissions/recompute-deal';
+import { recomputeDeals } from '../../../server/commissions/recompute-deals';
 import { issueApiKey } from '../../../server/db/api-keys';
 import { replaceCrmDealPartners, upsertDeals } from '../../../server/db/mirror';
 import { createTenant, type Tenant } from '../../../server/db/tenants';
@@ -44,7 +44,7 @@ describe('the commission ledger', () => {
       attributions.map((a) => ({ dealId, ...a })),
     );
   };
-  const recompute = () => database.db.transaction((tx) => recomputeDeal(tx, tenant.id, dealId));
+  const recompute = () => database.db.transaction((tx) => recomputeDeals(tx, tenant.id, [dealId]));
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -107,7 +107,12 @@ describe('the commission ledger', () => {
     await expect(database.db.query('delete from ledger_entries')).rejects.toThrow(
       /append-only: DELETE is not allowed/,
     );
-    await expect(database.db.query('truncate ledger_entries')).rejects.toThrow(/append-only/);
+    await expect(database.db.query('truncate ledger_entries cascade')).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(database.db.query('delete from ledger_entry_steps')).rejects.toThrow(
+      /append-only: DELETE is not allowed/,
+    );
   });
 
   it("lists entries and totals by partner and month through the API, for the caller's tenant only", async () => {
@@ -212,6 +217,7 @@ describe('the commission ledger', () => {
       expect(
         (
           await refund({
+            refundId: 'r1',
             dealId: '500',
             refundedAt: '2026-02-10T00:00:00Z',
             amount: '2500.00',
@@ -221,6 +227,7 @@ describe('the commission ledger', () => {
       ).toBe(1);
       expect(await net()).toBe(300000n - 75000n);
       await refund({
+        refundId: 'r2',
         dealId: '500',
         refundedAt: '2026-02-11T00:00:00Z',
         amount: '9000.00',
@@ -230,6 +237,7 @@ describe('the commission ledger', () => {
       expect(
         (
           await refund({
+            refundId: 'r3',
             dealId: '500',
             refundedAt: '2026-02-12T00:00:00Z',
             amount: '1.00',
@@ -249,6 +257,7 @@ describe('the commission ledger', () => {
       expect(
         (
           await refund({
+            refundId: 'r4',
             dealId: '500',
             refundedAt: '2026-02-10T00:00:00Z',
             amount: '100.00',
@@ -271,10 +280,12 @@ describe('the commission ledger', () => {
     });
 
     it.each([
-      [{ dealId: '500', amount: '12.345', currency: 'USD' }, 'amount'],
-      [{ dealId: '500', amount: '12', currency: 'XYZ' }, 'currency'],
-      [{ dealId: '500', amount: '0', currency: 'USD' }, 'amount'],
-      [{ dealId: 'bad id!', amount: '1', currency: 'USD' }, 'dealId'],
+      [{ refundId: 'x', dealId: '500', amount: '12.345', currency: 'USD' }, 'amount'],
+      [{ refundId: 'x', dealId: '500', amount: '12', currency: 'XYZ' }, 'currency'],
+      [{ refundId: 'x', dealId: '500', amount: '0', currency: 'USD' }, 'amount'],
+      [{ refundId: 'x', dealId: 'bad id!', amount: '1', currency: 'USD' }, 'dealId'],
+      [{ refundId: 'has space', dealId: '500', amount: '1', currency: 'USD' }, 'refundId'],
+      [{ dealId: '500', amount: '1', currency: 'USD' }, 'refundId'],
     ])('refuse %j with 400 naming the field, writing nothing', async (body, path) => {
       const before = await count();
       const response = await refund(body);
@@ -284,7 +295,9 @@ describe('the commission ledger', () => {
     });
 
     it('answer 404 for a deal the tenant does not have', async () => {
-      expect((await refund({ dealId: '999', amount: '1', currency: 'USD' })).status).toBe(404);
+      expect(
+        (await refund({ refundId: 'x', dealId: '999', amount: '1', currency: 'USD' })).status,
+      ).toBe(404);
     });
   });
 

@@ -1,0 +1,367 @@
+import { parse } from 'csv-parse/sync';
+
+import { recomputeStaleDeals, staleDeals } from '../../../server/commissions/recompute-deals';
+import { issueApiKey } from '../../../server/db/api-keys';
+import { replaceCrmDealPartners, upsertDeals } from '../../../server/db/mirror';
+import { createTenant, type Tenant } from '../../../server/db/tenants';
+import { saveProgram } from '../../../server/registrations/program-store';
+import { parseProgram } from '../../../src/program/program';
+import { startTestApi, type TestApi } from '../../support/api';
+import { createDealRecord, createPartnerInput, upsertPartners } from '../../support/fixtures';
+import { createTestDatabase, type TestDatabase } from '../../support/services';
+
+interface Line {
+  id: string;
+  dealId: string | null;
+  kind: string;
+  status: string;
+  amount: string;
+  amountMinor: string;
+  voidReason: string | null;
+  payoutId: string | null;
+}
+interface Statement {
+  totals: Record<string, Record<string, string | number>>;
+  lines: Line[];
+  nextAfter: string | null;
+}
+
+describe('statuses, voids, payouts and statements', () => {
+  let database: TestDatabase;
+  let tenant: Tenant;
+  let api: TestApi;
+  let key: string;
+  const month = new Date().toISOString().slice(0, 7);
+  const reseller = createPartnerInput({ name: 'Gold Reseller', type: 'reseller', tier: 'gold' });
+  const program = (rateBps: number) => {
+    const parsed = parseProgram({
+      rates: [{ partnerType: 'reseller', tier: 'gold', role: 'sourced', rateBps }],
+    });
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    return parsed.value;
+  };
+  const wonDeal = async (crmId: string, amount: string, name = `Deal ${crmId}`) => {
+    const ids = await upsertDeals(database.db, tenant.id, [
+      createDealRecord({
+        crmId,
+        name,
+        stage: 'won',
+        amount,
+        closedAt: new Date('2026-02-01T00:00:00Z'),
+      }),
+    ]);
+    await replaceCrmDealPartners(
+      database.db,
+      tenant.id,
+      [ids.get(crmId)!],
+      [{ dealId: ids.get(crmId)!, partnerId: reseller.id, role: 'sourced', sharePct: '100.00' }],
+    );
+  };
+  const statement = async (query = '') =>
+    (
+      await api.call<Statement>(
+        'GET',
+        `/api/v1/partners/${reseller.id}/statements/${month}${query}`,
+        key,
+      )
+    ).body;
+  const lineOf = async (dealId: string, kind = 'accrual') =>
+    (await statement()).lines.filter((l) => l.dealId === dealId && l.kind === kind).at(-1)!;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    tenant = await createTenant(database.db, { name: 'Payout Co' });
+    await upsertPartners(database.db, tenant.id, [reseller]);
+    await saveProgram(database.db, tenant.id, program(3000), 'test');
+    api = await startTestApi(database.db);
+    key = (await issueApiKey(database.db, tenant.id, 'finance')).key;
+    await wonDeal('701', '10000.00');
+    await wonDeal('702', '20000.00', '=HYPERLINK("http://evil.example","click")');
+    await recomputeStaleDeals(database.db, tenant.id);
+  });
+  afterAll(async () => {
+    await api.close();
+    await database.drop();
+  });
+
+  describe('the commissions worker', () => {
+    it('recomputes only deals whose fingerprint changed; a second run adds nothing', async () => {
+      expect(await staleDeals(database.db, tenant.id)).toEqual([]);
+      expect(await recomputeStaleDeals(database.db, tenant.id)).toMatchObject({
+        checked: 0,
+        accrued: 0,
+      });
+      await database.db.query(
+        `update partners set tier = 'silver' where tenant_id = $1 and id = $2`,
+        [tenant.id, reseller.id],
+      );
+      expect(await staleDeals(database.db, tenant.id)).toHaveLength(2);
+      await database.db.query(
+        `update partners set tier = 'gold' where tenant_id = $1 and id = $2`,
+        [tenant.id, reseller.id],
+      );
+      expect(await staleDeals(database.db, tenant.id)).toEqual([]);
+    });
+
+    it('sees a program change as a change of every deal', async () => {
+      await saveProgram(database.db, tenant.id, program(3000), 'test');
+      expect(await staleDeals(database.db, tenant.id)).toHaveLength(2);
+      const result = await recomputeStaleDeals(database.db, tenant.id, { batchSize: 1 });
+      // Same rates under a new version: reversed and accrued again, at the same amounts.
+      expect(result).toMatchObject({ checked: 2, deals: 2, reversed: 2, accrued: 2 });
+      expect((await statement()).totals.USD!.closingMinor).toBe('900000');
+    });
+  });
+
+  it('approves accrued entries once; approving again changes nothing', async () => {
+    const line = await lineOf('701');
+    expect(line.status).toBe('accrued');
+    const first = await api.call('POST', '/api/v1/commissions/approve', key, {
+      entryIds: [line.id],
+    });
+    expect(first).toMatchObject({ status: 200, body: { approved: 1 } });
+    const again = await api.call('POST', '/api/v1/commissions/approve', key, {
+      entryIds: [line.id],
+    });
+    expect(again.body).toEqual({ approved: 0 });
+    expect((await lineOf('701')).status).toBe('approved');
+  });
+
+  it('voids with a reason only, and never twice', async () => {
+    const line = await lineOf('702');
+    const path = `/api/v1/commissions/${line.id}/void`;
+    expect((await api.call('POST', path, key, { reason: '  ' })).status).toBe(400);
+    expect((await lineOf('702')).status).toBe('accrued');
+    expect(
+      (await api.call('POST', path, key, { reason: 'Duplicate deal in the CRM' })).status,
+    ).toBe(200);
+    expect(await lineOf('702')).toMatchObject({
+      status: 'void',
+      voidReason: 'Duplicate deal in the CRM',
+    });
+    const again = await api.call<{ error: { code: string } }>('POST', path, key, { reason: 'x' });
+    expect([again.status, again.body.error.code]).toEqual([409, 'ENTRY.NOT_VOIDABLE']);
+    const approve = await api.call('POST', '/api/v1/commissions/approve', key, {
+      entryIds: [line.id],
+    });
+    expect(approve.status).toBe(409);
+  });
+
+  it('keeps the reversal of a void entry void with it', async () => {
+    await wonDeal('702', '30000.00', '=HYPERLINK("http://evil.example","click")');
+    await recomputeStaleDeals(database.db, tenant.id);
+    expect((await lineOf('702', 'reversal')).status).toBe('void');
+    expect((await lineOf('702', 'accrual')).status).toBe('accrued');
+  });
+
+  describe('payouts', () => {
+    let payoutId: string;
+    const pay = (body: Record<string, unknown>) =>
+      api.call<{
+        payouts: Array<{ id: string; currency: string; amountMinor: string; entries: number }>;
+        replayed: boolean;
+        error?: { code: string };
+      }>('POST', '/api/v1/payouts', key, body);
+
+    it('approve and pay everything due through the month, and settle it with a payout entry', async () => {
+      const response = await pay({
+        requestId: 'batch-1',
+        partnerId: reseller.id,
+        throughPeriod: month,
+        reference: 'WIRE-0001',
+      });
+      expect(response.status).toBe(201);
+      // 701 at 3,000.00 (accrued, reversed and accrued again on the program change), 702's first
+      // accrual and its reversal, and its last accrual at 9,000.00; the void pair is left out.
+      expect(response.body.payouts).toEqual([
+        expect.objectContaining({ currency: 'USD', amountMinor: '1200000', entries: 6 }),
+      ]);
+      payoutId = response.body.payouts[0]!.id;
+      const lines = (await statement()).lines;
+      expect(lines.filter((l) => l.payoutId === payoutId).map((l) => [l.kind, l.status])).toEqual([
+        ['accrual', 'paid'],
+        ['accrual', 'paid'],
+        ['reversal', 'paid'],
+        ['reversal', 'paid'],
+        ['accrual', 'paid'],
+        ['accrual', 'paid'],
+        ['payout', 'paid'],
+      ]);
+      expect(lines.find((l) => l.kind === 'payout')!.amountMinor).toBe('-1200000');
+      const audit = await database.db.query(
+        `select 1 from audit_events where tenant_id = $1 and action = 'payout.paid'`,
+        [tenant.id],
+      );
+      expect(audit).toHaveLength(1);
+    });
+
+    it('answer a retry with the same payout, and refuse the id for another period', async () => {
+      const entries = async () =>
+        (await database.db.query('select 1 from ledger_entries where tenant_id = $1', [tenant.id]))
+          .length;
+      const before = await entries();
+      const retry = await pay({
+        requestId: 'batch-1',
+        partnerId: reseller.id,
+        throughPeriod: month,
+      });
+      expect([retry.status, retry.body.replayed, retry.body.payouts[0]!.id]).toEqual([
+        200,
+        true,
+        payoutId,
+      ]);
+      expect(await entries()).toBe(before);
+      const reused = await pay({
+        requestId: 'batch-1',
+        partnerId: reseller.id,
+        throughPeriod: '2020-01',
+      });
+      expect([reused.status, reused.body.error!.code]).toEqual([409, 'PAYOUT.REQUEST_REUSED']);
+    });
+
+    it('have nothing to pay once everything is paid', async () => {
+      const response = await pay({
+        requestId: 'batch-2',
+        partnerId: reseller.id,
+        throughPeriod: month,
+      });
+      expect([response.status, response.body.error!.code]).toEqual([409, 'PAYOUT.NOTHING_DUE']);
+    });
+
+    it('leave paid entries for clawbacks, never voids', async () => {
+      const line = await lineOf('701');
+      const response = await api.call('POST', `/api/v1/commissions/${line.id}/void`, key, {
+        reason: 'too late',
+      });
+      expect(response.status).toBe(409);
+    });
+
+    it('refuse bad input with 400 and unknown partners with 404', async () => {
+      expect((await pay({ requestId: 'b', partnerId: 'nope', throughPeriod: month })).status).toBe(
+        400,
+      );
+      expect(
+        (await pay({ requestId: 'b', partnerId: reseller.id, throughPeriod: '2026-13' })).status,
+      ).toBe(400);
+      const unknown = await pay({
+        requestId: 'b',
+        partnerId: '00000000-0000-4000-8000-000000000000',
+        throughPeriod: month,
+      });
+      expect(unknown.status).toBe(404);
+    });
+  });
+
+  describe('statements', () => {
+    it('sum the month by status between the balances owed at its start and end', async () => {
+      const { totals, lines } = await statement();
+      // Accrued 3,000 + 6,000 (void) + reversal −6,000 (void) + 9,000; paid 12,000 then settled.
+      expect(totals.USD).toMatchObject({
+        openingMinor: '0',
+        paidMinor: '1200000',
+        voidMinor: '0',
+        payoutsMinor: '-1200000',
+        closingMinor: '0',
+      });
+      expect(lines.length).toBe(totals.USD!.entries);
+    });
+
+    it('page by nextAfter', async () => {
+      const all = (await statement()).lines.map((l) => l.id);
+      const first = await statement('?limit=2');
+      const second = await statement(`?limit=100&after=${first.nextAfter}`);
+      expect([...first.lines, ...second.lines].map((l) => l.id)).toEqual(all);
+      expect(second.nextAfter).toBeNull();
+    });
+
+    it('come as CSV that no spreadsheet reads as a formula, numbers kept as numbers', async () => {
+      const response = await api.call(
+        'GET',
+        `/api/v1/partners/${reseller.id}/statements/${month}?format=csv`,
+        key,
+      );
+      expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+      const rows = parse(response.text, { columns: true }) as Array<Record<string, string>>;
+      expect(rows).toHaveLength((await statement()).lines.length);
+      const evil = rows.filter((r) => r.deal_id === '702');
+      expect(evil.every((r) => r.deal_name === `'=HYPERLINK("http://evil.example","click")`)).toBe(
+        true,
+      );
+      expect(rows.find((r) => r.kind === 'payout')).toMatchObject({ amount: '-12000.00' });
+      const negotiated = await fetch(
+        `${api.url}/api/v1/partners/${reseller.id}/statements/${month}`,
+        {
+          headers: { authorization: `Bearer ${key}`, accept: 'text/csv' },
+        },
+      );
+      expect(await negotiated.text()).toBe(response.text);
+    });
+
+    it('are scoped to the caller tenant, and check their parameters', async () => {
+      const other = await createTenant(database.db, { name: 'Other' });
+      const otherKey = (await issueApiKey(database.db, other.id, 'o')).key;
+      const path = `/api/v1/partners/${reseller.id}/statements/${month}`;
+      expect((await api.call('GET', path, otherKey)).status).toBe(404);
+      expect(
+        (await api.call('GET', `/api/v1/partners/${reseller.id}/statements/2026-1`, key)).status,
+      ).toBe(400);
+      expect((await api.call('GET', '/api/v1/partners/nope/statements/2026-01', key)).status).toBe(
+        404,
+      );
+      expect((await api.call('GET', `${path}?format=xml`, key)).status).toBe(400);
+    });
+  });
+
+  describe('refund retries', () => {
+    const refund = (body: Record<string, unknown>) =>
+      api.call('POST', '/api/v1/refunds', key, body);
+    const body = {
+      refundId: 'stripe_re_1',
+      dealId: '701',
+      refundedAt: '2026-02-10T00:00:00Z',
+      amount: '1000.00',
+      currency: 'USD',
+    };
+    const refunds = async () =>
+      (await database.db.query('select 1 from refunds where tenant_id = $1', [tenant.id])).length;
+
+    it('record a refund once per refundId, answering the retry with the first result', async () => {
+      expect((await refund(body)).status).toBe(201);
+      const count = await refunds();
+      const retry = await refund(body);
+      expect(retry).toMatchObject({
+        status: 200,
+        body: { refundId: 'stripe_re_1', replayed: true },
+      });
+      expect(await refunds()).toBe(count);
+      // The clawback of 10 % of 3,000.00 is owed back once.
+      expect((await statement()).totals.USD!.closingMinor).toBe('-30000');
+    });
+
+    it('refuse the same refundId with other details', async () => {
+      const response = await refund({ ...body, amount: '2000.00' });
+      expect(response).toMatchObject({
+        status: 409,
+        body: { error: { code: 'REFUND.ID_REUSED' } },
+      });
+    });
+  });
+
+  it('is refused a step out of order by the database itself', async () => {
+    await wonDeal('703', '1000.00');
+    await recomputeStaleDeals(database.db, tenant.id);
+    const line = await lineOf('703');
+    await expect(
+      database.db.query(
+        `insert into ledger_entry_steps (tenant_id, entry_id, status, payout_id, actor) values ($1, $2, 'paid', gen_random_uuid(), 'x')`,
+        [tenant.id, line.id],
+      ),
+    ).rejects.toThrow(/not approved/);
+    await expect(
+      database.db.query(
+        `insert into ledger_entry_steps (tenant_id, entry_id, status, actor) values ($1, $2, 'void', 'x')`,
+        [tenant.id, line.id],
+      ),
+    ).rejects.toThrow(/check constraint|violates/);
+  });
+});
