@@ -6,6 +6,11 @@ export interface QueueSettings {
   redisUrl: string;
   /** Key prefix; tests use a random one. Redis Cluster would need a hash tag here ({partnerlens}). */
   prefix: string;
+  /**
+   * How long a worker's hold on a job lasts without renewal (BullMQ's lockDuration; 30 s by
+   * default). A worker that dies holding a job gives it back after this; tests shorten it.
+   */
+  lockDurationMs?: number;
 }
 
 export const QUEUE_NAMES = {

@@ -16,7 +16,7 @@ const jobData = z.object({ tenantId: z.uuid() });
  */
 export function startCommissionsWorker(
   settings: QueueSettings,
-  deps: { db: Database; logger: Logger },
+  deps: { db: Database; logger: Logger; batchSize?: number },
 ) {
   return startWorker<CommissionsJob>(
     QUEUE_NAMES.commissions,
@@ -24,7 +24,9 @@ export function startCommissionsWorker(
     async (job) => {
       const data = jobData.safeParse(job.data);
       if (!data.success) throw new UnrecoverableError('commissions job without a valid tenantId');
-      const result = await recomputeStaleDeals(deps.db, data.data.tenantId);
+      const result = await recomputeStaleDeals(deps.db, data.data.tenantId, {
+        batchSize: deps.batchSize,
+      });
       deps.logger.info({ tenantId: data.data.tenantId, ...result }, 'commissions recomputed');
       return result;
     },

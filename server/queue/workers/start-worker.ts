@@ -15,6 +15,9 @@ export function startWorker<Data>(
     connection: connectionOf(settings),
     prefix: settings.prefix,
     concurrency,
+    ...(settings.lockDurationMs
+      ? { lockDuration: settings.lockDurationMs, stalledInterval: settings.lockDurationMs / 2 }
+      : {}),
   });
   worker.on('error', (error) => logger.error({ err: error, queue: name }, 'worker error'));
   worker.on('failed', (job: Job<Data> | undefined, error) =>
