@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import { ensureRedis } from '../server/lib/redis-server';
 import { cardLatency } from './card-latency';
+import { ledgerWorkerBench } from './ledger-worker';
 import { silent } from './lib/context';
 import { reconcileBench } from './reconcile';
 import { replayBench } from './replay';
@@ -13,6 +14,7 @@ import { simulateBench } from './simulate';
 // results go to bench/results/latest.json (and, by hand, to docs/performance.md).
 const SUITES = {
   'card-latency': cardLatency,
+  'ledger-worker': ledgerWorkerBench,
   reconcile: reconcileBench,
   replay: replayBench,
   simulate: simulateBench,

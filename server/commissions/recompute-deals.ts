@@ -114,32 +114,34 @@ export async function recomputeDeals(
   if (dealIds.length === 0) return result;
   await lockTenantLedger(db, tenantId);
   const ids = [...dealIds];
-  const [deals, attributions, entries, refunds, fingerprints, { program, version }] =
-    await Promise.all([
-      db.query<DealRow>(
-        'select id, stage, trim_scale(amount)::text as amount, currency, closed_at from deals where tenant_id = $1 and id = any($2::uuid[])',
-        [tenantId, ids],
-      ),
-      db.query<AttributionRow>(
-        `select dp.deal_id, dp.partner_id, dp.role, dp.share_pct::text as share_pct, p.type, p.tier
-           from deal_partners dp join partners p on p.tenant_id = dp.tenant_id and p.id = dp.partner_id
-          where dp.tenant_id = $1 and dp.deal_id = any($2::uuid[])
-          order by dp.role, dp.partner_id`,
-        [tenantId, ids],
-      ),
-      db.query<EntryRow>(
-        `select deal_id, partner_id, role, deal_version, kind, amount_minor::text, currency from ledger_entries
-          where tenant_id = $1 and deal_id = any($2::uuid[]) and kind in ('accrual', 'clawback', 'reversal')`,
-        [tenantId, ids],
-      ),
-      db.query<RefundRow>(
-        `select deal_id, id, refunded_at, amount_minor::text, currency from refunds
-          where tenant_id = $1 and deal_id = any($2::uuid[]) order by refunded_at, seq`,
-        [tenantId, ids],
-      ),
-      db.query<{ id: string; fingerprint: string }>(FINGERPRINTS, [tenantId, ids]),
-      loadProgram(db, tenantId),
-    ]);
+  // One query at a time: a transaction's client runs them in order anyway.
+  const deals = await db.query<DealRow>(
+    'select id, stage, trim_scale(amount)::text as amount, currency, closed_at from deals where tenant_id = $1 and id = any($2::uuid[])',
+    [tenantId, ids],
+  );
+  const attributions = await db.query<AttributionRow>(
+    // The batch's rows first, whatever the planner thinks of the tables' sizes.
+    `with dp as materialized (select * from deal_partners where tenant_id = $1 and deal_id = any($2::uuid[]))
+     select dp.deal_id, dp.partner_id, dp.role, dp.share_pct::text as share_pct, p.type, p.tier
+       from dp join partners p on p.tenant_id = dp.tenant_id and p.id = dp.partner_id
+      order by dp.role, dp.partner_id`,
+    [tenantId, ids],
+  );
+  const entries = await db.query<EntryRow>(
+    `select deal_id, partner_id, role, deal_version, kind, amount_minor::text, currency from ledger_entries
+      where tenant_id = $1 and deal_id = any($2::uuid[]) and kind in ('accrual', 'clawback', 'reversal')`,
+    [tenantId, ids],
+  );
+  const refunds = await db.query<RefundRow>(
+    `select deal_id, id, refunded_at, amount_minor::text, currency from refunds
+      where tenant_id = $1 and deal_id = any($2::uuid[]) order by refunded_at, seq`,
+    [tenantId, ids],
+  );
+  const fingerprints = await db.query<{ id: string; fingerprint: string }>(FINGERPRINTS, [
+    tenantId,
+    ids,
+  ]);
+  const { program, version } = await loadProgram(db, tenantId);
   const byDeal = <Row extends { deal_id: string }>(rows: Row[]) => {
     const map = new Map<string, Row[]>();
     for (const row of rows) {
