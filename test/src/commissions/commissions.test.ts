@@ -271,6 +271,38 @@ describe('accruing a won deal', () => {
       ),
     );
   });
+
+  it('splits a role so its lines never exceed the pool by more than half a minor unit each (property)', () => {
+    // The pool is the rate on the whole deal times the role's total share, unrounded. DESIGN.md
+    // rounds each line once, so n lines can each round up: docs/commissions.md has the example.
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10n ** 12n }),
+        fc.array(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 100 }),
+        (amount, rawShares, percent) => {
+          const total = rawShares.reduce((a, b) => a + b, 0);
+          const shares = rawShares.map(
+            (s) => (BigInt(s) * BigInt(percent) * FULL_SHARE) / (100n * BigInt(total)),
+          );
+          const attributions = shares.map((s, i) => ({
+            dealId: 'D1',
+            partnerId: i % 2 ? 'referrer' : 'gold-reseller',
+            role: 'sourced',
+            shareScaled: s,
+          }));
+          const p = program({ rates: [{ partnerType: '*', tier: '*', role: '*', rateBps: 3000 }] });
+          const { lines, errors } = accrueDeal(p, deal(amount), attributions, partners);
+          expect(errors).toEqual([]);
+          const scale = 10_000n * FULL_SHARE;
+          const pool = amount * 3000n * shares.reduce((a, b) => a + b, 0n); // × scale
+          const paid = lines.reduce((sum, line) => sum + line.amountMinor, 0n);
+          expect(2n * paid * scale <= 2n * pool + BigInt(lines.length) * scale).toBe(true);
+          expect(paid <= divideRounded(amount * 3000n, 10_000n) + BigInt(lines.length)).toBe(true);
+        },
+      ),
+    );
+  });
 });
 
 describe('clawbacks', () => {
