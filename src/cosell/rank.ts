@@ -1,0 +1,170 @@
+import { salesRegionOf } from './region';
+import { COSELL_WEIGHTS, MIN_DECIDED_DEALS, SUGGESTIONS } from './weights';
+
+export type Population = 'customer' | 'open_opportunity' | 'prospect';
+
+export interface CosellAccount {
+  name: string;
+  industry: string | null;
+  /** ISO 3166 alpha-2. */
+  country: string | null;
+}
+
+export interface PartnerRecord {
+  won: number;
+  lost: number;
+  /** Won revenue over the last twelve months in the program's currency, minor units. */
+  wonRevenueMinor: bigint;
+  byVertical: Record<string, { won: number; lost: number }>;
+}
+
+export interface CosellCandidate {
+  partnerId: string;
+  name: string;
+  tier: string;
+  active: boolean;
+  regions: readonly string[];
+  verticals: readonly string[];
+  certifications: readonly string[];
+  /** The best population the deal's account has in this partner's list, if any. */
+  overlap: Population | null;
+  record: PartnerRecord | null;
+  /** Already on the deal. */
+  attached: boolean;
+  /** An account executive declined this partner for the account. */
+  declined: boolean;
+  /** The partner holds a registration on the account and is not on the deal. */
+  competingRegistration: boolean;
+}
+
+export interface ScoreParts {
+  overlap: number;
+  vertical: number;
+  region: number;
+  certifications: number;
+  trackRecord: number;
+  tier: number;
+}
+
+export interface Suggestion {
+  partnerId: string;
+  name: string;
+  score: number;
+  parts: ScoreParts;
+  reasons: string[];
+}
+
+export type Exclusion = 'inactive' | 'attached' | 'declined' | 'competing_registration';
+
+const POPULATION_WORDS: Record<Population, string> = {
+  customer: 'a customer',
+  open_opportunity: 'an open opportunity',
+  prospect: 'a prospect',
+};
+
+const percent = (won: number, decided: number) => Math.round((100 * won) / decided);
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/**
+ * Ranks partners for a deal's account (DESIGN.md §5): overlap on the account, vertical and region
+ * fit, certifications, track record and tier, each part weighted in weights.ts. Partners that
+ * are inactive, already on the deal, declined for the account or holding a competing registration
+ * are left out, with the reason. A partner needs overlap or the vertical to be suggested at all.
+ * The top five come with their score parts and the sentences that explain them.
+ */
+export function rankCosell(
+  account: CosellAccount,
+  candidates: readonly CosellCandidate[],
+  options: { tiers: readonly string[]; limit?: number },
+): { suggestions: Suggestion[]; excluded: Array<{ partnerId: string; reason: Exclusion }> } {
+  const excluded: Array<{ partnerId: string; reason: Exclusion }> = [];
+  const region = salesRegionOf(account.country);
+  const bestRevenue = candidates.reduce(
+    (best, c) => (c.record && c.record.wonRevenueMinor > best ? c.record.wonRevenueMinor : best),
+    0n,
+  );
+  const scored: Suggestion[] = [];
+  for (const candidate of candidates) {
+    const reason = exclusionOf(candidate);
+    if (reason) {
+      excluded.push({ partnerId: candidate.partnerId, reason });
+      continue;
+    }
+    const worksInVertical =
+      account.industry !== null && candidate.verticals.includes(account.industry);
+    if (!candidate.overlap && !worksInVertical) continue;
+    const parts: ScoreParts = {
+      overlap: 0,
+      vertical: 0,
+      region: 0,
+      certifications: 0,
+      trackRecord: 0,
+      tier: 0,
+    };
+    const reasons: string[] = [];
+    if (candidate.overlap) {
+      parts.overlap = COSELL_WEIGHTS.overlap[candidate.overlap];
+      reasons.push(
+        `Has ${account.name} as ${POPULATION_WORDS[candidate.overlap]} in its account list`,
+      );
+    }
+    if (worksInVertical) {
+      parts.vertical = COSELL_WEIGHTS.vertical;
+      reasons.push(`Works in ${account.industry}`);
+    }
+    if (region && candidate.regions.includes(region)) {
+      parts.region = COSELL_WEIGHTS.region;
+      reasons.push(`Covers ${region}`);
+    }
+    if (candidate.certifications.length > 0) {
+      parts.certifications = Math.min(
+        COSELL_WEIGHTS.certificationsMax,
+        COSELL_WEIGHTS.certification * candidate.certifications.length,
+      );
+      reasons.push(`Certified: ${candidate.certifications.join(', ')}`);
+    }
+    const record = candidate.record;
+    if (record) {
+      const inVertical = account.industry ? record.byVertical[account.industry] : undefined;
+      const verticalDecided = inVertical ? inVertical.won + inVertical.lost : 0;
+      const decided = record.won + record.lost;
+      if (inVertical && verticalDecided >= MIN_DECIDED_DEALS) {
+        parts.trackRecord += (COSELL_WEIGHTS.winRate * inVertical.won) / verticalDecided;
+        reasons.push(
+          `Won ${inVertical.won} of ${verticalDecided} deals (${percent(inVertical.won, verticalDecided)} %) in ${account.industry}`,
+        );
+      } else if (decided >= MIN_DECIDED_DEALS) {
+        parts.trackRecord += (COSELL_WEIGHTS.winRate * record.won) / decided;
+        reasons.push(`Won ${record.won} of ${decided} deals (${percent(record.won, decided)} %)`);
+      }
+      if (bestRevenue > 0n && record.wonRevenueMinor > 0n)
+        parts.trackRecord +=
+          (COSELL_WEIGHTS.wonRevenue * Number((record.wonRevenueMinor * 1000n) / bestRevenue)) /
+          1000;
+    }
+    const tierAt = options.tiers.indexOf(candidate.tier);
+    if (tierAt > 0 && options.tiers.length > 1) {
+      parts.tier = (COSELL_WEIGHTS.tier * tierAt) / (options.tiers.length - 1);
+      reasons.push(`${candidate.tier[0]!.toUpperCase()}${candidate.tier.slice(1)} tier`);
+    }
+    for (const key of Object.keys(parts) as Array<keyof ScoreParts>)
+      parts[key] = round1(parts[key]);
+    const score = round1(Object.values(parts).reduce((a, b) => a + b, 0));
+    scored.push({ partnerId: candidate.partnerId, name: candidate.name, score, parts, reasons });
+  }
+  scored.sort(
+    (a, b) =>
+      b.score - a.score ||
+      a.name.localeCompare(b.name) ||
+      (a.partnerId < b.partnerId ? -1 : a.partnerId > b.partnerId ? 1 : 0),
+  );
+  return { suggestions: scored.slice(0, options.limit ?? SUGGESTIONS), excluded };
+}
+
+function exclusionOf(candidate: CosellCandidate): Exclusion | undefined {
+  if (!candidate.active) return 'inactive';
+  if (candidate.attached) return 'attached';
+  if (candidate.declined) return 'declined';
+  if (candidate.competingRegistration) return 'competing_registration';
+  return undefined;
+}
