@@ -1,5 +1,5 @@
-import { divideRounded, parseScaled } from '../../src/money/decimal';
 import { currencyExponent, isCurrencyCode } from '../../src/money/currency';
+import { divideRounded, parseScaled } from '../../src/money/decimal';
 import type { Queryable } from '../db/database';
 
 /** Performance older than this is refreshed for every partner: the twelve-month window moves. */
