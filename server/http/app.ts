@@ -11,6 +11,7 @@ import type { CommissionsQueue, CrmSyncQueue, ReconcileQueue } from '../queue/qu
 import { authenticate } from './auth/authenticate';
 import { errorMiddleware, notFound } from './errors';
 import { commissionRoutes } from './routes/commissions';
+import { cosellRoutes } from './routes/cosell';
 import { dealRoutes } from './routes/deals';
 import { mergeCandidateRoutes } from './routes/merge-candidates';
 import { programRoutes } from './routes/program';
@@ -98,7 +99,15 @@ export function createApp(deps: AppDependencies): Express {
     req.rawBody = buffer;
   };
   app.use(express.json({ limit: '1mb', verify: keepRawBody }));
-  app.use(express.raw({ type: () => true, limit: '1mb', verify: keepRawBody }));
+  // CSV uploads (account lists) are streamed by their route, never buffered here.
+  const streamed = (req: express.Request) => /^text\/csv\b/i.test(req.get('content-type') ?? '');
+  app.use(
+    express.raw({
+      type: (req) => !streamed(req as express.Request),
+      limit: '1mb',
+      verify: keepRawBody,
+    }),
+  );
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -138,6 +147,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use(programRoutes(deps.db, deps.commissions));
   api.use(commissionRoutes(deps.db, deps.now ?? Date.now));
   api.use(registrationRoutes(deps.db, deps.now ?? Date.now));
+  api.use(cosellRoutes(deps.db, deps.now ?? Date.now));
   app.use('/api/v1', api);
 
   app.use((req, _res, next) =>
