@@ -1,9 +1,12 @@
+import { createReadStream } from 'node:fs';
+
 import { Command, InvalidArgumentError } from 'commander';
 
 import { reconcileCommand } from './commands/reconcile';
 import { replayCommand } from './commands/replay';
 import { simulateCommand } from './commands/simulate';
 import { ConfigError, loadConfig } from './config';
+import { AccountListError, importAccountList } from './cosell/account-lists';
 import { storeHubSpotRefreshToken } from './crm/hubspot/credentials';
 import { CsvInputError } from './csv/read-csv';
 import { issueApiKey } from './db/api-keys';
@@ -151,6 +154,38 @@ export function buildCli(): Command {
           programPartners: ecosystem.partners.length,
           reconcile: await reconcileTenant(db, options.tenant),
         });
+      });
+    });
+
+  program
+    .command('partner-accounts')
+    .description(
+      "import a partner's account list (CSV name,domain,population) into a tenant: rows are matched to its accounts, bad rows reported, the rest kept; the list replaces the partner's previous one",
+    )
+    .requiredOption('--tenant <id>', 'tenant id', uuid)
+    .requiredOption('--partner <id>', 'partner id', uuid)
+    .requiredOption('--file <file>', 'accounts.csv: name,domain,population')
+    .action(async (options: { tenant: string; partner: string; file: string }) => {
+      await withDatabase(async (db) => {
+        if (!(await getTenant(db, options.tenant)))
+          throw new CliError(`no tenant ${options.tenant}`);
+        try {
+          print(
+            await importAccountList(
+              db,
+              options.tenant,
+              options.partner,
+              createReadStream(options.file),
+              'cli',
+            ),
+          );
+        } catch (error) {
+          if (error instanceof AccountListError)
+            throw new CliError(`${options.file}: ${error.message}`);
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+            throw new CliError(`${options.file}: no such file`);
+          throw error;
+        }
       });
     });
 

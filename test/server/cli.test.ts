@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { tenantForApiKey } from '../../server/db/api-keys';
@@ -67,6 +69,49 @@ describe('the partnerlens command', () => {
       [tenantId],
     );
     expect(counts).toEqual({ program: '20', partners: '20', links: '20' });
+  });
+
+  it('partner-accounts imports a partner account list from a file, reporting bad rows', async () => {
+    const { tenantId } = JSON.parse(run('tenants', 'create', '--name', 'Lists').stdout) as {
+      tenantId: string;
+    };
+    run('seed', '--tenant', tenantId, '--partners', '1');
+    const [partner] = await database.db.query<{ id: string }>(
+      'select id from partners where tenant_id = $1',
+      [tenantId],
+    );
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'pl-')), 'accounts.csv');
+    writeFileSync(file, 'name,domain,population\nAcme,acme.com,customer\nBad,,nobody\n');
+    const result = run(
+      'partner-accounts',
+      '--tenant',
+      tenantId,
+      '--partner',
+      partner!.id,
+      '--file',
+      file,
+    );
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      rowsRead: 2,
+      rowsKept: 1,
+      rowsRejected: 1,
+      errors: [{ line: 3, column: 'population' }],
+    });
+    writeFileSync(file, 'name\nAcme\n');
+    const refused = run(
+      'partner-accounts',
+      '--tenant',
+      tenantId,
+      '--partner',
+      partner!.id,
+      '--file',
+      file,
+    );
+    expect([refused.status, refused.stderr]).toEqual([
+      1,
+      expect.stringMatching(/header lacks domain, population/),
+    ]);
   });
 
   it.each([
