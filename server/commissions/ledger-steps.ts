@@ -11,7 +11,7 @@ export type StepFailure =
   | { code: 'ENTRY.NOT_FOUND'; entryIds: string[] }
   | {
       code: 'ENTRY.NOT_APPROVABLE' | 'ENTRY.NOT_VOIDABLE';
-      entries: Array<{ id: string; status: string }>;
+      entries: Array<{ id: string; kind?: string; status: string }>;
     }
   | { code: 'PARTNER.NOT_FOUND' }
   | { code: 'PAYOUT.NOTHING_DUE'; balances: Record<string, string> }
@@ -70,7 +70,11 @@ export async function approveEntries(
   return { ok: true, value: { approved: accrued.length } };
 }
 
-/** Voids an accrued or approved entry, with the reason; a paid one can only be clawed back. */
+/**
+ * Voids an accrued or approved accrual, with the reason; a paid one can only be clawed back. What
+ * follows from it (its reversal, clawbacks on it, the accrual that replaces it when the deal
+ * changes) is void with it.
+ */
 export async function voidEntry(
   db: Queryable,
   tenantId: string,
@@ -81,10 +85,14 @@ export async function voidEntry(
   await lockTenantLedger(db, tenantId);
   const [row] = await statusesOf(db, tenantId, [entryId]);
   if (!row) return { ok: false, failure: { code: 'ENTRY.NOT_FOUND', entryIds: [entryId] } };
-  if (row.kind === 'payout' || !['accrued', 'approved'].includes(row.status))
+  // Reversals and clawbacks follow their accrual: voiding one alone would pay a deal twice.
+  if (row.kind !== 'accrual' || !['accrued', 'approved'].includes(row.status))
     return {
       ok: false,
-      failure: { code: 'ENTRY.NOT_VOIDABLE', entries: [{ id: row.id, status: row.status }] },
+      failure: {
+        code: 'ENTRY.NOT_VOIDABLE',
+        entries: [{ id: row.id, kind: row.kind, status: row.status }],
+      },
     };
   await appendSteps(db, tenantId, [entryId], 'void', actor, { reason });
   await recordAudit(db, {
@@ -118,14 +126,24 @@ export interface Payout {
 export async function payPartner(
   db: Queryable,
   tenantId: string,
-  request: { requestId: string; partnerId: string; throughPeriod: string; reference?: string },
+  request: {
+    requestId: string;
+    partnerId: string;
+    throughPeriod: string;
+    /** The end of throughPeriod (exclusive), as statements count months. */
+    through: Date;
+    reference?: string;
+  },
   actor: string,
 ): Promise<StepResult<{ payouts: Payout[]; replayed: boolean }>> {
   await lockTenantLedger(db, tenantId);
   const earlier = await payoutsOf(db, tenantId, request.requestId);
   if (earlier.length > 0) {
     const same = earlier.every(
-      (p) => p.partnerId === request.partnerId && p.throughPeriod === request.throughPeriod,
+      (p) =>
+        p.partnerId === request.partnerId &&
+        p.throughPeriod === request.throughPeriod &&
+        p.reference === (request.reference ?? null),
     );
     return same
       ? { ok: true, value: { payouts: earlier, replayed: true } }
@@ -145,9 +163,9 @@ export async function payPartner(
   }>(
     `select id, status, amount_minor::text, currency from ledger_entries_status
       where tenant_id = $1 and partner_id = $2 and kind <> 'payout' and status in ('accrued', 'approved')
-        and created_at < ($3 || '-01')::date + interval '1 month'
+        and created_at < $3
       order by seq`,
-    [tenantId, request.partnerId, request.throughPeriod],
+    [tenantId, request.partnerId, request.through],
   );
   const byCurrency = new Map<string, typeof due>();
   for (const entry of due) {

@@ -114,6 +114,12 @@ export async function recomputeDeals(
   if (dealIds.length === 0) return result;
   await lockTenantLedger(db, tenantId);
   const ids = [...dealIds];
+  // The fingerprints are read first: a change made while the batch reads the rest leaves the
+  // recorded fingerprint older than what was computed, so the deal is simply computed again.
+  const fingerprints = await db.query<{ id: string; fingerprint: string }>(FINGERPRINTS, [
+    tenantId,
+    ids,
+  ]);
   // One query at a time: a transaction's client runs them in order anyway.
   const deals = await db.query<DealRow>(
     'select id, stage, trim_scale(amount)::text as amount, currency, closed_at from deals where tenant_id = $1 and id = any($2::uuid[])',
@@ -134,13 +140,25 @@ export async function recomputeDeals(
   );
   const refunds = await db.query<RefundRow>(
     `select deal_id, id, refunded_at, amount_minor::text, currency from refunds
-      where tenant_id = $1 and deal_id = any($2::uuid[]) order by refunded_at, seq`,
+      where tenant_id = $1 and deal_id = any($2::uuid[]) order by seq`,
     [tenantId, ids],
   );
-  const fingerprints = await db.query<{ id: string; fingerprint: string }>(FINGERPRINTS, [
-    tenantId,
-    ids,
-  ]);
+  // The latest accrual of each (deal, partner, role), and whether it was voided: a void carries
+  // over to the accrual that replaces it.
+  const latestAccruals = await db.query<{
+    deal_id: string;
+    partner_id: string;
+    role: string;
+    id: string;
+    reason: string | null;
+  }>(
+    `select distinct on (e.deal_id, e.partner_id, e.role) e.deal_id, e.partner_id, e.role, e.id, s.reason
+       from ledger_entries e
+       left join ledger_entry_steps s on s.tenant_id = e.tenant_id and s.entry_id = e.id and s.status = 'void'
+      where e.tenant_id = $1 and e.deal_id = any($2::uuid[]) and e.kind = 'accrual'
+      order by e.deal_id, e.partner_id, e.role, e.seq desc`,
+    [tenantId, ids],
+  );
   const { program, version } = await loadProgram(db, tenantId);
   const byDeal = <Row extends { deal_id: string }>(rows: Row[]) => {
     const map = new Map<string, Row[]>();
@@ -161,7 +179,6 @@ export async function recomputeDeals(
   for (const deal of deals) {
     const planned = planDeal(
       program,
-      version,
       deal,
       attributionsOf.get(deal.id) ?? [],
       entriesOf.get(deal.id) ?? [],
@@ -171,11 +188,32 @@ export async function recomputeDeals(
     result.errors.push(...planned.errors);
     result.deals += 1;
   }
-  for (const kind of await appendEntries(db, tenantId, version, written)) {
+  const appended = await appendEntries(db, tenantId, version, written);
+  for (const { kind } of appended) {
     if (kind === 'accrual') result.accrued += 1;
     else if (kind === 'reversal') result.reversed += 1;
     else result.clawedBack += 1;
   }
+  const voided = new Map(
+    latestAccruals
+      .filter((a) => a.reason !== null)
+      .map((a) => [`${a.deal_id}\n${a.partner_id}\n${a.role}`, a]),
+  );
+  const carried = appended.flatMap((entry) => {
+    const earlier =
+      entry.kind === 'accrual'
+        ? voided.get(`${entry.deal_id}\n${entry.partner_id}\n${entry.role}`)
+        : undefined;
+    return earlier
+      ? [{ id: entry.id, reason: `${earlier.reason} (carried over from entry ${earlier.id})` }]
+      : [];
+  });
+  if (carried.length > 0)
+    await db.query(
+      `insert into ledger_entry_steps (tenant_id, entry_id, status, reason, actor)
+       select $1, t.id, 'void', t.reason, 'commissions' from unnest($2::uuid[], $3::text[]) as t (id, reason)`,
+      [tenantId, carried.map((c) => c.id), carried.map((c) => c.reason)],
+    );
   if (fingerprints.length > 0)
     await db.query(
       `insert into commission_states (tenant_id, deal_id, fingerprint)
@@ -189,7 +227,6 @@ export async function recomputeDeals(
 /** One deal: the entries that bring its ledger in line, and the errors that keep lines out. */
 function planDeal(
   program: Program,
-  programVersion: number,
   deal: DealRow,
   attributionRows: AttributionRow[],
   entries: EntryRow[],
@@ -202,8 +239,35 @@ function planDeal(
     type,
     tier,
   }));
-  // The version is everything the lines depend on (any change reverses and re-accrues), and how
-  // often that state was reversed before: a deal changed back to an earlier state accrues anew.
+  const amount =
+    deal.amount !== null && deal.currency !== null
+      ? toMinorUnits(deal.amount, deal.currency)
+      : undefined;
+  const facts: CommissionDeal = {
+    id: deal.id,
+    stage: deal.stage,
+    amountMinor: amount?.ok ? amount.value : null,
+    currency: deal.currency,
+    closedAt: deal.closed_at?.getTime() ?? null,
+  };
+  const partners = new Map(
+    attributions.map((a) => [a.partner_id, { id: a.partner_id, type: a.type, tier: a.tier }]),
+  );
+  const { lines, errors } = accrueDeal(
+    program,
+    facts,
+    attributions.map((a) => ({
+      dealId: deal.id,
+      partnerId: a.partner_id,
+      role: a.role,
+      shareScaled: parseScaled(a.share_pct, SHARE_SCALE)!,
+    })),
+    partners,
+  );
+  // The version is what the lines are (any change reverses and re-accrues), and how often that
+  // state was reversed before: a deal changed back to an earlier state accrues anew. A program
+  // change that leaves a deal's lines as they were leaves its version, and its entries, alone
+  // (clawbacks already taken stay when clawbackDays changes; later refunds meet the new window).
   const state = createHash('sha256')
     .update(
       JSON.stringify([
@@ -211,8 +275,8 @@ function planDeal(
         deal.amount,
         deal.currency,
         deal.closed_at?.toISOString() ?? null,
-        attributions,
-        programVersion,
+        attributions.map((a) => [a.partner_id, a.role, a.share_pct]),
+        lines.map((l) => [l.partnerId, l.role, l.amountMinor.toString(), l.rateBps, l.tier]),
       ]),
     )
     .digest('hex')
@@ -246,31 +310,6 @@ function planDeal(
     });
   }
 
-  const amount =
-    deal.amount !== null && deal.currency !== null
-      ? toMinorUnits(deal.amount, deal.currency)
-      : undefined;
-  const facts: CommissionDeal = {
-    id: deal.id,
-    stage: deal.stage,
-    amountMinor: amount?.ok ? amount.value : null,
-    currency: deal.currency,
-    closedAt: deal.closed_at?.getTime() ?? null,
-  };
-  const partners = new Map(
-    attributions.map((a) => [a.partner_id, { id: a.partner_id, type: a.type, tier: a.tier }]),
-  );
-  const { lines, errors } = accrueDeal(
-    program,
-    facts,
-    attributions.map((a) => ({
-      dealId: deal.id,
-      partnerId: a.partner_id,
-      role: a.role,
-      shareScaled: parseScaled(a.share_pct, SHARE_SCALE)!,
-    })),
-    partners,
-  );
   const frozen = (line: LedgerLine) => ({
     rateBps: line.rateBps,
     tier: line.tier,
@@ -313,22 +352,28 @@ function planDeal(
   return { entries: out, errors: [...errors, ...clawed.errors] };
 }
 
-/** Appends entries in one statement, skipping those whose key is there already; answers the kinds written. */
+/** Appends entries in one statement, skipping those whose key is there already; answers those written. */
 async function appendEntries(
   db: Queryable,
   tenantId: string,
   programVersion: number,
   entries: NewEntry[],
-): Promise<string[]> {
+): Promise<Array<{ id: string; deal_id: string; partner_id: string; role: string; kind: string }>> {
   if (entries.length === 0) return [];
-  const rows = await db.query<{ kind: string }>(
+  const rows = await db.query<{
+    id: string;
+    deal_id: string;
+    partner_id: string;
+    role: string;
+    kind: string;
+  }>(
     `insert into ledger_entries (tenant_id, deal_id, partner_id, role, deal_version, kind, amount_minor, currency, rate_bps, tier, program_version, rate_row)
      select $1, t.deal_id, t.partner_id, t.role, t.deal_version, t.kind, t.amount_minor, t.currency, t.rate_bps, t.tier,
             case when t.rate_bps is null then null else $2::integer end, t.rate_row
        from unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::integer[], $11::text[], $12::integer[])
          with ordinality as t (deal_id, partner_id, role, deal_version, kind, amount_minor, currency, rate_bps, tier, rate_row, n)
       order by t.n
-     on conflict do nothing returning kind`,
+     on conflict do nothing returning id, deal_id, partner_id, role, kind`,
     [
       tenantId,
       programVersion,
@@ -344,7 +389,7 @@ async function appendEntries(
       entries.map((e) => e.frozen?.rateRow ?? null),
     ],
   );
-  return rows.map((row) => row.kind);
+  return rows;
 }
 
 /** Every deal of the tenant whose fingerprint changed, in batches of one transaction each. */

@@ -7,6 +7,9 @@ alter table ledger_entries alter column deal_id drop not null;
 alter table ledger_entries alter column role drop not null;
 alter table ledger_entries add constraint ledger_entries_payout_has_no_deal
   check ((kind = 'payout') = (deal_id is null) and (kind = 'payout') = (role is null));
+-- Listings and statements read in ledger order.
+create index ledger_entries_seq on ledger_entries (tenant_id, seq);
+create index ledger_entries_partner_seq on ledger_entries (tenant_id, partner_id, seq);
 create unique index ledger_entries_payout_once on ledger_entries (tenant_id, deal_version, currency) where kind = 'payout';
 
 -- Entries move accrued → approved → paid; accrued or approved ones may be voided, with a reason.
@@ -30,11 +33,12 @@ create index ledger_entry_steps_payout on ledger_entry_steps (tenant_id, payout_
 create trigger ledger_entry_steps_append_only before update or delete on ledger_entry_steps for each statement execute function ledger_entries_append_only();
 create trigger ledger_entry_steps_no_truncate before truncate on ledger_entry_steps for each statement execute function ledger_entries_append_only();
 
--- The order of the steps is the database's to keep, not only the code's.
+-- The order of the steps is the database's to keep, not only the code's: each insert locks its
+-- entry first, so two writers cannot both pass the check.
 -- (One line per statement inside the body: migrations split on semicolons at line ends.)
 create function ledger_entry_step_allowed() returns trigger language plpgsql as $$
 declare earlier text[]; begin
-  select coalesce(array_agg(status), '{}') into earlier from ledger_entry_steps where tenant_id = new.tenant_id and entry_id = new.entry_id; if 'void' = any (earlier) then
+  perform 1 from ledger_entries where tenant_id = new.tenant_id and id = new.entry_id for no key update; select coalesce(array_agg(status), '{}') into earlier from ledger_entry_steps where tenant_id = new.tenant_id and entry_id = new.entry_id; if 'void' = any (earlier) then
     raise exception 'ledger entry % is void', new.entry_id using errcode = 'check_violation'; end if; if new.status = 'paid' and not ('approved' = any (earlier)) then
     raise exception 'ledger entry % is not approved', new.entry_id using errcode = 'check_violation'; end if; if new.status = 'void' and 'paid' = any (earlier) then
     raise exception 'ledger entry % is paid', new.entry_id using errcode = 'check_violation'; end if; return new; end $$;
@@ -75,8 +79,9 @@ create table commission_states (
   primary key (tenant_id, deal_id)
 );
 
--- Each entry with its status. A reversal of a void entry is void with it: the pair never reaches a
--- payout. Payout entries are paid by definition.
+-- Each entry with its status. What follows from a void accrual is void with it: its reversal, the
+-- clawbacks made on it and their reversals never reach a payout. Payout entries are paid by
+-- definition.
 create view ledger_entries_status as
 select e.*,
        case when e.kind = 'payout' then 'paid'
@@ -93,6 +98,8 @@ select e.*,
   left join lateral (
     select s.reason from ledger_entries o
       join ledger_entry_steps s on s.tenant_id = o.tenant_id and s.entry_id = o.id and s.status = 'void'
-     where e.kind = 'reversal' and o.tenant_id = e.tenant_id and o.deal_id = e.deal_id and o.partner_id = e.partner_id
-       and o.role = e.role and o.deal_version = e.deal_version and o.kind <> 'reversal'
+     where e.kind in ('reversal', 'clawback') and o.tenant_id = e.tenant_id and o.deal_id = e.deal_id and o.partner_id = e.partner_id
+       and o.role = e.role and o.kind <> 'reversal' and o.id <> e.id
+       and (o.deal_version = e.deal_version or (o.kind = 'accrual' and o.deal_version = split_part(e.deal_version, ':refund:', 1)))
+     order by s.seq limit 1
   ) rv on true;

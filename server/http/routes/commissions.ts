@@ -25,7 +25,9 @@ import type { Database } from '../../db/database';
 import { actorOf, callerOf } from '../auth/authenticate';
 import { HttpError, notFound } from '../errors';
 
-const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM');
+const period = z
+  .string()
+  .regex(/^2\d{3}-(0[1-9]|1[0-2])$/, 'must be a month from 2000-01 on, YYYY-MM');
 /** A caller's own id for a request (a refund in the billing system, a payout batch). */
 const requestId = z
   .string()
@@ -103,7 +105,8 @@ const STEP_ERRORS: Record<StepFailure['code'], { status: number; message: string
   'ENTRY.NOT_APPROVABLE': { status: 409, message: 'Only accrued entries can be approved' },
   'ENTRY.NOT_VOIDABLE': {
     status: 409,
-    message: 'Only accrued or approved entries can be voided; a paid one is clawed back instead',
+    message:
+      'Only accrued or approved accruals can be voided (their reversals and clawbacks follow them); a paid one is clawed back instead',
   },
   'PARTNER.NOT_FOUND': { status: 404, message: 'No such partner' },
   'PAYOUT.NOTHING_DUE': { status: 409, message: 'Nothing is due to this partner through then' },
@@ -185,7 +188,13 @@ export function commissionRoutes(db: Database, now: () => number): Router {
             'REFUND.ID_REUSED',
             `Refund ${body.refundId} was recorded with other details`,
           );
-        return { status: 200, refundId: body.refundId, clawbacks: 0, errors: [], replayed: true };
+        // The first call's answer: what that refund clawed back (errors are not kept).
+        const [{ clawbacks }] = (await tx.query<{ clawbacks: number }>(
+          `select count(*)::int as clawbacks from ledger_entries
+            where tenant_id = $1 and deal_id = $2 and kind = 'clawback' and deal_version like '%:refund:' || $3`,
+          [caller.tenantId, deal.id, earlier.id],
+        )) as [{ clawbacks: number }];
+        return { status: 200, refundId: body.refundId, clawbacks, errors: [], replayed: true };
       }
       await tx.query(
         'insert into refunds (tenant_id, deal_id, external_id, refunded_at, amount_minor, currency, recorded_by) values ($1, $2, $3, $4, $5, $6, $7)',
@@ -287,7 +296,14 @@ export function commissionRoutes(db: Database, now: () => number): Router {
     const body = payoutBody.parse(req.body);
     const caller = callerOf(req);
     const result = unwrap(
-      await db.transaction((tx) => payPartner(tx, caller.tenantId, body, actorOf(caller))),
+      await db.transaction((tx) =>
+        payPartner(
+          tx,
+          caller.tenantId,
+          { ...body, through: monthRange(body.throughPeriod).to },
+          actorOf(caller),
+        ),
+      ),
     );
     res.status(result.replayed ? 200 : 201).json(result);
   });

@@ -77,6 +77,7 @@ describe('statuses, voids, payouts and statements', () => {
     key = (await issueApiKey(database.db, tenant.id, 'finance')).key;
     await wonDeal('701', '10000.00');
     await wonDeal('702', '20000.00', '=HYPERLINK("http://evil.example","click")');
+    await wonDeal('703', '40000.00');
     await recomputeStaleDeals(database.db, tenant.id);
   });
   afterAll(async () => {
@@ -95,7 +96,7 @@ describe('statuses, voids, payouts and statements', () => {
         `update partners set tier = 'silver' where tenant_id = $1 and id = $2`,
         [tenant.id, reseller.id],
       );
-      expect(await staleDeals(database.db, tenant.id)).toHaveLength(2);
+      expect(await staleDeals(database.db, tenant.id)).toHaveLength(3);
       await database.db.query(
         `update partners set tier = 'gold' where tenant_id = $1 and id = $2`,
         [tenant.id, reseller.id],
@@ -103,13 +104,12 @@ describe('statuses, voids, payouts and statements', () => {
       expect(await staleDeals(database.db, tenant.id)).toEqual([]);
     });
 
-    it('sees a program change as a change of every deal', async () => {
+    it('checks every deal after a program change, and writes nothing where the lines stay the same', async () => {
       await saveProgram(database.db, tenant.id, program(3000), 'test');
-      expect(await staleDeals(database.db, tenant.id)).toHaveLength(2);
+      expect(await staleDeals(database.db, tenant.id)).toHaveLength(3);
       const result = await recomputeStaleDeals(database.db, tenant.id, { batchSize: 1 });
-      // Same rates under a new version: reversed and accrued again, at the same amounts.
-      expect(result).toMatchObject({ checked: 2, deals: 2, reversed: 2, accrued: 2 });
-      expect((await statement()).totals.USD!.closingMinor).toBe('900000');
+      expect(result).toMatchObject({ checked: 3, deals: 3, reversed: 0, accrued: 0 });
+      expect((await statement()).totals.USD!.closingMinor).toBe('2100000');
     });
   });
 
@@ -147,11 +147,23 @@ describe('statuses, voids, payouts and statements', () => {
     expect(approve.status).toBe(409);
   });
 
-  it('keeps the reversal of a void entry void with it', async () => {
+  it('carries a void through later changes of the deal: the reversal and the new accrual are void too', async () => {
     await wonDeal('702', '30000.00', '=HYPERLINK("http://evil.example","click")');
     await recomputeStaleDeals(database.db, tenant.id);
     expect((await lineOf('702', 'reversal')).status).toBe('void');
-    expect((await lineOf('702', 'accrual')).status).toBe('accrued');
+    expect(await lineOf('702', 'accrual')).toMatchObject({
+      amountMinor: '900000',
+      status: 'void',
+      voidReason: expect.stringMatching(/^Duplicate deal in the CRM \(carried over from entry /),
+    });
+  });
+
+  it('voids accruals only: a reversal or a clawback follows its accrual', async () => {
+    const reversal = await lineOf('702', 'reversal');
+    const response = await api.call('POST', `/api/v1/commissions/${reversal.id}/void`, key, {
+      reason: 'keep the money',
+    });
+    expect(response.status).toBe(409);
   });
 
   describe('payouts', () => {
@@ -171,21 +183,16 @@ describe('statuses, voids, payouts and statements', () => {
         reference: 'WIRE-0001',
       });
       expect(response.status).toBe(201);
-      // 701 at 3,000.00 (accrued, reversed and accrued again on the program change), 702's first
-      // accrual and its reversal, and its last accrual at 9,000.00; the void pair is left out.
+      // 701 at 3,000.00 (approved) and 703 at 12,000.00 (accrued); 702's void entries are left out.
       expect(response.body.payouts).toEqual([
-        expect.objectContaining({ currency: 'USD', amountMinor: '1200000', entries: 6 }),
+        expect.objectContaining({ currency: 'USD', amountMinor: '1500000', entries: 2 }),
       ]);
       payoutId = response.body.payouts[0]!.id;
       const lines = (await statement()).lines;
       // Order within a batch follows the deals' random ids: compare as sorted lists.
       const paid = lines.filter((l) => l.payoutId === payoutId).map((l) => `${l.kind} ${l.status}`);
-      expect(paid.sort()).toEqual([
-        ...Array<string>(4).fill('accrual paid'),
-        'payout paid',
-        ...Array<string>(2).fill('reversal paid'),
-      ]);
-      expect(lines.find((l) => l.kind === 'payout')!.amountMinor).toBe('-1200000');
+      expect(paid.sort()).toEqual(['accrual paid', 'accrual paid', 'payout paid']);
+      expect(lines.find((l) => l.kind === 'payout')!.amountMinor).toBe('-1500000');
       const audit = await database.db.query(
         `select 1 from audit_events where tenant_id = $1 and action = 'payout.paid'`,
         [tenant.id],
@@ -202,6 +209,7 @@ describe('statuses, voids, payouts and statements', () => {
         requestId: 'batch-1',
         partnerId: reseller.id,
         throughPeriod: month,
+        reference: 'WIRE-0001',
       });
       expect([retry.status, retry.body.replayed, retry.body.payouts[0]!.id]).toEqual([
         200,
@@ -215,6 +223,13 @@ describe('statuses, voids, payouts and statements', () => {
         throughPeriod: '2020-01',
       });
       expect([reused.status, reused.body.error!.code]).toEqual([409, 'PAYOUT.REQUEST_REUSED']);
+      const otherReference = await pay({
+        requestId: 'batch-1',
+        partnerId: reseller.id,
+        throughPeriod: month,
+        reference: 'WIRE-0002',
+      });
+      expect(otherReference.status).toBe(409);
     });
 
     it('have nothing to pay once everything is paid', async () => {
@@ -238,9 +253,10 @@ describe('statuses, voids, payouts and statements', () => {
       expect((await pay({ requestId: 'b', partnerId: 'nope', throughPeriod: month })).status).toBe(
         400,
       );
-      expect(
-        (await pay({ requestId: 'b', partnerId: reseller.id, throughPeriod: '2026-13' })).status,
-      ).toBe(400);
+      for (const throughPeriod of ['2026-13', '0000-01', '1999-12'])
+        expect((await pay({ requestId: 'b', partnerId: reseller.id, throughPeriod })).status).toBe(
+          400,
+        );
       const unknown = await pay({
         requestId: 'b',
         partnerId: '00000000-0000-4000-8000-000000000000',
@@ -253,12 +269,14 @@ describe('statuses, voids, payouts and statements', () => {
   describe('statements', () => {
     it('sum the month by status between the balances owed at its start and end', async () => {
       const { totals, lines } = await statement();
-      // Accrued 3,000 + 6,000 (void) + reversal −6,000 (void) + 9,000; paid 12,000 then settled.
+      // 3,000 + 12,000 paid and settled; 6,000 − 6,000 + 9,000 void.
       expect(totals.USD).toMatchObject({
         openingMinor: '0',
-        paidMinor: '1200000',
-        voidMinor: '0',
-        payoutsMinor: '-1200000',
+        accruedMinor: '0',
+        approvedMinor: '0',
+        paidMinor: '1500000',
+        voidMinor: '900000',
+        payoutsMinor: '-1500000',
         closingMinor: '0',
       });
       expect(lines.length).toBe(totals.USD!.entries);
@@ -285,7 +303,7 @@ describe('statuses, voids, payouts and statements', () => {
       expect(evil.every((r) => r.deal_name === `'=HYPERLINK("http://evil.example","click")`)).toBe(
         true,
       );
-      expect(rows.find((r) => r.kind === 'payout')).toMatchObject({ amount: '-12000.00' });
+      expect(rows.find((r) => r.kind === 'payout')).toMatchObject({ amount: '-15000.00' });
       const negotiated = await fetch(
         `${api.url}/api/v1/partners/${reseller.id}/statements/${month}`,
         {
@@ -332,8 +350,36 @@ describe('statuses, voids, payouts and statements', () => {
         body: { refundId: 'stripe_re_1', replayed: true },
       });
       expect(await refunds()).toBe(count);
+      expect(retry.body).toMatchObject({ clawbacks: 1 });
       // The clawback of 10 % of 3,000.00 is owed back once.
       expect((await statement()).totals.USD!.closingMinor).toBe('-30000');
+    });
+
+    it('claw back nothing owed from a void accrual: the clawback is void with it', async () => {
+      await refund({ ...body, refundId: 'stripe_re_2', dealId: '702', amount: '3000.00' });
+      expect(await lineOf('702', 'clawback')).toMatchObject({
+        amountMinor: '-90000',
+        status: 'void',
+      });
+      expect((await statement()).totals.USD!.closingMinor).toBe('-30000');
+    });
+
+    it('never claw back more than accrued, whatever dates later refunds carry', async () => {
+      await wonDeal('704', '1000.00');
+      await recomputeStaleDeals(database.db, tenant.id);
+      const net = async () =>
+        (await statement()).lines
+          .filter((l) => l.dealId === '704')
+          .reduce((sum, l) => sum + BigInt(l.amountMinor), 0n);
+      const at = (refundId: string, refundedAt: string, amount: string) =>
+        refund({ refundId, dealId: '704', refundedAt, amount, currency: 'USD' });
+      await at('late-1', '2026-02-20T00:00:00Z', '1000.00');
+      expect(await net()).toBe(0n);
+      // Recorded later with an earlier date: nothing is left to claw back.
+      expect((await at('late-2', '2026-02-10T00:00:00Z', '500.00')).body).toMatchObject({
+        clawbacks: 0,
+      });
+      expect(await net()).toBe(0n);
     });
 
     it('refuse the same refundId with other details', async () => {
@@ -346,9 +392,9 @@ describe('statuses, voids, payouts and statements', () => {
   });
 
   it('is refused a step out of order by the database itself', async () => {
-    await wonDeal('703', '1000.00');
+    await wonDeal('705', '1000.00');
     await recomputeStaleDeals(database.db, tenant.id);
-    const line = await lineOf('703');
+    const line = await lineOf('705');
     await expect(
       database.db.query(
         `insert into ledger_entry_steps (tenant_id, entry_id, status, payout_id, actor) values ($1, $2, 'paid', gen_random_uuid(), 'x')`,
@@ -361,5 +407,12 @@ describe('statuses, voids, payouts and statements', () => {
         [tenant.id, line.id],
       ),
     ).rejects.toThrow(/check constraint|violates/);
+    const paid = await lineOf('701');
+    await expect(
+      database.db.query(
+        `insert into ledger_entry_steps (tenant_id, entry_id, status, reason, actor) values ($1, $2, 'void', 'late', 'x')`,
+        [tenant.id, paid.id],
+      ),
+    ).rejects.toThrow(/is paid/);
   });
 });
