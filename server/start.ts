@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 
 import { type Config } from './config';
+import { hubspotWriter } from './crm/hubspot/write-back';
 import { migrate } from './db/migrate';
 import { ensureDemoTenant } from './demo';
 import { createApp } from './http/app';
@@ -98,6 +99,7 @@ export async function startPartnerLens(
         crmSync,
         reconcile: reconcileQueue,
         commissions: commissionsQueue,
+        crmWriter: hubspotWriter({ db, box, hubspot, now: Date.now }),
         hubspotClientSecret: config.hubspot.clientSecret,
         publicUrl: config.http.publicUrl,
         readiness: {

@@ -3,7 +3,9 @@ import {
   type PartnerOnDeal,
   previewCommissions,
 } from '../commissions/preview';
+import { type CardSuggestion, suggestionsForAccount } from '../cosell/suggestions';
 import { type DealRegistration, registrationsForDeal } from '../registrations/deal-registrations';
+import { loadProgram } from '../registrations/program-store';
 import type { Queryable } from './database';
 
 export interface DealCardView {
@@ -14,15 +16,41 @@ export interface DealCardView {
     currency: string | null;
     stage: 'open' | 'won' | 'lost';
   };
-  account: { name: string; domain: string | null } | null;
+  account: {
+    name: string;
+    domain: string | null;
+    industry: string | null;
+    country: string | null;
+  } | null;
   partners: Array<
     PartnerOnDeal & {
+      partnerManager: string | null;
+      certifications: string[];
+      /** The partner's registration holding the deal's account, if it has one. */
+      registration: { id: string; status: 'pending' | 'approved'; daysLeft: number | null } | null;
+      /** Kept up to date by the commissions worker as deals change (not computed here). */
+      performance: PartnerPerformance | null;
       /** What the partner would earn if the deal closed at its amount now, or why that cannot be said. */
       commission: CommissionPreview | null;
     }
   >;
   /** Registrations holding the deal's account now, with their conflicts with the partners on it. */
   registrations: DealRegistration[];
+  /** Partners to bring in, best first, each with its score parts and reasons (DESIGN.md §5). */
+  suggestions: CardSuggestion[];
+}
+
+export interface PartnerPerformance {
+  /** Trailing twelve months, minor units per currency. */
+  sourcedWon12m: Record<string, string>;
+  influencedWon12m: Record<string, string>;
+  openPipeline: Record<string, string>;
+  won12m: number;
+  lost12m: number;
+  /** won / (won + lost) over twelve months; null before any deal is decided. */
+  winRate: number | null;
+  avgCycleDays: number | null;
+  asOf: string;
 }
 
 interface DealRow {
@@ -35,6 +63,8 @@ interface DealRow {
   account_name: string | null;
   account_domain: string | null;
   account_crm_id: string | null;
+  account_industry: string | null;
+  account_country: string | null;
 }
 
 interface PartnerRow {
@@ -44,6 +74,15 @@ interface PartnerRow {
   tier: string;
   role: string;
   share_pct: string;
+  partner_manager: string | null;
+  certifications: string[];
+  sourced_won_12m: Record<string, string> | null;
+  influenced_won_12m: Record<string, string> | null;
+  open_pipeline: Record<string, string> | null;
+  won_12m: number | null;
+  lost_12m: number | null;
+  avg_cycle_days: string | null;
+  as_of: Date | null;
 }
 
 /** The deal as the mirror has it, with its attached partners; undefined when the tenant has no such deal. */
@@ -55,7 +94,8 @@ export async function findDealCard(
 ): Promise<DealCardView | undefined> {
   const [deal] = await db.query<DealRow>(
     `select d.id, d.crm_id, d.name, trim_scale(d.amount)::text as amount, d.currency, d.stage,
-            a.name as account_name, a.domain as account_domain, d.account_crm_id
+            a.name as account_name, a.domain as account_domain, d.account_crm_id,
+            a.industry as account_industry, a.country as account_country
        from deals d
        left join accounts a on a.tenant_id = d.tenant_id and a.crm_id = d.account_crm_id
       where d.tenant_id = $1 and d.crm_id = $2 and d.archived_at is null`,
@@ -63,9 +103,12 @@ export async function findDealCard(
   );
   if (!deal) return undefined;
   const partners = await db.query<PartnerRow>(
-    `select p.id, p.name, p.type, p.tier, dp.role, dp.share_pct::text as share_pct
+    `select p.id, p.name, p.type, p.tier, dp.role, dp.share_pct::text as share_pct, p.partner_manager, p.certifications,
+            pp.sourced_won_12m, pp.influenced_won_12m, pp.open_pipeline, pp.won_12m, pp.lost_12m,
+            pp.avg_cycle_days::text, pp.as_of
        from deal_partners dp
        join partners p on p.tenant_id = dp.tenant_id and p.id = dp.partner_id
+       left join partner_performance pp on pp.tenant_id = p.tenant_id and pp.partner_id = p.id
       where dp.tenant_id = $1 and dp.deal_id = $2
       order by dp.role, p.name`,
     [tenantId, deal.id],
@@ -84,6 +127,34 @@ export async function findDealCard(
     { id: deal.id, amount: deal.amount, currency: deal.currency },
     partnerViews,
   );
+  const registrations = await registrationsForDeal(
+    db,
+    tenantId,
+    deal.account_crm_id,
+    partnerViews,
+    now,
+  );
+  const { program } = await loadProgram(db, tenantId);
+  const suggestions =
+    deal.account_crm_id && deal.account_name !== null
+      ? await suggestionsForAccount(
+          db,
+          tenantId,
+          {
+            crmId: deal.account_crm_id,
+            name: deal.account_name,
+            industry: deal.account_industry,
+            country: deal.account_country,
+          },
+          {
+            attached: new Set(partnerViews.map((p) => p.id)),
+            registrationHolders: new Set(registrations.map((r) => r.partner.id)),
+            tiers: program.tiers,
+            currency: program.currency,
+          },
+        )
+      : [];
+  const rowOf = new Map(partners.map((row) => [`${row.id}:${row.role}`, row]));
   return {
     deal: {
       id: deal.crm_id,
@@ -93,11 +164,44 @@ export async function findDealCard(
       stage: deal.stage,
     },
     account:
-      deal.account_name === null ? null : { name: deal.account_name, domain: deal.account_domain },
-    partners: partnerViews.map((p) => ({
-      ...p,
-      commission: previews.get(`${p.id}:${p.role}`) ?? null,
-    })),
-    registrations: await registrationsForDeal(db, tenantId, deal.account_crm_id, partnerViews, now),
+      deal.account_name === null
+        ? null
+        : {
+            name: deal.account_name,
+            domain: deal.account_domain,
+            industry: deal.account_industry,
+            country: deal.account_country,
+          },
+    partners: partnerViews.map((p) => {
+      const row = rowOf.get(`${p.id}:${p.role}`)!;
+      const registration = registrations.find((r) => r.partner.id === p.id);
+      return {
+        ...p,
+        partnerManager: row.partner_manager,
+        certifications: row.certifications,
+        registration: registration
+          ? { id: registration.id, status: registration.status, daysLeft: registration.daysLeft }
+          : null,
+        performance: performanceOf(row),
+        commission: previews.get(`${p.id}:${p.role}`) ?? null,
+      };
+    }),
+    registrations,
+    suggestions,
+  };
+}
+
+function performanceOf(row: PartnerRow): PartnerPerformance | null {
+  if (!row.as_of) return null;
+  const decided = (row.won_12m ?? 0) + (row.lost_12m ?? 0);
+  return {
+    sourcedWon12m: row.sourced_won_12m ?? {},
+    influencedWon12m: row.influenced_won_12m ?? {},
+    openPipeline: row.open_pipeline ?? {},
+    won12m: row.won_12m ?? 0,
+    lost12m: row.lost_12m ?? 0,
+    winRate: decided > 0 ? Math.round(((row.won_12m ?? 0) / decided) * 1000) / 1000 : null,
+    avgCycleDays: row.avg_cycle_days === null ? null : Number(row.avg_cycle_days),
+    asOf: row.as_of.toISOString(),
   };
 }

@@ -1,3 +1,4 @@
+import { normalizeCountry } from '../matching/country';
 import { salesRegionOf } from './region';
 import { COSELL_WEIGHTS, MIN_DECIDED_DEALS, SUGGESTIONS } from './weights';
 
@@ -6,7 +7,7 @@ export type Population = 'customer' | 'open_opportunity' | 'prospect';
 export interface CosellAccount {
   name: string;
   industry: string | null;
-  /** ISO 3166 alpha-2. */
+  /** As the CRM has it: "Germany", "DE", "Deutschland". */
   country: string | null;
 }
 
@@ -78,7 +79,7 @@ export function rankCosell(
   options: { tiers: readonly string[]; limit?: number },
 ): { suggestions: Suggestion[]; excluded: Array<{ partnerId: string; reason: Exclusion }> } {
   const excluded: Array<{ partnerId: string; reason: Exclusion }> = [];
-  const region = salesRegionOf(account.country);
+  const region = salesRegionOf(normalizeCountry(account.country));
   const bestRevenue = candidates.reduce(
     (best, c) => (c.record && c.record.wonRevenueMinor > best ? c.record.wonRevenueMinor : best),
     0n,

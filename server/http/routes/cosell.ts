@@ -2,13 +2,98 @@ import { Router } from 'express';
 import { z } from 'zod';
 
 import { AccountListError, importAccountList } from '../../cosell/account-lists';
+import { type AttachFailure, attachPartner, declineSuggestion } from '../../cosell/attach';
+import type { CrmWriter } from '../../crm/hubspot/write-back';
 import type { Database } from '../../db/database';
+import type { CommissionsQueue } from '../../queue/queues';
 import { actorOf, callerOf } from '../auth/authenticate';
 import { HttpError, notFound } from '../errors';
 
+const dealId = z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be a CRM deal id');
+const attachBody = z.strictObject({
+  partnerId: z.uuid(),
+  role: z.enum(['sourced', 'influenced', 'reseller', 'referral']),
+  sharePct: z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,2})?$/, 'must be a percentage like "50" or "33.33"')
+    .refine((text) => Number(text) > 0 && Number(text) <= 100, 'must be above 0 and at most 100')
+    .default('100'),
+});
+const declineBody = z.strictObject({ reason: z.string().trim().max(500).optional() });
+
+const ATTACH_ERRORS: Record<AttachFailure['code'], { status: number; message: string }> = {
+  'DEAL.NOT_FOUND': { status: 404, message: 'No such deal' },
+  'PARTNER.NOT_FOUND': { status: 404, message: 'No such partner' },
+  'PARTNER.INACTIVE': { status: 409, message: 'The partner is not active' },
+  'PARTNER.ALREADY_ON_DEAL': {
+    status: 409,
+    message: 'The partner is on the deal in that role already',
+  },
+  'SHARES.OVER_100': { status: 409, message: "The role's shares on the deal would pass 100 %" },
+  'CRM.WRITE_FAILED': {
+    status: 502,
+    message: 'The CRM did not take the change; nothing was written',
+  },
+};
+
 /** Partner account lists, and (on the deal) co-sell attach and decline. */
-export function cosellRoutes(db: Database, _now: () => number): Router {
+export function cosellRoutes(
+  db: Database,
+  deps: { crmWriter?: CrmWriter; commissions?: CommissionsQueue },
+): Router {
   const router = Router();
+
+  /** Puts a partner on a deal (accepting a suggestion): validated, written back to the CRM, audited. */
+  router.post('/deals/:dealId/partners', async (req, res) => {
+    const deal = dealId.safeParse(req.params.dealId);
+    if (!deal.success) throw notFound('DEAL.NOT_FOUND', 'No such deal');
+    const body = attachBody.parse(req.body);
+    const caller = callerOf(req);
+    const result = await attachPartner(
+      db,
+      deps.crmWriter,
+      caller.tenantId,
+      { dealCrmId: deal.data, ...body },
+      actorOf(caller),
+    );
+    if (!result.ok) {
+      const { code, ...details } = result.failure;
+      const known = ATTACH_ERRORS[code];
+      throw new HttpError(
+        known.status,
+        code,
+        known.message,
+        Object.keys(details).length ? details : undefined,
+      );
+    }
+    // The deal's commissions and the partners' numbers follow.
+    await deps.commissions?.recompute(caller.tenantId);
+    res.status(201).json(result.value);
+  });
+
+  /** The account executive does not want this partner suggested for the deal's account again. */
+  router.post('/deals/:dealId/suggestions/:partnerId/decline', async (req, res) => {
+    const deal = dealId.safeParse(req.params.dealId);
+    const partnerId = z.uuid().safeParse(req.params.partnerId);
+    if (!deal.success) throw notFound('DEAL.NOT_FOUND', 'No such deal');
+    if (!partnerId.success) throw notFound('PARTNER.NOT_FOUND', 'No such partner');
+    const body = declineBody.parse(req.body ?? {});
+    const caller = callerOf(req);
+    const result = await declineSuggestion(
+      db,
+      caller.tenantId,
+      { dealCrmId: deal.data, partnerId: partnerId.data, reason: body.reason || null },
+      actorOf(caller),
+    );
+    if (!result.ok)
+      throw result.code === 'DEAL.NO_ACCOUNT'
+        ? new HttpError(409, result.code, 'The deal has no account to decline partners for')
+        : notFound(
+            result.code,
+            result.code === 'DEAL.NOT_FOUND' ? 'No such deal' : 'No such partner',
+          );
+    res.status(201).json({ declined: true });
+  });
 
   /** `text/csv` body `name,domain,population`, streamed; bad rows are reported, the rest kept. */
   router.post('/partners/:partnerId/accounts/import', async (req, res) => {

@@ -2,7 +2,12 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 
 import { hubspotError } from './errors';
-import type { SandboxObject, SandboxObjectType, SandboxPortal } from './store';
+import {
+  DEAL_COMPANY_LABELS,
+  type SandboxObject,
+  type SandboxObjectType,
+  type SandboxPortal,
+} from './store';
 
 const OBJECT_TYPES: Record<string, SandboxObjectType> = {
   deals: 'deals',
@@ -28,6 +33,15 @@ const batchReadBody = z.object({
   inputs: z.array(z.object({ id: z.coerce.string() })).max(BATCH_LIMIT),
   properties: z.array(z.string()).default([]),
 });
+
+const associationSpecs = z
+  .array(
+    z.object({
+      associationCategory: z.enum(['HUBSPOT_DEFINED', 'USER_DEFINED', 'INTEGRATOR_DEFINED']),
+      associationTypeId: z.number().int(),
+    }),
+  )
+  .min(1);
 
 const associationsBody = z.object({
   inputs: z.array(z.object({ id: z.coerce.string() })).max(1000),
@@ -224,5 +238,74 @@ export function objectRoutes(): Router {
     );
   });
 
+  /** The deal→company association labels (v4 schema definitions). */
+  router.get('/v4/associations/:fromType/:toType/labels', (req, res) => {
+    if (!dealToCompany(req, res)) return;
+    res.json({
+      results: DEAL_COMPANY_LABELS.map((type) => ({
+        category: type.category,
+        typeId: type.typeId,
+        label: type.label,
+      })),
+    });
+  });
+
+  /** Associates a deal with a company under the given labels (v4 basic create); adds to what is there. */
+  router.put('/v4/objects/:fromType/:fromId/associations/:toType/:toId', (req, res) => {
+    if (!dealToCompany(req, res)) return;
+    const portal = res.locals.portal as SandboxPortal;
+    const specs = associationSpecs.safeParse(req.body);
+    if (!specs.success)
+      return hubspotError(
+        res,
+        400,
+        'VALIDATION_ERROR',
+        'Invalid input: an array of association specs',
+      );
+    const dealId = String(req.params.fromId);
+    const companyId = String(req.params.toId);
+    if (!portal.objects.deals.has(dealId) || !portal.objects.companies.has(companyId))
+      return hubspotError(
+        res,
+        404,
+        'OBJECT_NOT_FOUND',
+        `No deal ${dealId} or company ${companyId}`,
+      );
+    const types = specs.data.map((spec) =>
+      DEAL_COMPANY_LABELS.find(
+        (t) => t.typeId === spec.associationTypeId && t.category === spec.associationCategory,
+      ),
+    );
+    if (types.some((t) => !t))
+      return hubspotError(res, 400, 'VALIDATION_ERROR', 'Unknown association type');
+    const existing = portal.dealCompanies.get(dealId) ?? [];
+    let association = existing.find((a) => a.toObjectId === companyId);
+    if (!association) {
+      association = { toObjectId: companyId, associationTypes: [] };
+      portal.dealCompanies.set(dealId, [...existing, association]);
+    }
+    for (const type of types)
+      if (!association.associationTypes.some((t) => t.typeId === type!.typeId))
+        association.associationTypes.push(type!);
+    res.status(200).json({
+      fromObjectTypeId: '0-3',
+      fromObjectId: Number(dealId),
+      toObjectTypeId: '0-2',
+      toObjectId: Number(companyId),
+      labels: association.associationTypes.map((t) => t.label).filter(Boolean),
+    });
+  });
+
   return router;
+}
+
+function dealToCompany(req: Request, res: Response): boolean {
+  const from = req.params.fromType ?? req.params.objectType;
+  if (
+    OBJECT_TYPES[String(from)] === 'deals' &&
+    OBJECT_TYPES[String(req.params.toType)] === 'companies'
+  )
+    return true;
+  hubspotError(res, 400, 'VALIDATION_ERROR', 'The sandbox serves deal → company associations only');
+  return false;
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
+import { PARTNER_ROLE_BY_LABEL, type PartnerLabel } from '../../crm/hubspot/partner-roles';
+
 export type SandboxObjectType = 'companies' | 'deals';
 
 export interface SandboxObject {
@@ -19,6 +21,25 @@ export interface SandboxAssociation {
   toObjectId: string;
   associationTypes: AssociationType[];
 }
+
+/** The deal→company labels PartnerLens creates on install, as the sandbox's portals have them. */
+export const PARTNER_LABEL_TYPE_IDS: Record<PartnerLabel, number> = {
+  'Sourced partner': 101,
+  'Influencing partner': 102,
+  Reseller: 103,
+  'Referral partner': 104,
+};
+
+/** Every deal→company association label a sandbox portal knows: HubSpot's own and the partner labels. */
+export const DEAL_COMPANY_LABELS: AssociationType[] = [
+  { category: 'HUBSPOT_DEFINED', typeId: 5, label: 'Primary' },
+  { category: 'HUBSPOT_DEFINED', typeId: 341, label: null },
+  ...(Object.keys(PARTNER_ROLE_BY_LABEL) as PartnerLabel[]).map((label) => ({
+    category: 'USER_DEFINED' as const,
+    typeId: PARTNER_LABEL_TYPE_IDS[label],
+    label,
+  })),
+];
 
 export interface SandboxPortal {
   portalId: string;

@@ -1,6 +1,11 @@
 import { type PartnerLabel, PRIMARY_COMPANY_TYPE_ID } from '../../crm/hubspot/partner-roles';
 import type { ProgramPartner } from '../../partners/program-partners';
-import type { AssociationType, SandboxAssociation, SandboxObject } from '../hubspot/store';
+import {
+  type AssociationType,
+  PARTNER_LABEL_TYPE_IDS,
+  type SandboxAssociation,
+  type SandboxObject,
+} from '../hubspot/store';
 import { SeededRandom } from './random';
 import {
   CERTIFICATIONS,
@@ -51,12 +56,6 @@ export interface Ecosystem {
 }
 
 const DAY = 86_400_000;
-const LABEL_TYPE_IDS: Record<PartnerLabel, number> = {
-  'Sourced partner': 101,
-  'Influencing partner': 102,
-  Reseller: 103,
-  'Referral partner': 104,
-};
 const PRIMARY: AssociationType[] = [
   { category: 'HUBSPOT_DEFINED', typeId: PRIMARY_COMPANY_TYPE_ID, label: 'Primary' },
   { category: 'HUBSPOT_DEFINED', typeId: 341, label: null },
@@ -175,7 +174,7 @@ export function generateEcosystem(options: {
         : 'Sourced partner';
   const partnerAssociation = (partner: SeedPartner, label: PartnerLabel): SandboxAssociation => ({
     toObjectId: partner.hubspotCompanyId,
-    associationTypes: [{ category: 'USER_DEFINED', typeId: LABEL_TYPE_IDS[label], label }],
+    associationTypes: [{ category: 'USER_DEFINED', typeId: PARTNER_LABEL_TYPE_IDS[label], label }],
   });
 
   const deals: SandboxObject[] = [];

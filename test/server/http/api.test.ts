@@ -87,7 +87,12 @@ describe('the card API', () => {
           currency: 'USD',
           stage: 'open',
         },
-        account: { name: 'Acme Corp', domain: 'acme.com' },
+        account: {
+          name: 'Acme Corp',
+          domain: 'acme.com',
+          industry: 'COMPUTER_SOFTWARE',
+          country: 'United States',
+        },
         partners: [
           {
             id: expect.any(String),
@@ -96,6 +101,10 @@ describe('the card API', () => {
             tier: 'gold',
             role: 'sourced',
             sharePct: 100,
+            partnerManager: 'Maya Chen',
+            certifications: [],
+            registration: null,
+            performance: null,
             commission: {
               amountMinor: '375000',
               currency: 'USD',
@@ -106,6 +115,7 @@ describe('the card API', () => {
           },
         ],
         registrations: [],
+        suggestions: [],
       });
     });
 
