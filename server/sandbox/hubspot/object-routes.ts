@@ -287,7 +287,8 @@ export function objectRoutes(): Router {
     for (const type of types)
       if (!association.associationTypes.some((t) => t.typeId === type!.typeId))
         association.associationTypes.push(type!);
-    res.status(200).json({
+    // HubSpot answers the create with 201, and its client takes nothing else as success.
+    res.status(201).json({
       fromObjectTypeId: '0-3',
       fromObjectId: Number(dealId),
       toObjectTypeId: '0-2',
