@@ -1,10 +1,17 @@
 import { Button, EmptyState, ErrorState, Flex, LoadingSpinner, Text } from '@hubspot/ui-extensions';
 import { useCallback, useEffect, useState } from 'react';
 
-import { type CardFetcher, type DealCard, loadDealCard } from './card-api.ts';
+import {
+  addCoSeller,
+  type CardFetcher,
+  type DealCard,
+  declineSuggestion,
+  loadDealCard,
+} from './card-api.ts';
 import { CommissionPreviews } from './CommissionPreviews.tsx';
 import { PartnerTable } from './PartnerTable.tsx';
 import { Registrations } from './Registrations.tsx';
+import { Suggestions } from './Suggestions.tsx';
 
 type CardState =
   { status: 'loading' } | { status: 'success'; data: DealCard } | { status: 'error'; error: Error };
@@ -37,8 +44,19 @@ export const DealPartnersCard = ({ dealId, fetcher }: { dealId: string; fetcher:
         </ErrorState>
       );
     case 'success': {
-      const { partners, registrations, account } = state.data;
-      if (partners.length === 0 && registrations.length === 0) {
+      const { partners, registrations, account, suggestions } = state.data;
+      const influenced = partners
+        .filter((p) => p.role === 'influenced')
+        .reduce((sum, p) => sum + p.sharePct, 0);
+      const suggestionList = (
+        <Suggestions
+          suggestions={suggestions}
+          shareLeft={Math.round((100 - influenced) * 100) / 100}
+          onAdd={(partnerId, share) => addCoSeller(fetcher, dealId, partnerId, share).then(load)}
+          onDecline={(partnerId) => declineSuggestion(fetcher, dealId, partnerId).then(load)}
+        />
+      );
+      if (partners.length === 0 && registrations.length === 0 && suggestions.length === 0) {
         return (
           <EmptyState title="No partner on this deal yet" layout="vertical" testId="card-empty">
             <Text>Partners attached to this deal in the CRM or in PartnerLens show up here.</Text>
@@ -57,6 +75,7 @@ export const DealPartnersCard = ({ dealId, fetcher }: { dealId: string; fetcher:
             <Text>No partner is on this deal yet.</Text>
           )}
           {partners.length > 0 && <CommissionPreviews partners={partners} />}
+          {suggestionList}
         </Flex>
       );
     }

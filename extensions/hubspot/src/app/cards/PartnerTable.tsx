@@ -20,6 +20,22 @@ const TIER_VARIANTS: Record<string, 'success' | 'info' | 'default'> = {
 const humanise = (value: string) =>
   (value.charAt(0).toUpperCase() + value.slice(1)).replace(/_/g, ' ');
 
+const registrationText = ({ registration }: CardPartner) => {
+  if (!registration) return 'None';
+  if (registration.status === 'pending') return 'Pending approval';
+  return registration.daysLeft === null
+    ? 'Registered'
+    : `Registered, ${registration.daysLeft} days left`;
+};
+
+const performanceText = ({ performance }: CardPartner) => {
+  if (!performance) return 'Not counted yet';
+  const decided = performance.won12m + performance.lost12m;
+  return decided === 0
+    ? 'No decided deals'
+    : `Won ${performance.won12m} of ${decided} (${Math.round((performance.winRate ?? 0) * 100)} %)`;
+};
+
 export const PartnerTable = ({ partners }: { partners: CardPartner[] }) => (
   <Table bordered={true} testId="partner-table">
     <TableHead>
@@ -28,6 +44,8 @@ export const PartnerTable = ({ partners }: { partners: CardPartner[] }) => (
         <TableHeader>Type</TableHeader>
         <TableHeader>Tier</TableHeader>
         <TableHeader>Role</TableHeader>
+        <TableHeader>Registration</TableHeader>
+        <TableHeader>Track record (12 months)</TableHeader>
       </TableRow>
     </TableHead>
     <TableBody>
@@ -43,6 +61,20 @@ export const PartnerTable = ({ partners }: { partners: CardPartner[] }) => (
           <TableCell>
             {humanise(partner.role)}
             {partner.sharePct < 100 ? ` (${partner.sharePct} %)` : ''}
+          </TableCell>
+          <TableCell>{registrationText(partner)}</TableCell>
+          <TableCell>
+            <Text>{performanceText(partner)}</Text>
+            {(partner.partnerManager || partner.certifications.length > 0) && (
+              <Text variant="microcopy">
+                {[
+                  partner.partnerManager ? `Manager: ${partner.partnerManager}` : null,
+                  partner.certifications.length > 0 ? partner.certifications.join(', ') : null,
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
+              </Text>
+            )}
           </TableCell>
         </TableRow>
       ))}

@@ -10,6 +10,28 @@ const partnerSchema = z.object({
   tier: z.string(),
   role: z.string(),
   sharePct: z.number(),
+  partnerManager: z.string().nullable().default(null),
+  certifications: z.array(z.string()).default([]),
+  registration: z
+    .object({
+      id: z.string(),
+      status: z.enum(['pending', 'approved']),
+      daysLeft: z.number().nullable(),
+    })
+    .nullable()
+    .default(null),
+  performance: z
+    .object({
+      won12m: z.number(),
+      lost12m: z.number(),
+      winRate: z.number().nullable(),
+      sourcedWon12m: z.record(z.string(), z.string()),
+      influencedWon12m: z.record(z.string(), z.string()),
+      openPipeline: z.record(z.string(), z.string()),
+      avgCycleDays: z.number().nullable(),
+    })
+    .nullable()
+    .default(null),
   commission: z
     .union([
       z.object({
@@ -32,6 +54,16 @@ const registrationSchema = z.object({
   conflicts: z.array(z.object({ kind: z.string(), partnerId: z.string(), message: z.string() })),
 });
 
+const suggestionSchema = z.object({
+  partnerId: z.string(),
+  name: z.string(),
+  type: z.string().nullable(),
+  tier: z.string(),
+  score: z.number(),
+  parts: z.record(z.string(), z.number()),
+  reasons: z.array(z.string()),
+});
+
 export const dealCardSchema = z.object({
   deal: z.object({
     id: z.string(),
@@ -43,17 +75,56 @@ export const dealCardSchema = z.object({
   account: z.object({ name: z.string(), domain: z.string().nullable() }).nullable(),
   partners: z.array(partnerSchema),
   registrations: z.array(registrationSchema).default([]),
+  suggestions: z.array(suggestionSchema).default([]),
 });
 
 export type DealCard = z.infer<typeof dealCardSchema>;
 export type CardPartner = z.infer<typeof partnerSchema>;
 export type CardRegistration = z.infer<typeof registrationSchema>;
+export type CardSuggestion = z.infer<typeof suggestionSchema>;
 
 /** The shape of hubspot.fetch that the card needs; tests inject their own. */
 export type CardFetcher = (
   url: string,
-  options: { method: 'GET'; timeout: number },
+  options: { method: 'GET' | 'POST'; timeout: number; body?: Record<string, unknown> },
 ) => Promise<Pick<Response, 'ok' | 'status' | 'json'>>;
+
+const errorMessage = async (response: Pick<Response, 'status' | 'json'>) => {
+  const body: unknown = await response.json().catch(() => undefined);
+  const message = z.object({ error: z.object({ message: z.string() }) }).safeParse(body);
+  return message.success ? message.data.error.message : `PartnerLens answered ${response.status}`;
+};
+
+/** Accepts a suggestion: the partner goes on the deal (and into the CRM) as an influencing co-seller. */
+export async function addCoSeller(
+  fetcher: CardFetcher,
+  dealId: string,
+  partnerId: string,
+  sharePct: number,
+): Promise<void> {
+  const response = await fetcher(
+    `${API_BASE}/api/v1/deals/${encodeURIComponent(dealId)}/partners`,
+    {
+      method: 'POST',
+      timeout: 8000,
+      body: { partnerId, role: 'influenced', sharePct: String(sharePct) },
+    },
+  );
+  if (!response.ok) throw new Error(await errorMessage(response));
+}
+
+/** Declines a suggestion: the partner is not suggested for this account again. */
+export async function declineSuggestion(
+  fetcher: CardFetcher,
+  dealId: string,
+  partnerId: string,
+): Promise<void> {
+  const response = await fetcher(
+    `${API_BASE}/api/v1/deals/${encodeURIComponent(dealId)}/suggestions/${encodeURIComponent(partnerId)}/decline`,
+    { method: 'POST', timeout: 8000, body: {} },
+  );
+  if (!response.ok) throw new Error(await errorMessage(response));
+}
 
 export async function loadDealCard(fetcher: CardFetcher, dealId: string): Promise<DealCard> {
   const response = await fetcher(`${API_BASE}/api/v1/deals/${encodeURIComponent(dealId)}/card`, {

@@ -3,6 +3,7 @@ import {
   Button,
   EmptyState,
   ErrorState,
+  Flex,
   LoadingSpinner,
   Table,
   TableRow,
@@ -13,7 +14,13 @@ import { createRenderer } from '@hubspot/ui-extensions/testing';
 
 import { API_BASE, type CardFetcher } from '../card-api.ts';
 import { DealPartnersCard } from '../DealPartnersCard.tsx';
-import { createDealCard, createPartner, respondWith, textOf } from './fixtures.ts';
+import {
+  createDealCard,
+  createPartner,
+  createSuggestion,
+  respondWith,
+  textOf,
+} from './fixtures.ts';
 
 const renderCard = (fetcher: CardFetcher) => {
   const renderer = createRenderer('crm.record.tab');
@@ -198,6 +205,132 @@ describe('DealPartnersCard', () => {
         Promise.reject(new Error('timeout after 8000 ms')),
       );
       await waitFor(() => expect(textOf(find(ErrorState))).toContain('timeout after 8000 ms'));
+    });
+  });
+
+  describe('partner context', () => {
+    it('shows the registration countdown, the track record, the manager and certifications', async () => {
+      const card = createDealCard({
+        partners: [
+          createPartner({
+            partnerManager: 'Maya Chen',
+            certifications: ['Certified Implementer'],
+            registration: { id: 'r1', status: 'approved', daysLeft: 42 },
+            performance: {
+              won12m: 3,
+              lost12m: 1,
+              winRate: 0.75,
+              sourcedWon12m: { USD: '1000000' },
+              influencedWon12m: {},
+              openPipeline: {},
+              avgCycleDays: 40,
+            },
+          }),
+          createPartner({ id: 'p2', name: 'Newcomer', role: 'influenced' }),
+        ],
+      });
+      const { findAll, waitFor } = renderCard(() => respondWith(200, card));
+      await waitFor(() => expect(findAll(TableRow)).toHaveLength(3));
+      const [, first, second] = findAll(TableRow);
+      expect(textOf(first!)).toContain('Registered, 42 days left');
+      expect(textOf(first!)).toContain('Won 3 of 4 (75 %)');
+      expect(textOf(first!)).toContain('Manager: Maya Chen · Certified Implementer');
+      expect(textOf(second!)).toContain('None');
+      expect(textOf(second!)).toContain('Not counted yet');
+    });
+  });
+
+  describe('co-sell suggestions', () => {
+    const withSuggestion = (partners = [createPartner()]) =>
+      createDealCard({ partners, suggestions: [createSuggestion()] });
+
+    it('list each suggested partner with its tier and the reasons for it', async () => {
+      const { findByTestId, waitFor } = renderCard(() => respondWith(200, withSuggestion()));
+      await waitFor(() =>
+        expect(textOf(findByTestId(Flex, 'suggestion-s1'))).toContain('Contoso Cloud'),
+      );
+      const text = textOf(findByTestId(Flex, 'suggestion-s1'));
+      expect(text).toContain('Has Acme Corp as a customer in its account list');
+      expect(text).toContain('Works in COMPUTER_SOFTWARE');
+      expect(findByTestId(Flex, 'suggestion-s1').find(Tag).text).toBe('platinum');
+    });
+
+    it('show the suggestions even on a deal without partners', async () => {
+      const { findByTestId, maybeFind, waitFor } = renderCard(() =>
+        respondWith(200, withSuggestion([])),
+      );
+      await waitFor(() => expect(findByTestId(Flex, 'suggestions')).toBeDefined());
+      expect(maybeFind(EmptyState)).toBeNull();
+    });
+
+    it('add a partner as co-seller with the influencing share that is left, then reload', async () => {
+      const fetcher = jest
+        .fn<ReturnType<CardFetcher>, Parameters<CardFetcher>>()
+        .mockImplementationOnce(() =>
+          respondWith(
+            200,
+            withSuggestion([
+              createPartner(),
+              createPartner({ id: 'p2', role: 'influenced', sharePct: 30 }),
+            ]),
+          ),
+        )
+        .mockImplementationOnce(() => respondWith(201, {}))
+        .mockImplementation(() => respondWith(200, createDealCard()));
+      const renderer = renderCard(fetcher);
+      await renderer.waitFor(() => expect(renderer.findByTestId(Button, 'add-s1')).toBeDefined());
+      renderer.findByTestId(Button, 'add-s1').trigger('onClick');
+      await renderer.waitFor(() => expect(fetcher).toHaveBeenCalledTimes(3));
+      expect(fetcher).toHaveBeenNthCalledWith(2, `${API_BASE}/api/v1/deals/123/partners`, {
+        method: 'POST',
+        timeout: 8000,
+        body: { partnerId: 's1', role: 'influenced', sharePct: '70' },
+      });
+    });
+
+    it('say why adding failed, and keep the suggestion', async () => {
+      const fetcher = jest
+        .fn<ReturnType<CardFetcher>, Parameters<CardFetcher>>()
+        .mockImplementationOnce(() => respondWith(200, withSuggestion()))
+        .mockImplementationOnce(() =>
+          respondWith(502, {
+            error: { code: 'CRM.WRITE_FAILED', message: 'The CRM did not take the change' },
+          }),
+        );
+      const renderer = renderCard(fetcher);
+      await renderer.waitFor(() => expect(renderer.findByTestId(Button, 'add-s1')).toBeDefined());
+      renderer.findByTestId(Button, 'add-s1').trigger('onClick');
+      await renderer.waitFor(() =>
+        expect(renderer.findByTestId(Alert, 'suggestion-error').text).toContain(
+          'The CRM did not take the change',
+        ),
+      );
+      expect(renderer.findByTestId(Flex, 'suggestion-s1')).toBeDefined();
+    });
+
+    it('cannot add when the influencing share is taken in full', async () => {
+      const card = withSuggestion([createPartner({ role: 'influenced', sharePct: 100 })]);
+      const renderer = renderCard(() => respondWith(200, card));
+      await renderer.waitFor(() => expect(renderer.findByTestId(Button, 'add-s1')).toBeDefined());
+      expect(renderer.findByTestId(Button, 'add-s1').props.disabled).toBe(true);
+    });
+
+    it('decline a partner for the account, then reload', async () => {
+      const fetcher = jest
+        .fn<ReturnType<CardFetcher>, Parameters<CardFetcher>>()
+        .mockImplementationOnce(() => respondWith(200, withSuggestion()))
+        .mockImplementationOnce(() => respondWith(201, { declined: true }))
+        .mockImplementation(() => respondWith(200, createDealCard()));
+      const renderer = renderCard(fetcher);
+      await renderer.waitFor(() =>
+        expect(renderer.findByTestId(Button, 'decline-s1')).toBeDefined(),
+      );
+      renderer.findByTestId(Button, 'decline-s1').trigger('onClick');
+      await renderer.waitFor(() => expect(fetcher).toHaveBeenCalledTimes(3));
+      expect(fetcher.mock.calls[1]![0]).toBe(`${API_BASE}/api/v1/deals/123/suggestions/s1/decline`);
+      await renderer.waitFor(() =>
+        expect(renderer.maybeFind(Flex, { testId: 'suggestions' })).toBeNull(),
+      );
     });
   });
 });

@@ -1,4 +1,4 @@
-import type { CardFetcher, CardPartner, DealCard } from '../card-api.ts';
+import type { CardFetcher, CardPartner, CardSuggestion, DealCard } from '../card-api.ts';
 
 export const createPartner = (overrides: Partial<CardPartner> = {}): CardPartner => ({
   id: '5b1c9f0e-3f0a-4c55-9a57-2c9d0f0e1a01',
@@ -7,6 +7,10 @@ export const createPartner = (overrides: Partial<CardPartner> = {}): CardPartner
   tier: 'gold',
   role: 'sourced',
   sharePct: 100,
+  partnerManager: null,
+  certifications: [],
+  registration: null,
+  performance: null,
   commission: null,
   ...overrides,
 });
@@ -16,6 +20,18 @@ export const createDealCard = (overrides: Partial<DealCard> = {}): DealCard => (
   account: { name: 'Acme Corp', domain: 'acme.com' },
   partners: [createPartner()],
   registrations: [],
+  suggestions: [],
+  ...overrides,
+});
+
+export const createSuggestion = (overrides: Partial<CardSuggestion> = {}): CardSuggestion => ({
+  partnerId: 's1',
+  name: 'Contoso Cloud',
+  type: 'system_integrator',
+  tier: 'platinum',
+  score: 75,
+  parts: { overlap: 40, vertical: 15, region: 10, certifications: 0, trackRecord: 0, tier: 10 },
+  reasons: ['Has Acme Corp as a customer in its account list', 'Works in COMPUTER_SOFTWARE'],
   ...overrides,
 });
 
