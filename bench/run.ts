@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { ensureRedis } from '../server/lib/redis-server';
+import { cardLarge } from './card-large';
 import { cardLatency } from './card-latency';
 import { ledgerWorkerBench } from './ledger-worker';
 import { silent } from './lib/context';
@@ -14,6 +15,7 @@ import { simulateBench } from './simulate';
 // results go to bench/results/latest.json (and, by hand, to docs/performance.md).
 const SUITES = {
   'card-latency': cardLatency,
+  'card-large': cardLarge,
   'ledger-worker': ledgerWorkerBench,
   reconcile: reconcileBench,
   replay: replayBench,

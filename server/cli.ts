@@ -19,6 +19,7 @@ import { upsertProgramPartners } from './partners/program-partners';
 import { reconcileTenant } from './partners/reconcile-tenant';
 import { loadEncryptionKey, openDatabase } from './runtime';
 import { DEMO_PORTAL_ID, generateEcosystem, programPartnersOf } from './sandbox/seed/ecosystem';
+import { seedLargeTenant } from './sandbox/seed/large-tenant';
 import { startSandbox } from './sandbox/server';
 
 export class CliError extends Error {}
@@ -43,6 +44,13 @@ const uuid = (value: string) => {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
     throw new InvalidArgumentError('expected a tenant id (uuid)');
   return value;
+};
+
+const scaleFactor = (value: string) => {
+  const scale = Number(value);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 2)
+    throw new InvalidArgumentError('expected a factor above 0 and at most 2');
+  return scale;
 };
 
 async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
@@ -154,6 +162,21 @@ export function buildCli(): Command {
           programPartners: ecosystem.partners.length,
           reconcile: await reconcileTenant(db, options.tenant),
         });
+      });
+    });
+
+  program
+    .command('seed-large')
+    .description(
+      "write DESIGN.md §8's large tenant into a tenant for benches and demos (5,000 partners, 200,000 accounts, 500,000 deals, 100,000 registrations, 2,000,000 account-list rows at --scale 1)",
+    )
+    .requiredOption('--tenant <id>', 'tenant id', uuid)
+    .option('--scale <factor>', 'every count times this (0.01 for a small demo)', scaleFactor, 1)
+    .action(async (options: { tenant: string; scale: number }) => {
+      await withDatabase(async (db) => {
+        if (!(await getTenant(db, options.tenant)))
+          throw new CliError(`no tenant ${options.tenant}`);
+        print(await seedLargeTenant(db, options.tenant, { scale: options.scale }));
       });
     });
 

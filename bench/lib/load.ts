@@ -8,17 +8,33 @@ export interface LatencySummary {
   p99: number;
 }
 
-/** Loads one URL over loopback for a bounded time and reports latency percentiles (ms). */
+/** Loads one URL (or its host with several paths in turn) over loopback for a bounded time and reports latency percentiles (ms). */
 export async function load(
   url: string,
   headers: Record<string, string>,
-  options: { connections: number; seconds: number },
+  options: { connections: number; seconds: number; paths?: string[] },
 ): Promise<LatencySummary> {
+  let next = 0;
+  const paths = options.paths;
   const result = await autocannon({
     url,
     headers,
     connections: options.connections,
     duration: options.seconds,
+    // Several paths in turn (many deals' cards), so no one row stays hot in every cache.
+    ...(paths && paths.length > 0
+      ? {
+          requests: [
+            {
+              method: 'GET' as const,
+              setupRequest: (request: { path?: string }) => ({
+                ...request,
+                path: paths[next++ % paths.length]!,
+              }),
+            },
+          ],
+        }
+      : {}),
   });
   return {
     requests: result.requests.total,

@@ -114,6 +114,28 @@ describe('the partnerlens command', () => {
     ]);
   });
 
+  it('seed-large writes a scaled-down large tenant, each account in ten partner lists', async () => {
+    const { tenantId } = JSON.parse(run('tenants', 'create', '--name', 'Large').stdout) as {
+      tenantId: string;
+    };
+    const result = run('seed-large', '--tenant', tenantId, '--scale', '0.002');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      partners: 12,
+      accounts: 400,
+      deals: 1000,
+      registrations: 200,
+      listRows: expect.any(Number),
+    });
+    const [counts] = await database.db.query<{ accounts: string; performance: string }>(
+      `select (select count(distinct account_crm_id) from partner_accounts where tenant_id = $1)::text as accounts,
+              (select count(*) from partner_performance where tenant_id = $1)::text as performance`,
+      [tenantId],
+    );
+    expect(counts).toEqual({ accounts: '400', performance: '12' });
+    expect(run('seed-large', '--tenant', tenantId, '--scale', '0').status).toBe(1);
+  });
+
   it.each([
     [['tenants', 'create', '--name', 'X', '--hubspot-portal-id', 'abc'], /portal id is digits/],
     [['seed', '--tenant', 'not-a-uuid'], /expected a tenant id/],

@@ -1,0 +1,193 @@
+import { randomBytes } from 'node:crypto';
+
+import { suggestionsForAccount } from '../server/cosell/suggestions';
+import { issueApiKey } from '../server/db/api-keys';
+import { openPostgres } from '../server/db/database';
+import { migrate } from '../server/db/migrate';
+import { createTenant } from '../server/db/tenants';
+import { createApp } from '../server/http/app';
+import { listen } from '../server/lib/listen';
+import { CrmSyncQueue, ReconcileQueue } from '../server/queue/queues';
+import { loadProgram } from '../server/registrations/program-store';
+import { seedLargeTenant, truePartnerSql } from '../server/sandbox/seed/large-tenant';
+import { INDUSTRIES } from '../server/sandbox/seed/vocabulary';
+import { type BenchContext, silent } from './lib/context';
+import { load } from './lib/load';
+
+const SCALE = Number(process.env.BENCH_TENANT_SCALE ?? 1);
+/** Open deals whose account's true co-sell partner is active and not on the deal yet. */
+const QUALITY_DEALS = 1000;
+const TIER_ORDER = ['registered', 'silver', 'gold', 'platinum'];
+
+interface EvalDeal {
+  crm_id: string;
+  account_crm_id: string;
+  account_name: string;
+  industry: string;
+  country: string;
+  truth: string;
+}
+
+/**
+ * DESIGN.md §8's large tenant, seeded straight into Postgres: the deal card (partners, conflicts,
+ * suggestions) against an empty authenticated endpoint under the same load, and how often the
+ * suggestions find the partner known to co-sell each account, next to two simple baselines.
+ */
+export async function cardLarge(context: BenchContext) {
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const db = await openPostgres(context.databaseUrl, schema);
+  const crmSync = new CrmSyncQueue({ redisUrl: context.redisUrl, prefix: schema });
+  const reconcile = new ReconcileQueue({ redisUrl: context.redisUrl, prefix: schema });
+  try {
+    await migrate(db);
+    const tenant = await createTenant(db, { name: 'Large' });
+    const seeded = await seedLargeTenant(db, tenant.id, { scale: SCALE });
+    const partnerCount = seeded.partners;
+    const industries = Object.keys(INDUSTRIES).length;
+    const deals = await db.query<EvalDeal>(
+      `with t as (select array_agg(id order by substr(name, 9)::int) as ids from partners where tenant_id = $1)
+       select d.crm_id, d.account_crm_id, a.name as account_name, a.industry, a.country,
+              t.ids[1 + ${truePartnerSql('substr(d.account_crm_id, 3)::int', '$2', industries)}]::text as truth
+         from deals d join accounts a on a.tenant_id = d.tenant_id and a.crm_id = d.account_crm_id, t
+        where d.tenant_id = $1 and d.stage = 'open'
+        order by d.crm_id limit $3`,
+      [tenant.id, partnerCount, QUALITY_DEALS * 3],
+    );
+    const usable: EvalDeal[] = [];
+    for (const deal of deals) {
+      if (usable.length >= QUALITY_DEALS) break;
+      const [row] = await db.query<{ active: boolean; attached: boolean }>(
+        `select p.status = 'active' as active,
+                exists (select 1 from deal_partners dp join deals d on d.tenant_id = dp.tenant_id and d.id = dp.deal_id
+                         where dp.tenant_id = $1 and d.crm_id = $3 and dp.partner_id = p.id) as attached
+           from partners p where p.tenant_id = $1 and p.id = $2`,
+        [tenant.id, deal.truth, deal.crm_id],
+      );
+      if (row?.active && !row.attached) usable.push(deal);
+    }
+
+    // Suggestion quality: PartnerLens against the best overlap alone and the top tier in the vertical.
+    const { program } = await loadProgram(db, tenant.id);
+    const partners = await db.query<{
+      id: string;
+      name: string;
+      tier: string;
+      status: string;
+      verticals: string[];
+    }>('select id, name, tier, status, verticals from partners where tenant_id = $1', [tenant.id]);
+    const hits = { partnerlens: [0, 0], overlapOnly: [0, 0], topTierInVertical: [0, 0] };
+    const count = (key: keyof typeof hits, ranked: string[], truth: string) => {
+      if (ranked[0] === truth) hits[key][0]! += 1;
+      if (ranked.slice(0, 5).includes(truth)) hits[key][1]! += 1;
+    };
+    const byTier = [...partners]
+      .filter((p) => p.status === 'active')
+      .sort(
+        (a, b) =>
+          TIER_ORDER.indexOf(b.tier) - TIER_ORDER.indexOf(a.tier) || a.name.localeCompare(b.name),
+      );
+    const started = performance.now();
+    for (const deal of usable) {
+      const attached = new Set(
+        (
+          await db.query<{ partner_id: string }>(
+            `select dp.partner_id from deal_partners dp join deals d on d.tenant_id = dp.tenant_id and d.id = dp.deal_id
+              where dp.tenant_id = $1 and d.crm_id = $2`,
+            [tenant.id, deal.crm_id],
+          )
+        ).map((r) => r.partner_id),
+      );
+      const suggestions = await suggestionsForAccount(
+        db,
+        tenant.id,
+        {
+          crmId: deal.account_crm_id,
+          name: deal.account_name,
+          industry: deal.industry,
+          country: deal.country,
+        },
+        {
+          attached,
+          registrationHolders: new Set(),
+          tiers: program.tiers,
+          currency: program.currency,
+        },
+      );
+      count(
+        'partnerlens',
+        suggestions.map((s) => s.partnerId),
+        deal.truth,
+      );
+      const overlap = await db.query<{ partner_id: string }>(
+        `select pa.partner_id from partner_accounts pa join partners p on p.tenant_id = pa.tenant_id and p.id = pa.partner_id
+          where pa.tenant_id = $1 and pa.account_crm_id = $2 and p.status = 'active'
+          order by case pa.population when 'customer' then 0 when 'open_opportunity' then 1 else 2 end, p.name`,
+        [tenant.id, deal.account_crm_id],
+      );
+      count(
+        'overlapOnly',
+        overlap.map((r) => r.partner_id).filter((id) => !attached.has(id)),
+        deal.truth,
+      );
+      count(
+        'topTierInVertical',
+        byTier
+          .filter((p) => p.verticals.includes(deal.industry) && !attached.has(p.id))
+          .slice(0, 5)
+          .map((p) => p.id),
+        deal.truth,
+      );
+    }
+    const suggestSeconds = (performance.now() - started) / 1000;
+    const rate = ([top1, top5]: number[]) => ({
+      top1: Number((top1! / usable.length).toFixed(3)),
+      top5: Number((top5! / usable.length).toFixed(3)),
+    });
+
+    const { key } = await issueApiKey(db, tenant.id, 'bench');
+    const http = await listen(
+      createApp({
+        db,
+        logger: silent,
+        crmSync,
+        reconcile,
+        hubspotClientSecret: 'bench',
+        readiness: {},
+      }),
+      0,
+    );
+    try {
+      const headers = { authorization: `Bearer ${key}` };
+      const base = `http://127.0.0.1:${http.port}`;
+      const paths = usable.slice(0, 200).map((d) => `/api/v1/deals/${d.crm_id}/card`);
+      const sample = (await (await fetch(`${base}${paths[0]}`, { headers })).text()).length;
+      const options = { connections: 10, seconds: context.seconds };
+      await load(`${base}/api/v1/whoami`, headers, { connections: 10, seconds: 1 });
+      await load(`${base}${paths[0]}`, headers, { connections: 10, seconds: 1, paths });
+      const empty = await load(`${base}/api/v1/whoami`, headers, options);
+      const card = await load(`${base}${paths[0]}`, headers, { ...options, paths });
+      return {
+        tenant: seeded,
+        suggestionQuality: {
+          deals: usable.length,
+          partnerlens: rate(hits.partnerlens),
+          baselineOverlapOnly: rate(hits.overlapOnly),
+          baselineTopTierInVertical: rate(hits.topTierInVertical),
+          msPerDealInProcess: Number(((suggestSeconds * 1000) / usable.length).toFixed(1)),
+        },
+        cardBytes: sample,
+        emptyEndpoint: empty,
+        card,
+        cardP99OverEmptyP99: Number((card.p99 / Math.max(empty.p99, 1)).toFixed(2)),
+        rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+      };
+    } finally {
+      await http.close();
+    }
+  } finally {
+    await crmSync.close();
+    await reconcile.close();
+    await db.query(`drop schema ${schema} cascade`);
+    await db.close();
+  }
+}
