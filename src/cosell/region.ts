@@ -1,6 +1,7 @@
 import { countries } from 'countries-list';
 
-export type SalesRegion = 'NA' | 'LATAM' | 'EMEA' | 'APAC';
+export const SALES_REGIONS = ['NA', 'LATAM', 'EMEA', 'APAC'] as const;
+export type SalesRegion = (typeof SALES_REGIONS)[number];
 
 // Continents (countries-list) read as the four sales regions partner programs use. Where a
 // continent splits between two regions, the exceptions are listed: Mexico, Central America and

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 
+import { PARTNER_ROLES } from '../../../src/program/program';
 import { AccountListError, importAccountList } from '../../cosell/account-lists';
 import { type AttachFailure, attachPartner, declineSuggestion } from '../../cosell/attach';
 import type { CrmWriter } from '../../crm/hubspot/write-back';
@@ -12,7 +13,7 @@ import { HttpError, notFound } from '../errors';
 const dealId = z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be a CRM deal id');
 const attachBody = z.strictObject({
   partnerId: z.uuid(),
-  role: z.enum(['sourced', 'influenced', 'reseller', 'referral']),
+  role: z.enum(PARTNER_ROLES),
   sharePct: z
     .string()
     .regex(/^\d{1,3}(\.\d{1,2})?$/, 'must be a percentage like "50" or "33.33"')

@@ -1,3 +1,5 @@
+import { SALES_REGIONS } from '../../../src/cosell/region';
+import { PARTNER_TYPES } from '../../../src/program/program';
 import type { Database } from '../../db/database';
 import { recountPartners } from '../../partners/performance';
 import { CERTIFICATIONS, COUNTRIES, INDUSTRIES } from './vocabulary';
@@ -13,16 +15,6 @@ export const LARGE_TENANT_SIZE = {
 };
 
 const TIERS = ['registered', 'silver', 'gold', 'platinum'];
-const TYPES = [
-  'reseller',
-  'distributor',
-  'system_integrator',
-  'isv',
-  'technology',
-  'msp',
-  'referral',
-];
-const REGIONS = ['NA', 'EMEA', 'APAC', 'LATAM'];
 
 /** A non-negative pseudo-random integer from numbers, in SQL (stable across runs and drivers). */
 const hash = (...parts: string[]) =>
@@ -82,7 +74,7 @@ export async function seedLargeTenant(
             array_remove(array[($6::text[])[1 + p % $7], case when ${hash('p', '5')} % 2 = 0 then ($6::text[])[1 + (p * 5 + 3) % $7] end], null),
             (($8::text[])[1 : ${hash('p', '6')} % 4])
        from generate_series(0, $2 - 1) p`,
-    [tenantId, P, TYPES, TIERS, REGIONS, industries, I, CERTIFICATIONS],
+    [tenantId, P, PARTNER_TYPES, TIERS, SALES_REGIONS, industries, I, CERTIFICATIONS],
   );
   await db.query(
     `insert into accounts (tenant_id, crm_id, name, domain, country, industry, synced_at)
