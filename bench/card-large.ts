@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
+import { PartnerDirectory } from '../server/cosell/partner-directory';
 import { suggestionsForAccount } from '../server/cosell/suggestions';
 import { issueApiKey } from '../server/db/api-keys';
 import { openPostgres } from '../server/db/database';
@@ -68,6 +69,7 @@ export async function cardLarge(context: BenchContext) {
 
     // Suggestion quality: PartnerLens against the best overlap alone and the top tier in the vertical.
     const { program } = await loadProgram(db, tenant.id);
+    const directory = new PartnerDirectory(db, 60_000);
     const partners = await db.query<{
       id: string;
       name: string;
@@ -99,6 +101,7 @@ export async function cardLarge(context: BenchContext) {
       );
       const suggestions = await suggestionsForAccount(
         db,
+        directory,
         tenant.id,
         {
           crmId: deal.account_crm_id,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { ensureRedis } from '../server/lib/redis-server';
+import { accountImportBench } from './account-import';
 import { cardLarge } from './card-large';
 import { cardLatency } from './card-latency';
 import { ledgerWorkerBench } from './ledger-worker';
@@ -14,6 +15,7 @@ import { simulateBench } from './simulate';
 // `npm run bench [suite…]`: each suite measures against its baseline in the same run and the
 // results go to bench/results/latest.json (and, by hand, to docs/performance.md).
 const SUITES = {
+  'account-import': accountImportBench,
   'card-latency': cardLatency,
   'card-large': cardLarge,
   'ledger-worker': ledgerWorkerBench,

@@ -5,36 +5,21 @@ import {
   type Suggestion,
 } from '../../src/cosell/rank';
 import type { Queryable } from '../db/database';
+import type { PartnerDirectory } from './partner-directory';
 
 const POPULATION_RANK: Population[] = ['customer', 'open_opportunity', 'prospect'];
-
-interface CandidateRow {
-  id: string;
-  name: string;
-  type: string | null;
-  tier: string;
-  status: string;
-  regions: string[];
-  verticals: string[];
-  certifications: string[];
-  best: number | null;
-  won_12m: number | null;
-  lost_12m: number | null;
-  by_vertical: Record<string, { won: number; lost: number }> | null;
-  sourced_won_12m: Record<string, string> | null;
-  influenced_won_12m: Record<string, string> | null;
-  declined: boolean;
-}
 
 export type CardSuggestion = Suggestion & { type: string | null; tier: string };
 
 /**
  * Co-sell suggestions for a deal's account (DESIGN.md §5): the tenant's partners that have the
- * account in their current list or work in its industry, ranked by src/cosell. Partners on the
- * deal, declined for the account, or holding a registration on it are left out.
+ * account in their current list (read fresh) or work in its industry (from the partner
+ * directory), ranked by src/cosell. Partners on the deal, declined for the account, or holding a
+ * registration on it are left out.
  */
 export async function suggestionsForAccount(
   db: Queryable,
+  directory: PartnerDirectory,
   tenantId: string,
   account: { crmId: string; name: string; industry: string | null; country: string | null },
   options: {
@@ -44,53 +29,54 @@ export async function suggestionsForAccount(
     currency: string;
   },
 ): Promise<CardSuggestion[]> {
-  const rows = await db.query<CandidateRow>(
-    `with overlap as (
-       select pa.partner_id,
-              min(case pa.population when 'customer' then 0 when 'open_opportunity' then 1 else 2 end) as best
+  const [partners, overlap, declines] = await Promise.all([
+    directory.get(tenantId),
+    db.query<{ partner_id: string; best: number }>(
+      `select pa.partner_id,
+              min(case pa.population when 'customer' then 0 when 'open_opportunity' then 1 else 2 end)::int as best
          from partner_accounts pa
          join partner_current_lists c on c.tenant_id = pa.tenant_id and c.import_id = pa.import_id
         where pa.tenant_id = $1 and pa.account_crm_id = $2
-        group by pa.partner_id)
-     select p.id, p.name, p.type, p.tier, p.status, p.regions, p.verticals, p.certifications, o.best,
-            pp.won_12m, pp.lost_12m, pp.by_vertical, pp.sourced_won_12m, pp.influenced_won_12m,
-            exists (select 1 from cosell_declines d
-                     where d.tenant_id = p.tenant_id and d.account_crm_id = $2 and d.partner_id = p.id) as declined
-       from partners p
-       left join overlap o on o.partner_id = p.id
-       left join partner_performance pp on pp.tenant_id = p.tenant_id and pp.partner_id = p.id
-      where p.tenant_id = $1 and (o.partner_id is not null or ($3::text is not null and $3 = any (p.verticals)))`,
-    [tenantId, account.crmId, account.industry],
+        group by pa.partner_id`,
+      [tenantId, account.crmId],
+    ),
+    db.query<{ partner_id: string }>(
+      'select partner_id from cosell_declines where tenant_id = $1 and account_crm_id = $2',
+      [tenantId, account.crmId],
+    ),
+  ]);
+  const best = new Map(overlap.map((row) => [row.partner_id, POPULATION_RANK[row.best]!]));
+  const declined = new Set(declines.map((row) => row.partner_id));
+  const pool = new Map(
+    (account.industry ? (partners.byVertical.get(account.industry) ?? []) : []).map((p) => [
+      p.id,
+      p,
+    ]),
   );
-  const revenue = (row: CandidateRow) =>
-    BigInt(row.sourced_won_12m?.[options.currency] ?? '0') +
-    BigInt(row.influenced_won_12m?.[options.currency] ?? '0');
-  const candidates: CosellCandidate[] = rows.map((row) => ({
-    partnerId: row.id,
-    name: row.name,
-    tier: row.tier,
-    active: row.status === 'active',
-    regions: row.regions,
-    verticals: row.verticals,
-    certifications: row.certifications,
-    overlap: row.best === null ? null : POPULATION_RANK[row.best]!,
-    record:
-      row.won_12m === null
-        ? null
-        : {
-            won: row.won_12m,
-            lost: row.lost_12m ?? 0,
-            wonRevenueMinor: revenue(row),
-            byVertical: row.by_vertical ?? {},
-          },
-    attached: options.attached.has(row.id),
-    declined: row.declined,
-    competingRegistration: options.registrationHolders.has(row.id),
+  for (const id of best.keys()) {
+    const partner = partners.byId.get(id);
+    if (partner) pool.set(id, partner);
+  }
+  const candidates: CosellCandidate[] = [...pool.values()].map((partner) => ({
+    partnerId: partner.id,
+    name: partner.name,
+    tier: partner.tier,
+    active: partner.active,
+    regions: partner.regions,
+    verticals: partner.verticals,
+    certifications: partner.certifications,
+    overlap: best.get(partner.id) ?? null,
+    record: partner.record && {
+      ...partner.record,
+      wonRevenueMinor: partner.wonRevenue[options.currency] ?? 0n,
+    },
+    attached: options.attached.has(partner.id),
+    declined: declined.has(partner.id),
+    competingRegistration: options.registrationHolders.has(partner.id),
   }));
-  const byId = new Map(rows.map((row) => [row.id, row]));
   return rankCosell(account, candidates, { tiers: options.tiers }).suggestions.map((s) => ({
     ...s,
-    type: byId.get(s.partnerId)!.type,
-    tier: byId.get(s.partnerId)!.tier,
+    type: partners.byId.get(s.partnerId)!.type,
+    tier: partners.byId.get(s.partnerId)!.tier,
   }));
 }

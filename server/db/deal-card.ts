@@ -3,6 +3,7 @@ import {
   type PartnerOnDeal,
   previewCommissions,
 } from '../commissions/preview';
+import type { PartnerDirectory } from '../cosell/partner-directory';
 import { type CardSuggestion, suggestionsForAccount } from '../cosell/suggestions';
 import { type DealRegistration, registrationsForDeal } from '../registrations/deal-registrations';
 import { loadProgram } from '../registrations/program-store';
@@ -91,6 +92,7 @@ export async function findDealCard(
   tenantId: string,
   dealCrmId: string,
   now: number,
+  directory: PartnerDirectory,
 ): Promise<DealCardView | undefined> {
   const [deal] = await db.query<DealRow>(
     `select d.id, d.crm_id, d.name, trim_scale(d.amount)::text as amount, d.currency, d.stage,
@@ -139,6 +141,7 @@ export async function findDealCard(
     deal.account_crm_id && deal.account_name !== null
       ? await suggestionsForAccount(
           db,
+          directory,
           tenantId,
           {
             crmId: deal.account_crm_id,

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
+import { PartnerDirectory } from '../cosell/partner-directory';
 import type { CrmWriter } from '../crm/hubspot/write-back';
 import type { Database } from '../db/database';
 import type { CommissionsQueue, CrmSyncQueue, ReconcileQueue } from '../queue/queues';
@@ -144,7 +145,7 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
   api.use(whoamiRoutes());
-  api.use(dealRoutes(deps.db, deps.now ?? Date.now));
+  api.use(dealRoutes(deps.db, deps.now ?? Date.now, new PartnerDirectory(deps.db)));
   api.use(syncRoutes(deps.db, deps.crmSync));
   api.use(mergeCandidateRoutes(deps.db, deps.reconcile));
   api.use(programRoutes(deps.db, deps.commissions));

@@ -84,7 +84,8 @@ export function rankCosell(
     (best, c) => (c.record && c.record.wonRevenueMinor > best ? c.record.wonRevenueMinor : best),
     0n,
   );
-  const scored: Suggestion[] = [];
+  const context = { account, region, bestRevenue, tiers: options.tiers };
+  const scored: Array<{ candidate: CosellCandidate; parts: ScoreParts; score: number }> = [];
   for (const candidate of candidates) {
     const reason = exclusionOf(candidate);
     if (reason) {
@@ -94,72 +95,96 @@ export function rankCosell(
     const worksInVertical =
       account.industry !== null && candidate.verticals.includes(account.industry);
     if (!candidate.overlap && !worksInVertical) continue;
-    const parts: ScoreParts = {
-      overlap: 0,
-      vertical: 0,
-      region: 0,
-      certifications: 0,
-      trackRecord: 0,
-      tier: 0,
-    };
-    const reasons: string[] = [];
-    if (candidate.overlap) {
-      parts.overlap = COSELL_WEIGHTS.overlap[candidate.overlap];
-      reasons.push(
-        `Has ${account.name} as ${POPULATION_WORDS[candidate.overlap]} in its account list`,
-      );
-    }
-    if (worksInVertical) {
-      parts.vertical = COSELL_WEIGHTS.vertical;
-      reasons.push(`Works in ${account.industry}`);
-    }
-    if (region && candidate.regions.includes(region)) {
-      parts.region = COSELL_WEIGHTS.region;
-      reasons.push(`Covers ${region}`);
-    }
-    if (candidate.certifications.length > 0) {
-      parts.certifications = Math.min(
-        COSELL_WEIGHTS.certificationsMax,
-        COSELL_WEIGHTS.certification * candidate.certifications.length,
-      );
-      reasons.push(`Certified: ${candidate.certifications.join(', ')}`);
-    }
-    const record = candidate.record;
-    if (record) {
-      const inVertical = account.industry ? record.byVertical[account.industry] : undefined;
-      const verticalDecided = inVertical ? inVertical.won + inVertical.lost : 0;
-      const decided = record.won + record.lost;
-      if (inVertical && verticalDecided >= MIN_DECIDED_DEALS) {
-        parts.trackRecord += (COSELL_WEIGHTS.winRate * inVertical.won) / verticalDecided;
-        reasons.push(
-          `Won ${inVertical.won} of ${verticalDecided} deals (${percent(inVertical.won, verticalDecided)} %) in ${account.industry}`,
-        );
-      } else if (decided >= MIN_DECIDED_DEALS) {
-        parts.trackRecord += (COSELL_WEIGHTS.winRate * record.won) / decided;
-        reasons.push(`Won ${record.won} of ${decided} deals (${percent(record.won, decided)} %)`);
-      }
-      if (bestRevenue > 0n && record.wonRevenueMinor > 0n)
-        parts.trackRecord +=
-          (COSELL_WEIGHTS.wonRevenue * Number((record.wonRevenueMinor * 1000n) / bestRevenue)) /
-          1000;
-    }
-    const tierAt = options.tiers.indexOf(candidate.tier);
-    if (tierAt > 0 && options.tiers.length > 1) {
-      parts.tier = (COSELL_WEIGHTS.tier * tierAt) / (options.tiers.length - 1);
-      reasons.push(`${candidate.tier[0]!.toUpperCase()}${candidate.tier.slice(1)} tier`);
-    }
-    for (const key of Object.keys(parts) as Array<keyof ScoreParts>)
-      parts[key] = round1(parts[key]);
+    const parts = scoreParts(context, candidate);
     const score = round1(Object.values(parts).reduce((a, b) => a + b, 0));
-    scored.push({ partnerId: candidate.partnerId, name: candidate.name, score, parts, reasons });
+    scored.push({ candidate, parts, score });
   }
   scored.sort(
     (a, b) =>
       b.score - a.score ||
-      a.name.localeCompare(b.name) ||
-      (a.partnerId < b.partnerId ? -1 : a.partnerId > b.partnerId ? 1 : 0),
+      a.candidate.name.localeCompare(b.candidate.name) ||
+      (a.candidate.partnerId < b.candidate.partnerId
+        ? -1
+        : a.candidate.partnerId > b.candidate.partnerId
+          ? 1
+          : 0),
   );
-  return { suggestions: scored.slice(0, options.limit ?? SUGGESTIONS), excluded };
+  // Only the partners shown are explained: the sentences cost more than the scores.
+  const suggestions = scored.slice(0, options.limit ?? SUGGESTIONS).map(({ candidate, score }) => {
+    const reasons: string[] = [];
+    const parts = scoreParts(context, candidate, reasons);
+    return { partnerId: candidate.partnerId, name: candidate.name, score, parts, reasons };
+  });
+  return { suggestions, excluded };
+}
+
+interface ScoringContext {
+  account: CosellAccount;
+  region: string | undefined;
+  bestRevenue: bigint;
+  tiers: readonly string[];
+}
+
+/** A candidate's score parts (each rounded to one decimal); with `reasons`, the sentences too. */
+function scoreParts(
+  { account, region, bestRevenue, tiers }: ScoringContext,
+  candidate: CosellCandidate,
+  reasons?: string[],
+): ScoreParts {
+  const parts: ScoreParts = {
+    overlap: 0,
+    vertical: 0,
+    region: 0,
+    certifications: 0,
+    trackRecord: 0,
+    tier: 0,
+  };
+  if (candidate.overlap) {
+    parts.overlap = COSELL_WEIGHTS.overlap[candidate.overlap];
+    reasons?.push(
+      `Has ${account.name} as ${POPULATION_WORDS[candidate.overlap]} in its account list`,
+    );
+  }
+  if (account.industry !== null && candidate.verticals.includes(account.industry)) {
+    parts.vertical = COSELL_WEIGHTS.vertical;
+    reasons?.push(`Works in ${account.industry}`);
+  }
+  if (region && candidate.regions.includes(region)) {
+    parts.region = COSELL_WEIGHTS.region;
+    reasons?.push(`Covers ${region}`);
+  }
+  if (candidate.certifications.length > 0) {
+    parts.certifications = Math.min(
+      COSELL_WEIGHTS.certificationsMax,
+      COSELL_WEIGHTS.certification * candidate.certifications.length,
+    );
+    reasons?.push(`Certified: ${candidate.certifications.join(', ')}`);
+  }
+  const record = candidate.record;
+  if (record) {
+    const inVertical = account.industry ? record.byVertical[account.industry] : undefined;
+    const verticalDecided = inVertical ? inVertical.won + inVertical.lost : 0;
+    const decided = record.won + record.lost;
+    if (inVertical && verticalDecided >= MIN_DECIDED_DEALS) {
+      parts.trackRecord += (COSELL_WEIGHTS.winRate * inVertical.won) / verticalDecided;
+      reasons?.push(
+        `Won ${inVertical.won} of ${verticalDecided} deals (${percent(inVertical.won, verticalDecided)} %) in ${account.industry}`,
+      );
+    } else if (decided >= MIN_DECIDED_DEALS) {
+      parts.trackRecord += (COSELL_WEIGHTS.winRate * record.won) / decided;
+      reasons?.push(`Won ${record.won} of ${decided} deals (${percent(record.won, decided)} %)`);
+    }
+    if (bestRevenue > 0n && record.wonRevenueMinor > 0n)
+      parts.trackRecord +=
+        (COSELL_WEIGHTS.wonRevenue * Number((record.wonRevenueMinor * 1000n) / bestRevenue)) / 1000;
+  }
+  const tierAt = tiers.indexOf(candidate.tier);
+  if (tierAt > 0 && tiers.length > 1) {
+    parts.tier = (COSELL_WEIGHTS.tier * tierAt) / (tiers.length - 1);
+    reasons?.push(`${candidate.tier[0]!.toUpperCase()}${candidate.tier.slice(1)} tier`);
+  }
+  for (const key of Object.keys(parts) as Array<keyof ScoreParts>) parts[key] = round1(parts[key]);
+  return parts;
 }
 
 function exclusionOf(candidate: CosellCandidate): Exclusion | undefined {

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 
+import type { PartnerDirectory } from '../../cosell/partner-directory';
 import type { Queryable } from '../../db/database';
 import { findDealCard } from '../../db/deal-card';
 import { callerOf } from '../auth/authenticate';
@@ -11,11 +12,11 @@ const dealParams = z.object({
   dealId: z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be a CRM record id'),
 });
 
-export function dealRoutes(db: Queryable, now: () => number): Router {
+export function dealRoutes(db: Queryable, now: () => number, directory: PartnerDirectory): Router {
   const router = Router();
   router.get('/deals/:dealId/card', async (req, res) => {
     const { dealId } = dealParams.parse(req.params);
-    const card = await findDealCard(db, callerOf(req).tenantId, dealId, now());
+    const card = await findDealCard(db, callerOf(req).tenantId, dealId, now(), directory);
     if (!card)
       throw notFound(
         'DEAL.NOT_FOUND',

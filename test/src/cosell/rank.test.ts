@@ -113,6 +113,16 @@ describe('co-sell ranking', () => {
   });
 });
 
+describe('the weights', () => {
+  it('let nothing but overlap outrank a customer, or an open opportunity in the vertical', () => {
+    const w = COSELL_WEIGHTS;
+    const withoutOverlap =
+      w.vertical + w.region + w.certificationsMax + w.winRate + w.wonRevenue + w.tier;
+    expect(withoutOverlap).toBeLessThan(w.overlap.customer);
+    expect(withoutOverlap).toBeLessThan(w.overlap.open_opportunity + w.vertical);
+  });
+});
+
 describe('sales regions', () => {
   it.each([
     ['US', 'NA'],
