@@ -98,6 +98,9 @@ describe('partner account lists', () => {
     expect([status, body.error!.code]).toEqual([400, 'CSV.HEADER']);
     expect(await list()).toHaveLength(1);
     expect((await upload('')).status).toBe(400);
+    const broken = await upload('name,domain,population\n"Acme,acme.com,customer\n');
+    expect([broken.status, broken.body.error!.code]).toEqual([400, 'CSV.INVALID']);
+    expect(await list()).toHaveLength(1);
   });
 
   it('answers 404 for a partner of another tenant, and 415 for a body that is not CSV', async () => {
