@@ -1,19 +1,11 @@
-import { randomBytes } from 'node:crypto';
-
 import { PartnerDirectory } from '../server/cosell/partner-directory';
 import { suggestionsForAccount } from '../server/cosell/suggestions';
-import { issueApiKey } from '../server/db/api-keys';
-import { openPostgres } from '../server/db/database';
-import { migrate } from '../server/db/migrate';
-import { createTenant } from '../server/db/tenants';
-import { createApp } from '../server/http/app';
-import { listen } from '../server/lib/listen';
-import { CrmSyncQueue, ReconcileQueue } from '../server/queue/queues';
 import { loadProgram } from '../server/registrations/program-store';
-import { seedLargeTenant, truePartnerSql } from '../server/sandbox/seed/large-tenant';
+import { truePartnerSql } from '../server/sandbox/seed/large-tenant';
 import { INDUSTRIES } from '../server/sandbox/seed/vocabulary';
-import { type BenchContext, silent } from './lib/context';
+import type { BenchContext } from './lib/context';
 import { load } from './lib/load';
+import { withSeededTenant } from './lib/seeded-api';
 
 const SCALE = Number(process.env.BENCH_TENANT_SCALE ?? 1);
 /** Open deals whose account's true co-sell partner is active and not on the deal yet. */
@@ -35,14 +27,7 @@ interface EvalDeal {
  * suggestions find the partner known to co-sell each account, next to two simple baselines.
  */
 export async function cardLarge(context: BenchContext) {
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const db = await openPostgres(context.databaseUrl, schema);
-  const crmSync = new CrmSyncQueue({ redisUrl: context.redisUrl, prefix: schema });
-  const reconcile = new ReconcileQueue({ redisUrl: context.redisUrl, prefix: schema });
-  try {
-    await migrate(db);
-    const tenant = await createTenant(db, { name: 'Large' });
-    const seeded = await seedLargeTenant(db, tenant.id, { scale: SCALE });
+  return withSeededTenant(context, SCALE, async ({ db, tenantId, seeded, serve }) => {
     const partnerCount = seeded.partners;
     const industries = Object.keys(INDUSTRIES).length;
     const deals = await db.query<EvalDeal>(
@@ -52,7 +37,7 @@ export async function cardLarge(context: BenchContext) {
          from deals d join accounts a on a.tenant_id = d.tenant_id and a.crm_id = d.account_crm_id, t
         where d.tenant_id = $1 and d.stage = 'open'
         order by d.crm_id limit $3`,
-      [tenant.id, partnerCount, QUALITY_DEALS * 3],
+      [tenantId, partnerCount, QUALITY_DEALS * 3],
     );
     const usable: EvalDeal[] = [];
     for (const deal of deals) {
@@ -62,13 +47,13 @@ export async function cardLarge(context: BenchContext) {
                 exists (select 1 from deal_partners dp join deals d on d.tenant_id = dp.tenant_id and d.id = dp.deal_id
                          where dp.tenant_id = $1 and d.crm_id = $3 and dp.partner_id = p.id) as attached
            from partners p where p.tenant_id = $1 and p.id = $2`,
-        [tenant.id, deal.truth, deal.crm_id],
+        [tenantId, deal.truth, deal.crm_id],
       );
       if (row?.active && !row.attached) usable.push(deal);
     }
 
     // Suggestion quality: PartnerLens against the best overlap alone and the top tier in the vertical.
-    const { program } = await loadProgram(db, tenant.id);
+    const { program } = await loadProgram(db, tenantId);
     const directory = new PartnerDirectory(db, 60_000);
     const partners = await db.query<{
       id: string;
@@ -76,7 +61,7 @@ export async function cardLarge(context: BenchContext) {
       tier: string;
       status: string;
       verticals: string[];
-    }>('select id, name, tier, status, verticals from partners where tenant_id = $1', [tenant.id]);
+    }>('select id, name, tier, status, verticals from partners where tenant_id = $1', [tenantId]);
     const hits = { partnerlens: [0, 0], overlapOnly: [0, 0], topTierInVertical: [0, 0] };
     const count = (key: keyof typeof hits, ranked: string[], truth: string) => {
       if (ranked[0] === truth) hits[key][0]! += 1;
@@ -95,14 +80,14 @@ export async function cardLarge(context: BenchContext) {
           await db.query<{ partner_id: string }>(
             `select dp.partner_id from deal_partners dp join deals d on d.tenant_id = dp.tenant_id and d.id = dp.deal_id
               where dp.tenant_id = $1 and d.crm_id = $2`,
-            [tenant.id, deal.crm_id],
+            [tenantId, deal.crm_id],
           )
         ).map((r) => r.partner_id),
       );
       const suggestions = await suggestionsForAccount(
         db,
         directory,
-        tenant.id,
+        tenantId,
         {
           crmId: deal.account_crm_id,
           name: deal.account_name,
@@ -125,7 +110,7 @@ export async function cardLarge(context: BenchContext) {
         `select pa.partner_id from partner_accounts pa join partners p on p.tenant_id = pa.tenant_id and p.id = pa.partner_id
           where pa.tenant_id = $1 and pa.account_crm_id = $2 and p.status = 'active'
           order by case pa.population when 'customer' then 0 when 'open_opportunity' then 1 else 2 end, p.name`,
-        [tenant.id, deal.account_crm_id],
+        [tenantId, deal.account_crm_id],
       );
       count(
         'overlapOnly',
@@ -147,50 +132,28 @@ export async function cardLarge(context: BenchContext) {
       top5: Number((top5! / usable.length).toFixed(3)),
     });
 
-    const { key } = await issueApiKey(db, tenant.id, 'bench');
-    const http = await listen(
-      createApp({
-        db,
-        logger: silent,
-        crmSync,
-        reconcile,
-        hubspotClientSecret: 'bench',
-        readiness: {},
-      }),
-      0,
-    );
-    try {
-      const headers = { authorization: `Bearer ${key}` };
-      const base = `http://127.0.0.1:${http.port}`;
-      const paths = usable.slice(0, 200).map((d) => `/api/v1/deals/${d.crm_id}/card`);
-      const sample = (await (await fetch(`${base}${paths[0]}`, { headers })).text()).length;
-      const options = { connections: 10, seconds: context.seconds };
-      await load(`${base}/api/v1/whoami`, headers, { connections: 10, seconds: 1 });
-      await load(`${base}${paths[0]}`, headers, { connections: 10, seconds: 1, paths });
-      const empty = await load(`${base}/api/v1/whoami`, headers, options);
-      const card = await load(`${base}${paths[0]}`, headers, { ...options, paths });
-      return {
-        tenant: seeded,
-        suggestionQuality: {
-          deals: usable.length,
-          partnerlens: rate(hits.partnerlens),
-          baselineOverlapOnly: rate(hits.overlapOnly),
-          baselineTopTierInVertical: rate(hits.topTierInVertical),
-          msPerDealInProcess: Number(((suggestSeconds * 1000) / usable.length).toFixed(1)),
-        },
-        cardBytes: sample,
-        emptyEndpoint: empty,
-        card,
-        cardP99OverEmptyP99: Number((card.p99 / Math.max(empty.p99, 1)).toFixed(2)),
-        rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
-      };
-    } finally {
-      await http.close();
-    }
-  } finally {
-    await crmSync.close();
-    await reconcile.close();
-    await db.query(`drop schema ${schema} cascade`);
-    await db.close();
-  }
+    const { base, headers } = await serve();
+    const paths = usable.slice(0, 200).map((d) => `/api/v1/deals/${d.crm_id}/card`);
+    const sample = (await (await fetch(`${base}${paths[0]}`, { headers })).text()).length;
+    const options = { connections: 10, seconds: context.seconds };
+    await load(`${base}/api/v1/whoami`, headers, { connections: 10, seconds: 1 });
+    await load(`${base}${paths[0]}`, headers, { connections: 10, seconds: 1, paths });
+    const empty = await load(`${base}/api/v1/whoami`, headers, options);
+    const card = await load(`${base}${paths[0]}`, headers, { ...options, paths });
+    return {
+      tenant: seeded,
+      suggestionQuality: {
+        deals: usable.length,
+        partnerlens: rate(hits.partnerlens),
+        baselineOverlapOnly: rate(hits.overlapOnly),
+        baselineTopTierInVertical: rate(hits.topTierInVertical),
+        msPerDealInProcess: Number(((suggestSeconds * 1000) / usable.length).toFixed(1)),
+      },
+      cardBytes: sample,
+      emptyEndpoint: empty,
+      card,
+      cardP99OverEmptyP99: Number((card.p99 / Math.max(empty.p99, 1)).toFixed(2)),
+      rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+    };
+  });
 }

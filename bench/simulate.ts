@@ -26,7 +26,10 @@ const PROGRAM = {
 /** 1,000,000 won deals through `partnerlens commissions simulate`, CSV in and out, as admins run it. */
 export async function simulateBench() {
   const random = new SeededRandom(6);
+  // BENCH_KEEP_FILES=1 leaves the generated files behind (and says where), for profiling the CLI.
+  const keep = process.env.BENCH_KEEP_FILES === '1';
   const dir = await mkdtemp(path.join(tmpdir(), 'pl-simulate-bench-'));
+  if (keep) process.stdout.write(`simulate files in ${dir}\n`);
   try {
     const file = (name: string) => path.join(dir, name);
     const types = ['reseller', 'referral', 'system_integrator', 'msp'];
@@ -124,6 +127,6 @@ export async function simulateBench() {
       byteIdentical: firstDigest === (await digest()),
     };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (!keep) await rm(dir, { recursive: true, force: true });
   }
 }

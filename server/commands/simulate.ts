@@ -59,8 +59,12 @@ function minor(
   return parsed.value;
 }
 
-async function readDeals(file: string): Promise<CommissionDeal[]> {
-  const deals = new Map<string, CommissionDeal & { row: number; signature: string }>();
+/** deals.csv: the deals, and each id's first row and cells (which also answers "is there such a deal"). */
+async function readDeals(
+  file: string,
+): Promise<{ deals: CommissionDeal[]; seen: Map<string, { row: number; signature: string }> }> {
+  const deals: CommissionDeal[] = [];
+  const seen = new Map<string, { row: number; signature: string }>();
   await readCsv(file, columnsOf(dealRow), dealRow, (value, row) => {
     if (value.stage !== 'open' && value.closed_at === null)
       throw new CsvInputError(
@@ -77,7 +81,7 @@ async function readDeals(file: string): Promise<CommissionDeal[]> {
         : null;
     // A deal may span rows (one per partner in the §10 format); its cells must agree.
     const signature = [value.amount, value.currency, value.stage, value.closed_at].join('|');
-    const existing = deals.get(value.deal_id);
+    const existing = seen.get(value.deal_id);
     if (existing && existing.signature !== signature)
       throw new CsvInputError(
         file,
@@ -85,24 +89,18 @@ async function readDeals(file: string): Promise<CommissionDeal[]> {
         'deal_id',
         `"${value.deal_id}" appears on ${rowRef(existing.row)} with another amount, stage or close`,
       );
-    if (!existing)
-      deals.set(value.deal_id, {
+    if (!existing) {
+      seen.set(value.deal_id, { row, signature });
+      deals.push({
         id: value.deal_id,
         stage: value.stage,
         amountMinor,
         currency: value.currency,
         closedAt: value.closed_at,
-        row,
-        signature,
       });
+    }
   });
-  return [...deals.values()].map(({ id, stage, amountMinor, currency, closedAt }) => ({
-    id,
-    stage,
-    amountMinor,
-    currency,
-    closedAt,
-  }));
+  return { deals, seen };
 }
 
 /**
@@ -111,8 +109,8 @@ async function readDeals(file: string): Promise<CommissionDeal[]> {
  */
 async function readAttributions(
   file: string,
-  dealIds: Set<string>,
-  partnerIds: Set<string>,
+  dealIds: { has(id: string): boolean },
+  partnerIds: { has(id: string): boolean },
 ): Promise<Attribution[]> {
   const byKey = new Map<string, Attribution>();
   await readCsv(file, columnsOf(attributionRow), attributionRow, (value, row) => {
@@ -140,7 +138,7 @@ async function readAttributions(
   return [...byKey.values()];
 }
 
-async function readRefunds(file: string, dealIds: Set<string>): Promise<Refund[]> {
+async function readRefunds(file: string, dealIds: { has(id: string): boolean }): Promise<Refund[]> {
   const refunds: Refund[] = [];
   await readCsv(file, columnsOf(refundRow), refundRow, (value, row) => {
     known(file, row, 'deal_id', value.deal_id, dealIds, 'deal');
@@ -161,15 +159,14 @@ export async function simulateCommand(files: SimulateFiles): Promise<string> {
   const started = performance.now();
   const program = await readProgramFile(files.program);
   const partners = await readPartners(files.partners, program);
-  const deals = await readDeals(files.deals);
+  // The deals file's own index answers whether a deal exists: a million ids are not copied again.
+  const { deals, seen } = await readDeals(files.deals);
   const attributions = await readAttributions(
     files.attributions,
-    new Set(deals.map((d) => d.id)),
+    seen,
     new Set(partners.map((p) => p.id)),
   );
-  const refunds = files.refunds
-    ? await readRefunds(files.refunds, new Set(deals.map((d) => d.id)))
-    : [];
+  const refunds = files.refunds ? await readRefunds(files.refunds, seen) : [];
   const { lines, errors } = simulateCommissions({
     program,
     partners,

@@ -25,7 +25,7 @@ export function known(
   row: number,
   column: string,
   id: string,
-  ids: ReadonlySet<string>,
+  ids: { has(id: string): boolean },
   what: string,
 ) {
   if (!ids.has(id))
