@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable, Transform } from 'node:stream';
 
 import { parse } from 'csv-parse';
 import { z } from 'zod';
@@ -16,12 +16,22 @@ const BATCH = 2000;
 /** Bad rows are all counted; this many are described. */
 const DESCRIBED_ERRORS = 100;
 
+/** A row longer than this is not an account: refused with its line, before it takes memory. */
+const MAX_ROW_BYTES = 8192;
+const noNul = (text: string) => !text.includes('\u0000');
+
 const row = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(500, 'is longer than 500 characters'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(500, 'is longer than 500 characters')
+    .refine(noNul, 'must not contain NUL characters'),
   domain: z
     .string()
     .trim()
     .max(253, 'is longer than 253 characters')
+    .refine(noNul, 'must not contain NUL characters')
     .transform((text) => (text === '' ? null : text)),
   population: z
     .string()
@@ -47,7 +57,7 @@ export interface ImportResult {
 
 export class AccountListError extends Error {
   constructor(
-    readonly code: 'PARTNER.NOT_FOUND' | 'CSV.HEADER',
+    readonly code: 'PARTNER.NOT_FOUND' | 'CSV.HEADER' | 'CSV.ENCODING',
     message: string,
   ) {
     super(message);
@@ -89,15 +99,28 @@ export async function importAccountList(
   };
   try {
     const matcher = await accountMatcher(db, tenantId);
-    const parser = input.pipe(
-      parse({
-        bom: true,
-        columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()),
-        skip_empty_lines: true,
-        relax_column_count: true,
-        info: true,
-      }),
-    );
+    let checkedHeader = false;
+    const parser = parse({
+      bom: true,
+      columns: (header: string[]) => {
+        const names = header.map((name) => name.trim().toLowerCase());
+        const missing = COLUMNS.filter((column) => !names.includes(column));
+        if (missing.length > 0)
+          throw new AccountListError(
+            'CSV.HEADER',
+            `the header lacks ${missing.join(', ')} (expected ${COLUMNS.join(',')})`,
+          );
+        checkedHeader = true;
+        return names;
+      },
+      skip_empty_lines: true,
+      relax_column_count: true,
+      max_record_size: MAX_ROW_BYTES,
+      info: true,
+    });
+    // One chain: a client that goes away, or bytes that are not UTF-8, end the read with an error
+    // instead of leaving it waiting.
+    pipeline(input, utf8Only(), parser, () => undefined);
     let batch: Array<{
       line: number;
       name: string;
@@ -105,20 +128,10 @@ export async function importAccountList(
       population: string;
       account: string | null;
     }> = [];
-    let checkedHeader = false;
     for await (const { record, info } of parser as AsyncIterable<{
       record: Record<string, string | undefined>;
       info: { lines: number };
     }>) {
-      if (!checkedHeader) {
-        const missing = COLUMNS.filter((column) => !(column in record));
-        if (missing.length > 0)
-          throw new AccountListError(
-            'CSV.HEADER',
-            `the header lacks ${missing.join(', ')} (expected ${COLUMNS.join(',')})`,
-          );
-        checkedHeader = true;
-      }
       result.rowsRead += 1;
       const parsed = row.safeParse({
         name: record.name ?? '',
@@ -177,8 +190,10 @@ export async function importAccountList(
         [tenantId, partnerId, importId],
       );
       // The previous lists go; their rows with them.
+      // Imports that never finished (their process died) go after an hour.
       await tx.query(
-        `delete from partner_account_imports where tenant_id = $1 and partner_id = $2 and id <> $3 and status <> 'running'`,
+        `delete from partner_account_imports where tenant_id = $1 and partner_id = $2 and id <> $3
+            and (status <> 'running' or started_at < now() - interval '1 hour')`,
         [tenantId, partnerId, importId],
       );
     });
@@ -244,4 +259,27 @@ async function writeRows(
       rows.map((r) => r.account),
     ],
   );
+}
+
+/** Passes UTF-8 text on as strings, and fails on the first byte sequence that is not UTF-8. */
+function utf8Only(): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const refuse = () =>
+    new AccountListError('CSV.ENCODING', 'the file is not UTF-8 (save it as CSV UTF-8)');
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      try {
+        done(null, decoder.decode(chunk, { stream: true }));
+      } catch {
+        done(refuse());
+      }
+    },
+    flush(done) {
+      try {
+        done(null, decoder.decode());
+      } catch {
+        done(refuse());
+      }
+    },
+  });
 }

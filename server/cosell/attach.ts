@@ -1,7 +1,8 @@
+import { allocateEvenly } from '../../src/money/allocate';
 import type { PartnerRole } from '../crm/hubspot/partner-roles';
 import type { CrmWriter } from '../crm/hubspot/write-back';
 import { recordAudit } from '../db/audit';
-import type { Database } from '../db/database';
+import type { Database, Queryable } from '../db/database';
 
 export type AttachFailure =
   | {
@@ -19,92 +20,116 @@ export interface Attached {
   crm: { written: true; companyId: string } | { written: false; reason: string };
 }
 
+interface RoleRow {
+  partner_id: string;
+  share_pct: string;
+  origin: 'crm' | 'manual';
+}
+
 /**
- * Puts a partner on a deal (accepting a suggestion, or by hand): validated against the deal's
- * other partners, written back to the CRM first (a CRM that refuses leaves nothing written
- * here), then recorded as a manual attribution and audited.
+ * Puts a partner on a deal (accepting a suggestion, or by hand), under a per-deal lock held from
+ * the checks to the commit, so two attaches cannot both pass the share check.
+ *
+ * With a CRM company for the partner, the CRM is the record: the association is written there
+ * first (a refusal leaves nothing written here), the attribution is stored as the CRM's, and the
+ * role is split evenly among the CRM's partners in it, as every sync will split it. Without one,
+ * the attribution stays in PartnerLens with the share asked for (by default what is left).
  */
 export async function attachPartner(
   db: Database,
   writer: CrmWriter | undefined,
   tenantId: string,
-  request: { dealCrmId: string; partnerId: string; role: PartnerRole; sharePct: string },
+  request: { dealCrmId: string; partnerId: string; role: PartnerRole; sharePct?: string },
   actor: string,
 ): Promise<{ ok: true; value: Attached } | { ok: false; failure: AttachFailure }> {
-  const check = async (
-    tx: Pick<Database, 'query'>,
-  ): Promise<{ failure: AttachFailure } | { dealId: string; company: string | null }> => {
+  return db.transaction(async (tx) => {
+    await tx.query(`select pg_advisory_xact_lock(hashtext('deal-partners:' || $1 || ':' || $2))`, [
+      tenantId,
+      request.dealCrmId,
+    ]);
     const [deal] = await tx.query<{ id: string }>(
       'select id from deals where tenant_id = $1 and crm_id = $2 and archived_at is null',
       [tenantId, request.dealCrmId],
     );
-    if (!deal) return { failure: { code: 'DEAL.NOT_FOUND' as const } };
+    if (!deal) return failed({ code: 'DEAL.NOT_FOUND' });
     const [partner] = await tx.query<{ status: string; company: string | null }>(
       `select p.status, (select min(l.external_id) from partner_links l
                           where l.tenant_id = p.tenant_id and l.partner_id = p.id and l.source = 'hubspot') as company
          from partners p where p.tenant_id = $1 and p.id = $2`,
       [tenantId, request.partnerId],
     );
-    if (!partner) return { failure: { code: 'PARTNER.NOT_FOUND' as const } };
-    if (partner.status !== 'active') return { failure: { code: 'PARTNER.INACTIVE' as const } };
-    const [taken] = await tx.query<{ on_deal: boolean; total: string }>(
-      `select bool_or(partner_id = $3) as on_deal, coalesce(sum(share_pct), 0)::text as total
-         from deal_partners where tenant_id = $1 and deal_id = $2 and role = $4`,
-      [tenantId, deal.id, request.partnerId, request.role],
+    if (!partner) return failed({ code: 'PARTNER.NOT_FOUND' });
+    if (partner.status !== 'active') return failed({ code: 'PARTNER.INACTIVE' });
+    const inRole = await tx.query<RoleRow>(
+      `select partner_id, share_pct::text, origin from deal_partners
+        where tenant_id = $1 and deal_id = $2 and role = $3 order by created_at, partner_id`,
+      [tenantId, deal.id, request.role],
     );
-    if (taken?.on_deal) return { failure: { code: 'PARTNER.ALREADY_ON_DEAL' as const } };
-    if (Number(taken?.total ?? 0) + Number(request.sharePct) > 100)
-      return {
-        failure: {
-          code: 'SHARES.OVER_100' as const,
-          role: request.role,
-          sharePct: taken?.total ?? '0',
-        },
-      };
-    return { dealId: deal.id, company: partner.company };
-  };
-
-  const first = await check(db);
-  if ('failure' in first) return { ok: false, failure: first.failure };
-  let crm: Attached['crm'];
-  if (!first.company) crm = { written: false, reason: 'The partner has no company in the CRM' };
-  else if (!writer) crm = { written: false, reason: 'No CRM connection to write to' };
-  else {
-    try {
-      await writer.attachPartner(tenantId, {
-        dealCrmId: request.dealCrmId,
-        companyCrmId: first.company,
+    if (inRole.some((row) => row.partner_id === request.partnerId))
+      return failed({ code: 'PARTNER.ALREADY_ON_DEAL' });
+    const total = (rows: RoleRow[]) => rows.reduce((sum, row) => sum + Number(row.share_pct), 0);
+    const viaCrm = Boolean(partner.company && writer);
+    const manualTotal = total(inRole.filter((row) => row.origin === 'manual'));
+    // Via the CRM, its partners of the role share 100 % between them: none may be kept by hand.
+    const share = viaCrm
+      ? null
+      : (request.sharePct ?? String(Math.round((100 - total(inRole)) * 100) / 100));
+    if (
+      (viaCrm && manualTotal > 0) ||
+      (!viaCrm && (Number(share) <= 0 || total(inRole) + Number(share) > 100))
+    )
+      return failed({
+        code: 'SHARES.OVER_100',
         role: request.role,
+        sharePct: String(Math.round(total(inRole) * 100) / 100),
       });
-      crm = { written: true, companyId: first.company };
-    } catch (error) {
-      return {
-        ok: false,
-        failure: { code: 'CRM.WRITE_FAILED', message: (error as Error).message.slice(0, 300) },
+
+    let crm: Attached['crm'];
+    let sharePct: string;
+    if (viaCrm) {
+      try {
+        await writer!.attachPartner(tenantId, {
+          dealCrmId: request.dealCrmId,
+          companyCrmId: partner.company!,
+          role: request.role,
+        });
+      } catch (error) {
+        return failed({
+          code: 'CRM.WRITE_FAILED',
+          message: (error as Error).message.slice(0, 300),
+        });
+      }
+      crm = { written: true, companyId: partner.company! };
+      const partners = [...inRole.map((row) => row.partner_id), request.partnerId];
+      const shares = allocateEvenly(10_000, partners.length).map((s) => (s / 100).toFixed(2));
+      await tx.query(
+        `insert into deal_partners (tenant_id, deal_id, partner_id, role, share_pct, origin)
+         values ($1, $2, $3, $4, $5, 'crm')`,
+        [tenantId, deal.id, request.partnerId, request.role, shares[shares.length - 1]],
+      );
+      await resplit(tx, tenantId, deal.id, request.role, partners, shares);
+      sharePct = shares[shares.length - 1]!;
+    } else {
+      crm = {
+        written: false,
+        reason: partner.company
+          ? 'No CRM connection to write to'
+          : 'The partner has no company in the CRM',
       };
+      sharePct = share!;
+      await tx.query(
+        `insert into deal_partners (tenant_id, deal_id, partner_id, role, share_pct, origin)
+         values ($1, $2, $3, $4, $5, 'manual')`,
+        [tenantId, deal.id, request.partnerId, request.role, sharePct],
+      );
     }
-  }
-  return db.transaction(async (tx) => {
-    await tx.query(`select pg_advisory_xact_lock(hashtext('deal-partners:' || $1))`, [tenantId]);
-    // Checked again under the lock: another attach may have taken the share meanwhile.
-    const again = await check(tx);
-    if ('failure' in again) return { ok: false as const, failure: again.failure };
-    await tx.query(
-      `insert into deal_partners (tenant_id, deal_id, partner_id, role, share_pct, origin) values ($1, $2, $3, $4, $5, 'manual')`,
-      [tenantId, again.dealId, request.partnerId, request.role, request.sharePct],
-    );
     await recordAudit(tx, {
       tenantId,
       actor,
       action: 'deal.partner_attached',
       subjectType: 'deal',
       subjectId: request.dealCrmId,
-      details: {
-        partnerId: request.partnerId,
-        role: request.role,
-        sharePct: request.sharePct,
-        crm,
-      },
+      details: { partnerId: request.partnerId, role: request.role, sharePct, crm },
     });
     return {
       ok: true as const,
@@ -112,13 +137,30 @@ export async function attachPartner(
         dealId: request.dealCrmId,
         partnerId: request.partnerId,
         role: request.role,
-        sharePct: request.sharePct,
+        sharePct,
         crm,
       },
     };
   });
 }
 
+const failed = (failure: AttachFailure) => ({ ok: false as const, failure });
+
+async function resplit(
+  tx: Queryable,
+  tenantId: string,
+  dealId: string,
+  role: string,
+  partnerIds: string[],
+  shares: string[],
+): Promise<void> {
+  await tx.query(
+    `update deal_partners dp set share_pct = t.share_pct
+       from unnest($4::uuid[], $5::numeric[]) as t (partner_id, share_pct)
+      where dp.tenant_id = $1 and dp.deal_id = $2 and dp.role = $3 and dp.partner_id = t.partner_id`,
+    [tenantId, dealId, role, partnerIds, shares],
+  );
+}
 /** Records that an account executive declined a suggested partner for the deal's account. */
 export async function declineSuggestion(
   db: Database,

@@ -63,7 +63,8 @@ export class PartnerDirectory {
   get(tenantId: string): Promise<Directory> {
     const now = this.clock();
     const entry = this.entries.get(tenantId);
-    if (!entry) return this.start(tenantId, now);
+    // Long unused (a tenant idle for a while): wait for a fresh one rather than answer an old one.
+    if (!entry || now - entry.loadedAt >= 2 * this.ttlMs) return this.start(tenantId, now);
     if (now - entry.loadedAt >= this.ttlMs && !entry.refreshing) {
       const next = this.load(tenantId);
       entry.refreshing = next.then(

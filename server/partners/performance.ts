@@ -31,6 +31,8 @@ export async function refreshPartnerPerformance(
   now: number,
 ): Promise<{ changedDeals: number; partners: number }> {
   return db.transaction(async (tx) => {
+    // One snapshot for the fingerprints and the partners recorded with them.
+    await tx.query('set transaction isolation level repeatable read');
     await tx.query(`select pg_advisory_xact_lock(hashtext('performance:' || $1))`, [tenantId]);
     const changed = await tx.query<{
       id: string;

@@ -80,8 +80,13 @@ export function rankCosell(
 ): { suggestions: Suggestion[]; excluded: Array<{ partnerId: string; reason: Exclusion }> } {
   const excluded: Array<{ partnerId: string; reason: Exclusion }> = [];
   const region = salesRegionOf(normalizeCountry(account.country));
+  // The best won revenue among the partners that can be suggested: an excluded giant does not
+  // shrink everyone else's part.
   const bestRevenue = candidates.reduce(
-    (best, c) => (c.record && c.record.wonRevenueMinor > best ? c.record.wonRevenueMinor : best),
+    (best, c) =>
+      !exclusionOf(c) && c.record && c.record.wonRevenueMinor > best
+        ? c.record.wonRevenueMinor
+        : best,
     0n,
   );
   const context = { account, region, bestRevenue, tiers: options.tiers };
@@ -102,7 +107,7 @@ export function rankCosell(
   scored.sort(
     (a, b) =>
       b.score - a.score ||
-      a.candidate.name.localeCompare(b.candidate.name) ||
+      a.candidate.name.localeCompare(b.candidate.name, 'en') ||
       (a.candidate.partnerId < b.candidate.partnerId
         ? -1
         : a.candidate.partnerId > b.candidate.partnerId

@@ -18,7 +18,7 @@ const attachBody = z.strictObject({
     .string()
     .regex(/^\d{1,3}(\.\d{1,2})?$/, 'must be a percentage like "50" or "33.33"')
     .refine((text) => Number(text) > 0 && Number(text) <= 100, 'must be above 0 and at most 100')
-    .default('100'),
+    .optional(),
 });
 const declineBody = z.strictObject({ reason: z.string().trim().max(500).optional() });
 
@@ -67,8 +67,14 @@ export function cosellRoutes(
         Object.keys(details).length ? details : undefined,
       );
     }
-    // The deal's commissions and the partners' numbers follow.
-    await deps.commissions?.recompute(caller.tenantId);
+    // The deal's commissions and the partners' numbers follow. The attach is committed (and in
+    // the CRM) by now: a queue that does not answer is logged, not reported as a failed attach;
+    // the next sync's job catches up.
+    await deps.commissions
+      ?.recompute(caller.tenantId)
+      .catch((error: unknown) =>
+        req.log.warn({ err: error }, 'commissions job not enqueued after attach'),
+      );
     res.status(201).json(result.value);
   });
 
@@ -122,6 +128,13 @@ export function cosellRoutes(
       }
       if ((error as { code?: string }).code?.startsWith('CSV_'))
         throw new HttpError(400, 'CSV.INVALID', (error as Error).message);
+      // The client went away mid-upload: the import is marked failed; nobody reads this answer.
+      if (
+        ['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET'].includes(
+          (error as { code?: string }).code ?? '',
+        )
+      )
+        throw new HttpError(400, 'REQUEST.ABORTED', 'The upload stopped before its end');
       throw error;
     }
   });

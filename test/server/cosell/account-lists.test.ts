@@ -98,6 +98,25 @@ describe('partner account lists', () => {
     expect([status, body.error!.code]).toEqual([400, 'CSV.HEADER']);
     expect(await list()).toHaveLength(1);
     expect((await upload('')).status).toBe(400);
+    for (const [csv, code] of [
+      ['name,domain,population\nAc\u0000me,acme.com,customer\n', null],
+      [`name,domain,population\n${'x'.repeat(20_000)},a.com,customer\n`, 'CSV.INVALID'],
+    ] as const) {
+      const answer = await upload(csv);
+      if (code) expect([answer.status, answer.body.error!.code]).toEqual([400, code]);
+      else expect(answer.body).toMatchObject({ rowsKept: 0, rowsRejected: 1 });
+    }
+    const latin1 = await fetch(`${api.url}/api/v1/partners/${partner.id}/accounts/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' },
+      body: Buffer.from('name,domain,population\nM\u00fcller GmbH,mueller.de,customer\n', 'latin1'),
+    });
+    expect([latin1.status, ((await latin1.json()) as ImportAnswer).error!.code]).toEqual([
+      400,
+      'CSV.ENCODING',
+    ]);
+    // (A NUL row above was a bad row of a good file: the list is that file's, now empty.)
+    await upload('name,domain,population\nGlobex,globex.io,customer\n');
     const broken = await upload('name,domain,population\n"Acme,acme.com,customer\n');
     expect([broken.status, broken.body.error!.code]).toEqual([400, 'CSV.INVALID']);
     expect(await list()).toHaveLength(1);
@@ -109,6 +128,39 @@ describe('partner account lists', () => {
     expect((await upload('name,domain,population\n', partner.id, otherKey)).status).toBe(404);
     const json = await api.call('POST', `/api/v1/partners/${partner.id}/accounts/import`, key, {});
     expect(json.status).toBe(415);
+  });
+
+  it('marks an upload the client abandons as failed, keeping the list it had', async () => {
+    const before = await list();
+    const controller = new AbortController();
+    async function* slow() {
+      yield 'name,domain,population\n';
+      for (let i = 0; i < 3000; i++) yield `Company ${i},c${i}.example,prospect\n`;
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+    }
+    const upload = fetch(`${api.url}/api/v1/partners/${partner.id}/accounts/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' },
+      body: Readable.toWeb(Readable.from(slow())) as ReadableStream,
+      duplex: 'half',
+      signal: controller.signal,
+    } as RequestInit).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    controller.abort();
+    await upload;
+    let statuses: string[] = [];
+    for (let i = 0; i < 50 && !statuses.includes('failed'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      statuses = (
+        await database.db.query<{ status: string }>(
+          'select status from partner_account_imports where tenant_id = $1 and partner_id = $2',
+          [tenant.id, partner.id],
+        )
+      ).map((row) => row.status);
+    }
+    expect(statuses).toContain('failed');
+    expect(statuses).not.toContain('running');
+    expect(await list()).toEqual(before);
   });
 
   it('streams a large file in batches', async () => {

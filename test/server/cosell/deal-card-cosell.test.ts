@@ -140,11 +140,7 @@ describe('co-sell on the deal card', () => {
   });
 
   it('attaches a partner: written to HubSpot as a labelled association, then on the card and off the suggestions', async () => {
-    const response = await attach({
-      partnerId: partners[1]!.id,
-      role: 'influenced',
-      sharePct: '50',
-    });
+    const response = await attach({ partnerId: partners[1]!.id, role: 'influenced' });
     expect(response.status).toBe(201);
     expect(response.body.crm).toEqual({ written: true, companyId: partners[1]!.company });
     const associations = sandbox.store.portal(PORTAL)!.dealCompanies.get(deal.crm_id) ?? [];
@@ -155,17 +151,75 @@ describe('co-sell on the deal card', () => {
     ).toContain('Influencing partner');
     const after = await card();
     expect(after.partners).toContainEqual(
-      expect.objectContaining({ id: partners[1]!.id, role: 'influenced', sharePct: 50 }),
+      expect.objectContaining({ id: partners[1]!.id, role: 'influenced', sharePct: 100 }),
     );
     expect(after.suggestions.map((s) => s.partnerId)).not.toContain(partners[1]!.id);
   });
 
-  it('refuses a second attach, shares over 100 % and bad input, writing nothing', async () => {
+  it('splits the role evenly with the next co-seller via the CRM, as every sync will', async () => {
+    const response = await attach({ partnerId: partners[0]!.id, role: 'influenced' });
+    expect(response.status).toBe(201);
+    const shares = async () =>
+      (
+        await database.db.query<{ partner_id: string; share_pct: string; origin: string }>(
+          `select dp.partner_id, dp.share_pct::text, dp.origin from deal_partners dp
+             join deals d on d.tenant_id = dp.tenant_id and d.id = dp.deal_id
+            where d.tenant_id = $1 and d.crm_id = $2 and dp.role = 'influenced' order by dp.partner_id`,
+          [tenant.id, deal.crm_id],
+        )
+      ).map((row) => [row.partner_id, row.share_pct, row.origin]);
+    const afterAttach = await shares();
+    expect(afterAttach.map(([, share]) => share).sort()).toEqual(['50.00', '50.00']);
+    // The CRM is the record: a sync leaves the same partners and shares.
+    await syncHubSpotTenant(
+      {
+        db: database.db,
+        box,
+        hubspot: { ...APP, apiBase: sandbox.url },
+        now: Date.now,
+        logger: silentLogger,
+      },
+      tenant.id,
+    );
+    expect(await shares()).toEqual(afterAttach);
+    // Removed in HubSpot, gone here after the next sync.
+    const associations = sandbox.store.portal(PORTAL)!.dealCompanies.get(deal.crm_id)!;
+    sandbox.store.portal(PORTAL)!.dealCompanies.set(
+      deal.crm_id,
+      associations.filter((a) => a.toObjectId !== partners[0]!.company),
+    );
+    await syncHubSpotTenant(
+      {
+        db: database.db,
+        box,
+        hubspot: { ...APP, apiBase: sandbox.url },
+        now: Date.now,
+        logger: silentLogger,
+      },
+      tenant.id,
+    );
+    expect((await shares()).map(([id, share]) => [id, share])).toEqual([
+      [partners[1]!.id, '100.00'],
+    ]);
+  });
+
+  it('refuses a second attach, shares over 100 % by hand and bad input, writing nothing', async () => {
     const before = await attributions();
-    const again = await attach({ partnerId: partners[1]!.id, role: 'influenced', sharePct: '10' });
+    const again = await attach({ partnerId: partners[1]!.id, role: 'influenced' });
     expect([again.status, again.body.error!.code]).toEqual([409, 'PARTNER.ALREADY_ON_DEAL']);
-    const over = await attach({ partnerId: partners[0]!.id, role: 'influenced', sharePct: '60' });
-    expect([over.status, over.body.error!.code]).toEqual([409, 'SHARES.OVER_100']);
+    // Without a CRM to write to, the share asked for must fit what is left.
+    const manualApi = await startTestApi(database.db);
+    try {
+      const over = await manualApi.call<{ error: { code: string } }>(
+        'POST',
+        `/api/v1/deals/${deal.crm_id}/partners`,
+        key,
+        { partnerId: partners[0]!.id, role: 'influenced', sharePct: '60' },
+      );
+      expect([over.status, over.body.error.code]).toEqual([409, 'SHARES.OVER_100']);
+    } finally {
+      await manualApi.close();
+    }
     for (const body of [
       { partnerId: partners[0]!.id, role: 'owner' },
       { partnerId: partners[0]!.id, role: 'sourced', sharePct: '0' },

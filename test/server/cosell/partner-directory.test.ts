@@ -43,6 +43,17 @@ describe('the partner directory', () => {
     expect(query).toHaveBeenCalledTimes(2);
   });
 
+  it('waits for a fresh directory after a long idle stretch', async () => {
+    let now = 0;
+    let tier = 'silver';
+    const query = jest.fn(() => Promise.resolve([row(tier)]));
+    const directory = new PartnerDirectory({ query } as unknown as Queryable, 1000, () => now);
+    await directory.get('t1');
+    tier = 'gold';
+    now = 60_000;
+    expect((await directory.get('t1')).byId.get('p1')!.tier).toBe('gold');
+  });
+
   it('does not keep a failed first load', async () => {
     const query = jest
       .fn()

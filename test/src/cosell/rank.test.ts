@@ -123,6 +123,42 @@ describe('the weights', () => {
   });
 });
 
+describe('overlap first', () => {
+  it('puts a customer overlap and nothing else above a partner with everything but overlap', () => {
+    const { suggestions } = rank([
+      candidate({
+        name: 'Everything Else',
+        verticals: ['COMPUTER_SOFTWARE'],
+        regions: ['EMEA'],
+        certifications: ['a', 'b', 'c', 'd'],
+        tier: 'platinum',
+        record: {
+          won: 9,
+          lost: 0,
+          wonRevenueMinor: 10n ** 9n,
+          byVertical: { COMPUTER_SOFTWARE: { won: 9, lost: 0 } },
+        },
+      }),
+      candidate({ name: 'Only Overlap', overlap: 'customer' }),
+    ]);
+    expect(suggestions.map((s) => s.name)).toEqual(['Only Overlap', 'Everything Else']);
+  });
+
+  it('measures won revenue against the partners that can be suggested only', () => {
+    const record = (wonRevenueMinor: bigint) => ({
+      won: 0,
+      lost: 0,
+      wonRevenueMinor,
+      byVertical: {},
+    });
+    const { suggestions } = rank([
+      candidate({ name: 'Giant', overlap: 'customer', attached: true, record: record(10n ** 9n) }),
+      candidate({ name: 'Small', overlap: 'prospect', record: record(1000n) }),
+    ]);
+    expect(suggestions[0]!.parts.trackRecord).toBe(COSELL_WEIGHTS.wonRevenue);
+  });
+});
+
 describe('sales regions', () => {
   it.each([
     ['US', 'NA'],

@@ -45,14 +45,10 @@ export const DealPartnersCard = ({ dealId, fetcher }: { dealId: string; fetcher:
       );
     case 'success': {
       const { partners, registrations, account, suggestions } = state.data;
-      const influenced = partners
-        .filter((p) => p.role === 'influenced')
-        .reduce((sum, p) => sum + p.sharePct, 0);
       const suggestionList = (
         <Suggestions
           suggestions={suggestions}
-          shareLeft={Math.round((100 - influenced) * 100) / 100}
-          onAdd={(partnerId, share) => addCoSeller(fetcher, dealId, partnerId, share).then(load)}
+          onAdd={(partnerId) => addCoSeller(fetcher, dealId, partnerId).then(load)}
           onDecline={(partnerId) => declineSuggestion(fetcher, dealId, partnerId).then(load)}
         />
       );

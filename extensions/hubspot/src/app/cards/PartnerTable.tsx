@@ -28,12 +28,40 @@ const registrationText = ({ registration }: CardPartner) => {
     : `Registered, ${registration.daysLeft} days left`;
 };
 
+/** "1,250,000.00 USD" from minor units, per currency (its minor unit from Intl), without floats. */
+const money = (amounts: Record<string, string>) =>
+  Object.entries(amounts)
+    .map(([currency, minor]) => {
+      const exponent =
+        new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+          .maximumFractionDigits ?? 2;
+      const digits = minor.replace('-', '').padStart(exponent + 1, '0');
+      const whole = digits.slice(0, digits.length - exponent).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+      const fraction = exponent > 0 ? `.${digits.slice(-exponent)}` : '';
+      return `${minor.startsWith('-') ? '-' : ''}${whole}${fraction} ${currency}`;
+    })
+    .join(', ');
+
 const performanceText = ({ performance }: CardPartner) => {
   if (!performance) return 'Not counted yet';
   const decided = performance.won12m + performance.lost12m;
-  return decided === 0
-    ? 'No decided deals'
-    : `Won ${performance.won12m} of ${decided} (${Math.round((performance.winRate ?? 0) * 100)} %)`;
+  const won = { ...performance.sourcedWon12m };
+  for (const [currency, minor] of Object.entries(performance.influencedWon12m))
+    won[currency] = String(BigInt(won[currency] ?? '0') + BigInt(minor));
+  return [
+    decided === 0
+      ? 'No decided deals'
+      : `Won ${performance.won12m} of ${decided} (${Math.round((performance.winRate ?? 0) * 100)} %)`,
+    Object.keys(won).length > 0 ? `Won revenue ${money(won)}` : null,
+    Object.keys(performance.openPipeline).length > 0
+      ? `Open pipeline ${money(performance.openPipeline)}`
+      : null,
+    performance.avgCycleDays === null
+      ? null
+      : `${Math.round(performance.avgCycleDays)} days to close`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 };
 
 export const PartnerTable = ({ partners }: { partners: CardPartner[] }) => (

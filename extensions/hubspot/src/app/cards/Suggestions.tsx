@@ -11,19 +11,16 @@ const TIER_VARIANTS: Record<string, 'success' | 'info' | 'default'> = {
 
 /**
  * Partners to bring in, best first, each with the reasons behind its score. "Add as co-sell" puts
- * the partner on the deal as an influencing partner with the share that is left; "Not a fit" stops
- * suggesting it for this account.
+ * the partner on the deal as an influencing partner (the service splits the share); "Not a fit"
+ * stops suggesting it for this account.
  */
 export const Suggestions = ({
   suggestions,
-  shareLeft,
   onAdd,
   onDecline,
 }: {
   suggestions: CardSuggestion[];
-  /** What is left of the influencing share on the deal (100 when nobody influences it yet). */
-  shareLeft: number;
-  onAdd: (partnerId: string, sharePct: number) => Promise<void>;
+  onAdd: (partnerId: string) => Promise<void>;
   onDecline: (partnerId: string) => Promise<void>;
 }) => {
   const [busy, setBusy] = useState<string | null>(null);
@@ -65,8 +62,8 @@ export const Suggestions = ({
             <Button
               size="xs"
               variant="primary"
-              disabled={busy !== null || shareLeft <= 0}
-              onClick={() => act(s.partnerId, () => onAdd(s.partnerId, shareLeft))}
+              disabled={busy !== null}
+              onClick={() => act(s.partnerId, () => onAdd(s.partnerId))}
               testId={`add-${s.partnerId}`}
             >
               Add as co-sell
@@ -82,11 +79,6 @@ export const Suggestions = ({
           </Flex>
         </Flex>
       ))}
-      {shareLeft <= 0 && (
-        <Text variant="microcopy">
-          The influencing share is taken in full: free some to add one.
-        </Text>
-      )}
     </Flex>
   );
 };

@@ -95,19 +95,21 @@ const errorMessage = async (response: Pick<Response, 'status' | 'json'>) => {
   return message.success ? message.data.error.message : `PartnerLens answered ${response.status}`;
 };
 
-/** Accepts a suggestion: the partner goes on the deal (and into the CRM) as an influencing co-seller. */
+/**
+ * Accepts a suggestion: the partner goes on the deal (and into the CRM) as an influencing
+ * co-seller; the service splits the influencing share evenly, as the CRM's labels will.
+ */
 export async function addCoSeller(
   fetcher: CardFetcher,
   dealId: string,
   partnerId: string,
-  sharePct: number,
 ): Promise<void> {
   const response = await fetcher(
     `${API_BASE}/api/v1/deals/${encodeURIComponent(dealId)}/partners`,
     {
       method: 'POST',
       timeout: 8000,
-      body: { partnerId, role: 'influenced', sharePct: String(sharePct) },
+      body: { partnerId, role: 'influenced' },
     },
   );
   if (!response.ok) throw new Error(await errorMessage(response));

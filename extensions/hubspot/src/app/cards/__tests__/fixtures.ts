@@ -29,8 +29,8 @@ export const createSuggestion = (overrides: Partial<CardSuggestion> = {}): CardS
   name: 'Contoso Cloud',
   type: 'system_integrator',
   tier: 'platinum',
-  score: 75,
-  parts: { overlap: 40, vertical: 15, region: 10, certifications: 0, trackRecord: 0, tier: 10 },
+  score: 73,
+  parts: { overlap: 50, vertical: 10, region: 5, certifications: 0, trackRecord: 0, tier: 8 },
   reasons: ['Has Acme Corp as a customer in its account list', 'Works in COMPUTER_SOFTWARE'],
   ...overrides,
 });
