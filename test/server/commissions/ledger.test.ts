@@ -4,18 +4,11 @@ import { recomputeDeals } from '../../../server/commissions/recompute-deals';
 import { issueApiKey } from '../../../server/db/api-keys';
 import { replaceCrmDealPartners, upsertDeals } from '../../../server/db/mirror';
 import { createTenant, type Tenant } from '../../../server/db/tenants';
-import { createApp } from '../../../server/http/app';
-import { listen } from '../../../server/lib/listen';
-import { CrmSyncQueue, ReconcileQueue } from '../../../server/queue/queues';
 import { saveProgram } from '../../../server/registrations/program-store';
 import { parseProgram } from '../../../src/program/program';
+import { startTestApi, type TestApi } from '../../support/api';
 import { createDealRecord, createPartnerInput, upsertPartners } from '../../support/fixtures';
-import {
-  createTestDatabase,
-  silentLogger,
-  type TestDatabase,
-  testQueueSettings,
-} from '../../support/services';
+import { createTestDatabase, type TestDatabase } from '../../support/services';
 
 describe('the commission ledger', () => {
   let database: TestDatabase;
@@ -116,20 +109,7 @@ describe('the commission ledger', () => {
   });
 
   it("lists entries and totals by partner and month through the API, for the caller's tenant only", async () => {
-    const settings = testQueueSettings();
-    const crmSync = new CrmSyncQueue(settings);
-    const reconcile = new ReconcileQueue(settings);
-    const server = await listen(
-      createApp({
-        db: database.db,
-        logger: silentLogger,
-        crmSync,
-        reconcile,
-        hubspotClientSecret: 's',
-        readiness: {},
-      }),
-      0,
-    );
+    const api = await startTestApi(database.db);
     try {
       const other = await createTenant(database.db, { name: 'Other' });
       const [key, otherKey] = [
@@ -137,15 +117,13 @@ describe('the commission ledger', () => {
         (await issueApiKey(database.db, other.id, 'a')).key,
       ];
       const get = async (query: string, apiKey = key) =>
-        (await (
-          await fetch(`http://127.0.0.1:${server.port}/api/v1/commissions${query}`, {
-            headers: { authorization: `Bearer ${apiKey}` },
-          })
-        ).json()) as {
-          entries: Array<{ dealId: string; kind: string; amountMinor: string }>;
-          totals: Record<string, string>;
-          error?: { details: Array<{ path: string }> };
-        };
+        (
+          await api.call<{
+            entries: Array<{ dealId: string; kind: string; amountMinor: string }>;
+            totals: Record<string, string>;
+            error?: { details: Array<{ path: string }> };
+          }>('GET', `/api/v1/commissions${query}`, apiKey)
+        ).body;
       const month = new Date().toISOString().slice(0, 7);
       const mine = await get(`?partnerId=${reseller.id}&period=${month}`);
       expect(mine.entries.length).toBeGreaterThan(0);
@@ -155,51 +133,25 @@ describe('the commission ledger', () => {
       expect((await get('', otherKey)).entries).toEqual([]);
       expect((await get('?period=2026-13')).error!.details.map((d) => d.path)).toEqual(['period']);
     } finally {
-      await server.close();
-      await crmSync.close();
-      await reconcile.close();
+      await api.close();
     }
   });
 
   describe('refunds', () => {
-    let server: Awaited<ReturnType<typeof listen>>;
-    let crmSync: CrmSyncQueue;
-    let reconcile: ReconcileQueue;
+    let api: TestApi;
     let key: string;
-    const refund = async (body: Record<string, unknown>) => {
-      const response = await fetch(`http://127.0.0.1:${server.port}/api/v1/refunds`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      return {
-        status: response.status,
-        body: (await response.json()) as {
-          clawbacks: number;
-          error?: { code: string; details?: Array<{ path: string }> };
-        },
-      };
-    };
+    const refund = (body: Record<string, unknown>) =>
+      api.call<{
+        clawbacks: number;
+        error?: { code: string; details?: Array<{ path: string }> };
+      }>('POST', '/api/v1/refunds', key, body);
     const count = async () =>
       Number(
         (await database.db.query<{ n: string }>('select count(*)::text as n from refunds'))[0]!.n,
       );
 
     beforeAll(async () => {
-      const settings = testQueueSettings();
-      crmSync = new CrmSyncQueue(settings);
-      reconcile = new ReconcileQueue(settings);
-      server = await listen(
-        createApp({
-          db: database.db,
-          logger: silentLogger,
-          crmSync,
-          reconcile,
-          hubspotClientSecret: 's',
-          readiness: {},
-        }),
-        0,
-      );
+      api = await startTestApi(database.db);
       key = (await issueApiKey(database.db, tenant.id, 'refunds')).key;
       await setDeal(
         { stage: 'won', amount: '10000.00', closedAt: new Date('2026-02-01T00:00:00Z') },
@@ -207,11 +159,7 @@ describe('the commission ledger', () => {
       );
       await recompute();
     });
-    afterAll(async () => {
-      await server.close();
-      await crmSync.close();
-      await reconcile.close();
-    });
+    afterAll(() => api.close());
 
     it('claw back in proportion within the window, never more than accrued in all', async () => {
       expect(
