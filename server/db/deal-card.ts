@@ -50,6 +50,8 @@ export interface PartnerPerformance {
   lost12m: number;
   /** won / (won + lost) over twelve months; null before any deal is decided. */
   winRate: number | null;
+  /** Won and lost over twelve months per vertical (the account's industry). */
+  byVertical: Record<string, { won: number; lost: number }>;
   avgCycleDays: number | null;
   asOf: string;
 }
@@ -83,6 +85,7 @@ interface PartnerRow {
   won_12m: number | null;
   lost_12m: number | null;
   avg_cycle_days: string | null;
+  by_vertical: Record<string, { won: number; lost: number }> | null;
   as_of: Date | null;
 }
 
@@ -107,7 +110,7 @@ export async function findDealCard(
   const partners = await db.query<PartnerRow>(
     `select p.id, p.name, p.type, p.tier, dp.role, dp.share_pct::text as share_pct, p.partner_manager, p.certifications,
             pp.sourced_won_12m, pp.influenced_won_12m, pp.open_pipeline, pp.won_12m, pp.lost_12m,
-            pp.avg_cycle_days::text, pp.as_of
+            pp.avg_cycle_days::text, pp.by_vertical, pp.as_of
        from deal_partners dp
        join partners p on p.tenant_id = dp.tenant_id and p.id = dp.partner_id
        left join partner_performance pp on pp.tenant_id = p.tenant_id and pp.partner_id = p.id
@@ -204,6 +207,7 @@ function performanceOf(row: PartnerRow): PartnerPerformance | null {
     won12m: row.won_12m ?? 0,
     lost12m: row.lost_12m ?? 0,
     winRate: decided > 0 ? Math.round(((row.won_12m ?? 0) / decided) * 1000) / 1000 : null,
+    byVertical: row.by_vertical ?? {},
     avgCycleDays: row.avg_cycle_days === null ? null : Number(row.avg_cycle_days),
     asOf: row.as_of.toISOString(),
   };

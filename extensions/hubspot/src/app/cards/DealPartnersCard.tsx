@@ -66,7 +66,7 @@ export const DealPartnersCard = ({ dealId, fetcher }: { dealId: string; fetcher:
           </Text>
           {registrations.length > 0 && <Registrations registrations={registrations} />}
           {partners.length > 0 ? (
-            <PartnerTable partners={partners} />
+            <PartnerTable partners={partners} industry={account?.industry ?? null} />
           ) : (
             <Text>No partner is on this deal yet.</Text>
           )}

@@ -42,7 +42,7 @@ const money = (amounts: Record<string, string>) =>
     })
     .join(', ');
 
-const performanceText = ({ performance }: CardPartner) => {
+const performanceText = ({ performance }: CardPartner, industry: string | null) => {
   if (!performance) return 'Not counted yet';
   const decided = performance.won12m + performance.lost12m;
   const won = { ...performance.sourcedWon12m };
@@ -52,6 +52,9 @@ const performanceText = ({ performance }: CardPartner) => {
     decided === 0
       ? 'No decided deals'
       : `Won ${performance.won12m} of ${decided} (${Math.round((performance.winRate ?? 0) * 100)} %)`,
+    industry && performance.byVertical[industry]
+      ? `${performance.byVertical[industry].won} of ${performance.byVertical[industry].won + performance.byVertical[industry].lost} in ${industry}`
+      : null,
     Object.keys(won).length > 0 ? `Won revenue ${money(won)}` : null,
     Object.keys(performance.openPipeline).length > 0
       ? `Open pipeline ${money(performance.openPipeline)}`
@@ -64,7 +67,14 @@ const performanceText = ({ performance }: CardPartner) => {
     .join(' · ');
 };
 
-export const PartnerTable = ({ partners }: { partners: CardPartner[] }) => (
+export const PartnerTable = ({
+  partners,
+  industry,
+}: {
+  partners: CardPartner[];
+  /** The account's industry: the partner's record there is shown too. */
+  industry: string | null;
+}) => (
   <Table bordered={true} testId="partner-table">
     <TableHead>
       <TableRow>
@@ -92,7 +102,7 @@ export const PartnerTable = ({ partners }: { partners: CardPartner[] }) => (
           </TableCell>
           <TableCell>{registrationText(partner)}</TableCell>
           <TableCell>
-            <Text>{performanceText(partner)}</Text>
+            <Text>{performanceText(partner, industry)}</Text>
             {(partner.partnerManager || partner.certifications.length > 0) && (
               <Text variant="microcopy">
                 {[

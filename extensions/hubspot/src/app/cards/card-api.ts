@@ -25,6 +25,7 @@ const partnerSchema = z.object({
       won12m: z.number(),
       lost12m: z.number(),
       winRate: z.number().nullable(),
+      byVertical: z.record(z.string(), z.object({ won: z.number(), lost: z.number() })).default({}),
       sourcedWon12m: z.record(z.string(), z.string()),
       influencedWon12m: z.record(z.string(), z.string()),
       openPipeline: z.record(z.string(), z.string()),
@@ -72,7 +73,13 @@ export const dealCardSchema = z.object({
     currency: z.string().nullable(),
     stage: z.enum(['open', 'won', 'lost']),
   }),
-  account: z.object({ name: z.string(), domain: z.string().nullable() }).nullable(),
+  account: z
+    .object({
+      name: z.string(),
+      domain: z.string().nullable(),
+      industry: z.string().nullable().default(null),
+    })
+    .nullable(),
   partners: z.array(partnerSchema),
   registrations: z.array(registrationSchema).default([]),
   suggestions: z.array(suggestionSchema).default([]),

@@ -220,6 +220,7 @@ describe('DealPartnersCard', () => {
               won12m: 3,
               lost12m: 1,
               winRate: 0.75,
+              byVertical: { COMPUTER_SOFTWARE: { won: 2, lost: 0 } },
               sourcedWon12m: { USD: '1000000' },
               influencedWon12m: {},
               openPipeline: {},
@@ -235,6 +236,7 @@ describe('DealPartnersCard', () => {
       expect(textOf(first!)).toContain('Registered, 42 days left');
       expect(textOf(first!)).toContain('Won 3 of 4 (75 %)');
       expect(textOf(first!)).toContain('Won revenue 10,000.00 USD');
+      expect(textOf(first!)).toContain('2 of 2 in COMPUTER_SOFTWARE');
       expect(textOf(first!)).toContain('40 days to close');
       expect(textOf(first!)).toContain('Manager: Maya Chen · Certified Implementer');
       expect(textOf(second!)).toContain('None');

@@ -17,7 +17,7 @@ export const createPartner = (overrides: Partial<CardPartner> = {}): CardPartner
 
 export const createDealCard = (overrides: Partial<DealCard> = {}): DealCard => ({
   deal: { id: '123', name: 'Acme renewal', amount: '12500.00', currency: 'USD', stage: 'open' },
-  account: { name: 'Acme Corp', domain: 'acme.com' },
+  account: { name: 'Acme Corp', domain: 'acme.com', industry: 'COMPUTER_SOFTWARE' },
   partners: [createPartner()],
   registrations: [],
   suggestions: [],
