@@ -121,8 +121,8 @@ export async function startPartnerLens(
           hubspot,
           now: Date.now,
           logger,
-          onSynced: (tenantId) =>
-            Promise.all([reconcileQueue.reconcile(tenantId), commissionsQueue.recompute(tenantId)]),
+          // The commissions job follows the reconcile (attributions may move between partners).
+          onSynced: (tenantId) => reconcileQueue.reconcile(tenantId),
         }),
         startReconcileWorker(queueSettings, {
           db,

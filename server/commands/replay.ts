@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { replayRegistrations } from '../../src/registrations/replay';
 import type { DealFacts, RegistrationFacts } from '../../src/registrations/types';
 import { CONFLICT_KINDS } from '../../src/registrations/types';
-import { CsvInputError, readCsv, rowRef } from '../csv/read-csv';
-import { columnsOf, known, unique } from '../csv/row-checks';
+import { CsvInputError, readCsv } from '../csv/read-csv';
+import { columnsOf, firstOrSame, known, unique } from '../csv/row-checks';
 import { csvValue } from '../csv/values';
 import { writeCsv } from '../csv/write-csv';
 import { readPartners } from './partners-file';
@@ -69,7 +69,8 @@ async function readDeals(
   accountIds: Set<string>,
   partnerIds: Set<string>,
 ): Promise<DealFacts[]> {
-  const deals = new Map<string, DealFacts & { row: number; signature: string }>();
+  const deals = new Map<string, DealFacts>();
+  const seen = new Map<string, { row: number; signature: string }>();
   await readCsv(file, columnsOf(dealRow), dealRow, (value, row) => {
     known(file, row, 'account_id', value.account_id, accountIds, 'account');
     if (value.partner_id) known(file, row, 'partner_id', value.partner_id, partnerIds, 'partner');
@@ -83,38 +84,25 @@ async function readDeals(
     if (value.closed_at !== null && value.closed_at < value.created_at)
       throw new CsvInputError(file, { row }, 'closed_at', 'is before created_at');
     const signature = [value.account_id, value.stage, value.created_at, value.closed_at].join('|');
-    const existing = deals.get(value.deal_id);
-    if (existing && existing.signature !== signature)
-      throw new CsvInputError(
-        file,
-        { row },
-        'deal_id',
-        `"${value.deal_id}" appears on ${rowRef(existing.row)} with another account, stage or dates`,
-      );
-    const deal = existing ?? {
-      id: value.deal_id,
-      accountId: value.account_id,
-      stage: value.stage,
-      createdAt: value.created_at,
-      closedAt: value.closed_at,
-      partnerIds: [],
-      row,
-      signature,
-    };
+    if (
+      firstOrSame(file, seen, value.deal_id, row, signature, {
+        column: 'deal_id',
+        cells: 'account, stage or dates',
+      })
+    )
+      deals.set(value.deal_id, {
+        id: value.deal_id,
+        accountId: value.account_id,
+        stage: value.stage,
+        createdAt: value.created_at,
+        closedAt: value.closed_at,
+        partnerIds: [],
+      });
+    const deal = deals.get(value.deal_id)!;
     if (value.partner_id && !deal.partnerIds.includes(value.partner_id))
       deal.partnerIds.push(value.partner_id);
-    deals.set(value.deal_id, deal);
   });
-  return [...deals.values()].map(
-    ({ id, accountId, stage, createdAt, closedAt, partnerIds: ids }) => ({
-      id,
-      accountId,
-      stage,
-      createdAt,
-      closedAt,
-      partnerIds: ids,
-    }),
-  );
+  return [...deals.values()];
 }
 
 async function readRegistrations(

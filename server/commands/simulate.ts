@@ -9,8 +9,8 @@ import {
 } from '../../src/commissions/types';
 import { parseScaled } from '../../src/money/decimal';
 import { toMinorUnits } from '../../src/money/minor-units';
-import { CsvInputError, readCsv, rowRef } from '../csv/read-csv';
-import { columnsOf, known } from '../csv/row-checks';
+import { CsvInputError, readCsv } from '../csv/read-csv';
+import { columnsOf, firstOrSame, known } from '../csv/row-checks';
 import { csvValue } from '../csv/values';
 import { writeCsv } from '../csv/write-csv';
 import { readPartners } from './partners-file';
@@ -81,16 +81,11 @@ async function readDeals(
         : null;
     // A deal may span rows (one per partner in the §10 format); its cells must agree.
     const signature = [value.amount, value.currency, value.stage, value.closed_at].join('|');
-    const existing = seen.get(value.deal_id);
-    if (existing && existing.signature !== signature)
-      throw new CsvInputError(
-        file,
-        { row },
-        'deal_id',
-        `"${value.deal_id}" appears on ${rowRef(existing.row)} with another amount, stage or close`,
-      );
-    if (!existing) {
-      seen.set(value.deal_id, { row, signature });
+    const first = firstOrSame(file, seen, value.deal_id, row, signature, {
+      column: 'deal_id',
+      cells: 'amount, stage or close',
+    });
+    if (first) {
       deals.push({
         id: value.deal_id,
         stage: value.stage,

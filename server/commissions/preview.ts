@@ -2,8 +2,7 @@ import { accrueDeal } from '../../src/commissions/accrue';
 import { SHARE_SCALE } from '../../src/commissions/types';
 import { parseScaled } from '../../src/money/decimal';
 import { formatMinorUnits, toMinorUnits } from '../../src/money/minor-units';
-import type { Queryable } from '../db/database';
-import { loadProgram } from '../registrations/program-store';
+import type { Program } from '../../src/program/program';
 
 export type CommissionPreview =
   | { amountMinor: string; currency: string; rateBps: number; explanation: string }
@@ -23,12 +22,11 @@ const percent = (bps: number) => `${bps / 100} %`;
 const label = (text: string) => text.replace(/_/g, ' ');
 
 /** What each partner on the deal would earn if it closed at its amount now (partner id + role → preview). */
-export async function previewCommissions(
-  db: Queryable,
-  tenantId: string,
+export function previewCommissions(
+  program: Program,
   deal: { id: string; amount: string | null; currency: string | null },
   partners: readonly PartnerOnDeal[],
-): Promise<Map<string, CommissionPreview>> {
+): Map<string, CommissionPreview> {
   const previews = new Map<string, CommissionPreview>();
   if (partners.length === 0) return previews;
   const amount =
@@ -45,7 +43,6 @@ export async function previewCommissions(
       });
     return previews;
   }
-  const { program } = await loadProgram(db, tenantId);
   const { lines, errors } = accrueDeal(
     program,
     {

@@ -228,17 +228,10 @@ export async function recomputeDeals(
 function planDeal(
   program: Program,
   deal: DealRow,
-  attributionRows: AttributionRow[],
+  attributions: AttributionRow[],
   entries: EntryRow[],
   refundRows: RefundRow[],
 ): { entries: NewEntry[]; errors: CommissionError[] } {
-  const attributions = attributionRows.map(({ partner_id, role, share_pct, type, tier }) => ({
-    partner_id,
-    role,
-    share_pct,
-    type,
-    tier,
-  }));
   const amount =
     deal.amount !== null && deal.currency !== null
       ? toMinorUnits(deal.amount, deal.currency)

@@ -4,12 +4,12 @@ import { pipeline, type Readable, Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 import { z } from 'zod';
 
+import { POPULATIONS } from '../../src/cosell/rank';
 import { prepareRecord } from '../../src/matching/prepare';
-import { AccountMatcher } from '../../src/registrations/account-matcher';
 import type { Database } from '../db/database';
 import { loadProgram } from '../registrations/program-store';
+import { accountMatcher } from '../registrations/world';
 
-export const POPULATIONS = ['customer', 'open_opportunity', 'prospect'] as const;
 const COLUMNS = ['name', 'domain', 'population'] as const;
 /** Rows written per statement; the file itself is never held in memory. */
 const BATCH = 2000;
@@ -98,7 +98,12 @@ export async function importAccountList(
     errors: [],
   };
   try {
-    const matcher = await accountMatcher(db, tenantId);
+    // The same matcher registrations use: the tenant's accounts, its partners' own companies left out.
+    const matcher = await accountMatcher(
+      db,
+      tenantId,
+      (await loadProgram(db, tenantId)).program.matching.nameThreshold,
+    );
     let checkedHeader = false;
     const parser = parse({
       bom: true,
@@ -150,7 +155,7 @@ export async function importAccountList(
         }
         continue;
       }
-      const match = matcher?.match(
+      const match = matcher.match(
         prepareRecord({
           id: '',
           name: parsed.data.name,
@@ -158,7 +163,7 @@ export async function importAccountList(
           country: null,
         }),
       );
-      const account = match?.accountId ?? null;
+      const account = match.accountId;
       if (account) result.rowsMatched += 1;
       batch.push({ line: info.lines, ...parsed.data, account });
       if (batch.length >= BATCH) {
@@ -210,25 +215,6 @@ export async function importAccountList(
     );
     throw error;
   }
-}
-
-/** The tenant's accounts, indexed for matching; undefined when it has none. */
-async function accountMatcher(db: Database, tenantId: string): Promise<AccountMatcher | undefined> {
-  const accounts = await db.query<{
-    crm_id: string;
-    name: string;
-    domain: string | null;
-    country: string | null;
-  }>(
-    'select crm_id, name, domain, country from accounts where tenant_id = $1 and archived_at is null order by crm_id',
-    [tenantId],
-  );
-  if (accounts.length === 0) return undefined;
-  const { program } = await loadProgram(db, tenantId);
-  return new AccountMatcher(
-    accounts.map((a) => ({ id: a.crm_id, name: a.name, domain: a.domain, country: a.country })),
-    program.matching.nameThreshold,
-  );
 }
 
 async function writeRows(

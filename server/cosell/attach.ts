@@ -1,4 +1,4 @@
-import { allocateEvenly } from '../../src/money/allocate';
+import { evenShares } from '../crm/hubspot/associations';
 import type { PartnerRole } from '../crm/hubspot/partner-roles';
 import type { CrmWriter } from '../crm/hubspot/write-back';
 import { recordAudit } from '../db/audit';
@@ -101,7 +101,7 @@ export async function attachPartner(
       }
       crm = { written: true, companyId: partner.company! };
       const partners = [...inRole.map((row) => row.partner_id), request.partnerId];
-      const shares = allocateEvenly(10_000, partners.length).map((s) => (s / 100).toFixed(2));
+      const shares = evenShares(partners.length);
       await tx.query(
         `insert into deal_partners (tenant_id, deal_id, partner_id, role, share_pct, origin)
          values ($1, $2, $3, $4, $5, 'crm')`,

@@ -1,13 +1,11 @@
 import {
   type CosellCandidate,
-  type Population,
+  POPULATIONS,
   rankCosell,
   type Suggestion,
 } from '../../src/cosell/rank';
 import type { Queryable } from '../db/database';
 import type { PartnerDirectory } from './partner-directory';
-
-const POPULATION_RANK: Population[] = ['customer', 'open_opportunity', 'prospect'];
 
 export type CardSuggestion = Suggestion & { type: string | null; tier: string };
 
@@ -33,19 +31,19 @@ export async function suggestionsForAccount(
     directory.get(tenantId),
     db.query<{ partner_id: string; best: number }>(
       `select pa.partner_id,
-              min(case pa.population when 'customer' then 0 when 'open_opportunity' then 1 else 2 end)::int as best
+              min(array_position($3::text[], pa.population))::int - 1 as best
          from partner_accounts pa
          join partner_current_lists c on c.tenant_id = pa.tenant_id and c.import_id = pa.import_id
         where pa.tenant_id = $1 and pa.account_crm_id = $2
         group by pa.partner_id`,
-      [tenantId, account.crmId],
+      [tenantId, account.crmId, POPULATIONS],
     ),
     db.query<{ partner_id: string }>(
       'select partner_id from cosell_declines where tenant_id = $1 and account_crm_id = $2',
       [tenantId, account.crmId],
     ),
   ]);
-  const best = new Map(overlap.map((row) => [row.partner_id, POPULATION_RANK[row.best]!]));
+  const best = new Map(overlap.map((row) => [row.partner_id, POPULATIONS[row.best]!]));
   const declined = new Set(declines.map((row) => row.partner_id));
   const pool = new Map(
     (account.industry ? (partners.byVertical.get(account.industry) ?? []) : []).map((p) => [

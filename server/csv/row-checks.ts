@@ -19,6 +19,33 @@ export function unique(
   seen.set(id, row);
 }
 
+/**
+ * A record that may span rows (a deal, one row per partner): its other cells must agree with its
+ * first row. `seen` remembers each id's first row and cells; answers true on that first row.
+ */
+export function firstOrSame(
+  file: string,
+  seen: Map<string, { row: number; signature: string }>,
+  id: string,
+  row: number,
+  signature: string,
+  what: { column: string; cells: string },
+): boolean {
+  const first = seen.get(id);
+  if (!first) {
+    seen.set(id, { row, signature });
+    return true;
+  }
+  if (first.signature !== signature)
+    throw new CsvInputError(
+      file,
+      { row },
+      what.column,
+      `"${id}" appears on ${rowRef(first.row)} with another ${what.cells}`,
+    );
+  return false;
+}
+
 /** A reference to a row of another file (`the deals file` for `deal`) must name one it has. */
 export function known(
   file: string,

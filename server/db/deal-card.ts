@@ -126,9 +126,10 @@ export async function findDealCard(
     role: row.role,
     sharePct: Number(row.share_pct),
   }));
-  const previews = await previewCommissions(
-    db,
-    tenantId,
+  // One program for the previews and the suggestions.
+  const { program } = await loadProgram(db, tenantId);
+  const previews = previewCommissions(
+    program,
     { id: deal.id, amount: deal.amount, currency: deal.currency },
     partnerViews,
   );
@@ -139,7 +140,6 @@ export async function findDealCard(
     partnerViews,
     now,
   );
-  const { program } = await loadProgram(db, tenantId);
   const suggestions =
     deal.account_crm_id && deal.account_name !== null
       ? await suggestionsForAccount(
@@ -160,7 +160,6 @@ export async function findDealCard(
           },
         )
       : [];
-  const rowOf = new Map(partners.map((row) => [`${row.id}:${row.role}`, row]));
   return {
     deal: {
       id: deal.crm_id,
@@ -178,8 +177,8 @@ export async function findDealCard(
             industry: deal.account_industry,
             country: deal.account_country,
           },
-    partners: partnerViews.map((p) => {
-      const row = rowOf.get(`${p.id}:${p.role}`)!;
+    partners: partnerViews.map((p, index) => {
+      const row = partners[index]!;
       const registration = registrations.find((r) => r.partner.id === p.id);
       return {
         ...p,

@@ -14,6 +14,24 @@ export class HttpError extends Error {
   }
 }
 
+/** What a use case's failure code means over HTTP. */
+export type FailureTable<Code extends string> = Record<Code, { status: number; message: string }>;
+
+/** A use case's failure as an HttpError: its code's status and message, the rest as details. */
+export function httpErrorFor<Code extends string>(
+  table: FailureTable<Code>,
+  failure: { code: Code },
+): HttpError {
+  const { code, ...details } = failure;
+  const known = table[code];
+  return new HttpError(
+    known.status,
+    code,
+    known.message,
+    Object.keys(details).length > 0 ? details : undefined,
+  );
+}
+
 export const notFound = (code: string, message: string) => new HttpError(404, code, message);
 export const unauthorized = (message: string) => new HttpError(401, 'AUTH.UNAUTHORIZED', message);
 

@@ -38,8 +38,9 @@ export async function refreshPartnerPerformance(
       id: string;
       fingerprint: string | null;
       partner_ids: string[];
+      current_ids: string[] | null;
     }>(
-      `select coalesce(f.id, s.deal_id) as id, f.fingerprint,
+      `select coalesce(f.id, s.deal_id) as id, f.fingerprint, f.partner_ids as current_ids,
               array(select distinct unnest(coalesce(f.partner_ids, '{}') || coalesce(s.partner_ids, '{}'))) as partner_ids
          from (${FINGERPRINTS}) f
          full join (select * from partner_stat_states where tenant_id = $1) s on s.deal_id = f.id
@@ -75,29 +76,11 @@ export async function refreshPartnerPerformance(
           kept.map((row) => row.id),
           kept.map((row) => row.fingerprint),
           // The deal's partners now (the recount above already covered those that left it).
-          await currentPartnersOf(
-            tx,
-            tenantId,
-            kept.map((row) => row.id),
-          ),
+          kept.map((row) => (row.current_ids ?? []).join(',')),
         ],
       );
     return { changedDeals: changed.length, partners: partnerIds.length };
   });
-}
-
-async function currentPartnersOf(
-  db: Queryable,
-  tenantId: string,
-  dealIds: string[],
-): Promise<string[]> {
-  const rows = await db.query<{ deal_id: string; partners: string }>(
-    `select deal_id, string_agg(distinct partner_id::text, ',') as partners from deal_partners
-      where tenant_id = $1 and deal_id = any($2::uuid[]) group by deal_id`,
-    [tenantId, dealIds],
-  );
-  const byDeal = new Map(rows.map((row) => [row.deal_id, row.partners]));
-  return dealIds.map((id) => byDeal.get(id) ?? '');
 }
 
 /** Sum of a numeric(20, 4) column as text → minor units of the currency, half away from zero. */

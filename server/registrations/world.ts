@@ -13,7 +13,7 @@ const matchers = new Map<string, { version: string; threshold: number; matcher: 
 const MATCHERS_KEPT = 8;
 
 /** The tenant's accounts as a matcher, built once per change of the mirror (a few tenants kept). */
-async function accountMatcher(
+export async function accountMatcher(
   db: Queryable,
   tenantId: string,
   threshold: number,

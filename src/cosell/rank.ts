@@ -2,7 +2,9 @@ import { normalizeCountry } from '../matching/country';
 import { salesRegionOf } from './region';
 import { COSELL_WEIGHTS, MIN_DECIDED_DEALS, SUGGESTIONS } from './weights';
 
-export type Population = 'customer' | 'open_opportunity' | 'prospect';
+/** Crossbeam-style populations, strongest first. */
+export const POPULATIONS = ['customer', 'open_opportunity', 'prospect'] as const;
+export type Population = (typeof POPULATIONS)[number];
 
 export interface CosellAccount {
   name: string;

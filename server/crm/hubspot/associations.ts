@@ -61,11 +61,11 @@ export function attributionsOf(
     byRole.set(role, partners);
   }
   return [...byRole].flatMap(([role, partnerIds]) => {
-    const shares = allocateEvenly(10_000, partnerIds.length);
-    return partnerIds.map((partnerId, index) => ({
-      partnerId,
-      role,
-      sharePct: (shares[index]! / 100).toFixed(2),
-    }));
+    const shares = evenShares(partnerIds.length);
+    return partnerIds.map((partnerId, index) => ({ partnerId, role, sharePct: shares[index]! }));
   });
 }
+
+/** 100 % split evenly over n partners of a role, to the hundredth, remainders to the first ("33.34"). */
+export const evenShares = (n: number): string[] =>
+  allocateEvenly(10_000, n).map((hundredths) => (hundredths / 100).toFixed(2));

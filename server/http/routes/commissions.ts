@@ -23,7 +23,7 @@ import { safeCell } from '../../csv/write-csv';
 import { recordAudit } from '../../db/audit';
 import type { Database } from '../../db/database';
 import { actorOf, callerOf } from '../auth/authenticate';
-import { HttpError, notFound } from '../errors';
+import { type FailureTable, HttpError, httpErrorFor, notFound } from '../errors';
 
 const period = z
   .string()
@@ -100,7 +100,7 @@ interface EntryRow {
   created_at: Date;
 }
 
-const STEP_ERRORS: Record<StepFailure['code'], { status: number; message: string }> = {
+const STEP_ERRORS: FailureTable<StepFailure['code']> = {
   'ENTRY.NOT_FOUND': { status: 404, message: 'No such ledger entries' },
   'ENTRY.NOT_APPROVABLE': { status: 409, message: 'Only accrued entries can be approved' },
   'ENTRY.NOT_VOIDABLE': {
@@ -118,14 +118,7 @@ const STEP_ERRORS: Record<StepFailure['code'], { status: number; message: string
 
 function unwrap<T>(result: StepResult<T>): T {
   if (result.ok) return result.value;
-  const { code, ...details } = result.failure;
-  const known = STEP_ERRORS[code];
-  throw new HttpError(
-    known.status,
-    code,
-    known.message,
-    Object.keys(details).length > 0 ? details : undefined,
-  );
+  throw httpErrorFor(STEP_ERRORS, result.failure);
 }
 
 const entryJson = (row: StatementLine) => ({
@@ -311,9 +304,12 @@ export function commissionRoutes(db: Database, now: () => number): Router {
   /** A partner's month: its entries with their status, and the totals between the balances owed. */
   router.get('/partners/:partnerId/statements/:period', async (req, res) => {
     const params = statementParams.safeParse(req.params);
-    if (!params.success && params.error.issues.some((i) => i.path[0] === 'partnerId'))
-      throw notFound('PARTNER.NOT_FOUND', 'No such partner');
-    const { partnerId, period: month } = statementParams.parse(req.params);
+    if (!params.success) {
+      if (params.error.issues.some((i) => i.path[0] === 'partnerId'))
+        throw notFound('PARTNER.NOT_FOUND', 'No such partner');
+      throw params.error;
+    }
+    const { partnerId, period: month } = params.data;
     const options = statementQuery.parse(req.query);
     const tenantId = callerOf(req).tenantId;
     const [partner] = await db.query<{ name: string }>(

@@ -8,7 +8,7 @@ import type { CrmWriter } from '../../crm/hubspot/write-back';
 import type { Database } from '../../db/database';
 import type { CommissionsQueue } from '../../queue/queues';
 import { actorOf, callerOf } from '../auth/authenticate';
-import { HttpError, notFound } from '../errors';
+import { type FailureTable, HttpError, httpErrorFor, notFound } from '../errors';
 
 const dealId = z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be a CRM deal id');
 const attachBody = z.strictObject({
@@ -22,7 +22,7 @@ const attachBody = z.strictObject({
 });
 const declineBody = z.strictObject({ reason: z.string().trim().max(500).optional() });
 
-const ATTACH_ERRORS: Record<AttachFailure['code'], { status: number; message: string }> = {
+const ATTACH_ERRORS: FailureTable<AttachFailure['code']> = {
   'DEAL.NOT_FOUND': { status: 404, message: 'No such deal' },
   'PARTNER.NOT_FOUND': { status: 404, message: 'No such partner' },
   'PARTNER.INACTIVE': { status: 409, message: 'The partner is not active' },
@@ -57,16 +57,7 @@ export function cosellRoutes(
       { dealCrmId: deal.data, ...body },
       actorOf(caller),
     );
-    if (!result.ok) {
-      const { code, ...details } = result.failure;
-      const known = ATTACH_ERRORS[code];
-      throw new HttpError(
-        known.status,
-        code,
-        known.message,
-        Object.keys(details).length ? details : undefined,
-      );
-    }
+    if (!result.ok) throw httpErrorFor(ATTACH_ERRORS, result.failure);
     // The deal's commissions and the partners' numbers follow. The attach is committed (and in
     // the CRM) by now: a queue that does not answer is logged, not reported as a failed attach;
     // the next sync's job catches up.
