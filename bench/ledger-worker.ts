@@ -35,7 +35,7 @@ const PROGRAM = parseProgram({
  * A tenant of `deals` won deals, each sourced by one of 500 partners, half of them influenced by
  * another at 50 %, one in a hundred refunded within the clawback window. Written set-based in SQL.
  */
-export async function seedTenant(db: Database, deals: number): Promise<string> {
+async function seedTenant(db: Database, deals: number): Promise<string> {
   if (!PROGRAM.ok) throw new Error(PROGRAM.error.message);
   const tenant = await createTenant(db, { name: `Ledger bench ${deals}` });
   await saveProgram(db, tenant.id, PROGRAM.value, 'bench');

@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -109,8 +110,6 @@ export async function simulateBench() {
         file('errors.csv'),
       ]);
     const first = run();
-    const { createHash } = await import('node:crypto');
-    const { readFile } = await import('node:fs/promises');
     const digest = async () =>
       createHash('sha256')
         .update(await readFile(file('ledger.csv')))

@@ -4,6 +4,7 @@ import {
   INDUSTRIES,
   NAME_ROOTS,
   NAME_STEMS,
+  TIERS,
 } from '../../server/sandbox/seed/vocabulary';
 import type { DealFacts, PartnerFacts, RegistrationFacts } from '../../src/registrations/types';
 import {
@@ -39,7 +40,6 @@ export interface GeneratedTenant {
 }
 
 const DAY = 86_400_000;
-const TIERS = ['registered', 'silver', 'gold', 'platinum'];
 
 /**
  * A tenant for the registration bench: accounts with distinct realistic names; deals over the

@@ -7,7 +7,6 @@ import { silentLogger, testQueueSettings } from './services';
 
 export interface TestApi {
   url: string;
-  commissions: CommissionsQueue;
   /** A JSON call with an API key; answers the status, the parsed body (or text) and the headers. */
   call<Body = Record<string, unknown>>(
     method: string,
@@ -44,7 +43,6 @@ export async function startTestApi(
   const url = `http://127.0.0.1:${server.port}`;
   return {
     url,
-    commissions,
     async call(method, path, apiKey, body) {
       const response = await fetch(`${url}${path}`, {
         method,

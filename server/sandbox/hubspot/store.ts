@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 
-import { PARTNER_ROLE_BY_LABEL, type PartnerLabel } from '../../crm/hubspot/partner-roles';
+import {
+  PARTNER_ROLE_BY_LABEL,
+  type PartnerLabel,
+  PRIMARY_COMPANY_TYPE_ID,
+} from '../../crm/hubspot/partner-roles';
 
 export type SandboxObjectType = 'companies' | 'deals';
 
@@ -30,10 +34,15 @@ export const PARTNER_LABEL_TYPE_IDS: Record<PartnerLabel, number> = {
   'Referral partner': 104,
 };
 
+/** HubSpot's own deal→company types: the primary company, and the unlabelled default. */
+export const HUBSPOT_PRIMARY_COMPANY: AssociationType[] = [
+  { category: 'HUBSPOT_DEFINED', typeId: PRIMARY_COMPANY_TYPE_ID, label: 'Primary' },
+  { category: 'HUBSPOT_DEFINED', typeId: 341, label: null },
+];
+
 /** Every deal→company association label a sandbox portal knows: HubSpot's own and the partner labels. */
 export const DEAL_COMPANY_LABELS: AssociationType[] = [
-  { category: 'HUBSPOT_DEFINED', typeId: 5, label: 'Primary' },
-  { category: 'HUBSPOT_DEFINED', typeId: 341, label: null },
+  ...HUBSPOT_PRIMARY_COMPANY,
   ...(Object.keys(PARTNER_ROLE_BY_LABEL) as PartnerLabel[]).map((label) => ({
     category: 'USER_DEFINED' as const,
     typeId: PARTNER_LABEL_TYPE_IDS[label],

@@ -1,7 +1,7 @@
-import { type PartnerLabel, PRIMARY_COMPANY_TYPE_ID } from '../../crm/hubspot/partner-roles';
+import type { PartnerLabel } from '../../crm/hubspot/partner-roles';
 import type { ProgramPartner } from '../../partners/program-partners';
 import {
-  type AssociationType,
+  HUBSPOT_PRIMARY_COMPANY,
   PARTNER_LABEL_TYPE_IDS,
   type SandboxAssociation,
   type SandboxObject,
@@ -56,10 +56,6 @@ export interface Ecosystem {
 }
 
 const DAY = 86_400_000;
-const PRIMARY: AssociationType[] = [
-  { category: 'HUBSPOT_DEFINED', typeId: PRIMARY_COMPANY_TYPE_ID, label: 'Primary' },
-  { category: 'HUBSPOT_DEFINED', typeId: 341, label: null },
-];
 
 const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '');
 
@@ -221,7 +217,7 @@ export function generateEcosystem(options: {
       updatedAt: at(Math.min(now, Math.max(created, closeAt))),
     });
     const associations: SandboxAssociation[] = [
-      { toObjectId: account.id, associationTypes: PRIMARY },
+      { toObjectId: account.id, associationTypes: HUBSPOT_PRIMARY_COMPANY },
     ];
     if (random.chance(0.6)) {
       const partner = random.pick(activePartners);

@@ -2,7 +2,7 @@ import { SALES_REGIONS } from '../../../src/cosell/region';
 import { PARTNER_TYPES } from '../../../src/program/program';
 import type { Database } from '../../db/database';
 import { recountPartners } from '../../partners/performance';
-import { CERTIFICATIONS, COUNTRIES, INDUSTRIES } from './vocabulary';
+import { CERTIFICATIONS, COUNTRIES, INDUSTRIES, TIERS } from './vocabulary';
 
 /** DESIGN.md §8's large tenant; `scale` shrinks every count for smaller benches and demos. */
 export const LARGE_TENANT_SIZE = {
@@ -13,8 +13,6 @@ export const LARGE_TENANT_SIZE = {
   /** Account-list rows per account: its true co-sell partner and nine others. */
   listRowsPerAccount: 10,
 };
-
-const TIERS = ['registered', 'silver', 'gold', 'platinum'];
 
 /** A non-negative pseudo-random integer from numbers, in SQL (stable across runs and drivers). */
 const hash = (...parts: string[]) =>

@@ -39,6 +39,17 @@ describe('co-sell on the deal card', () => {
   let deal: { crm_id: string; account_crm_id: string; domain: string | null; name: string };
   let partners: Array<{ id: string; company: string }>;
 
+  const sync = () =>
+    syncHubSpotTenant(
+      {
+        db: database.db,
+        box,
+        hubspot: { ...APP, apiBase: sandbox.url },
+        now: Date.now,
+        logger: silentLogger,
+      },
+      tenant.id,
+    );
   const card = async () =>
     (await api.call<Card>('GET', `/api/v1/deals/${deal.crm_id}/card`, key)).body;
   const attach = (body: Record<string, unknown>, apiKey = key) =>
@@ -75,10 +86,7 @@ describe('co-sell on the deal card', () => {
     );
     await upsertProgramPartners(database.db, tenant.id, programPartnersOf(ecosystem));
     const hubspot = { ...APP, apiBase: sandbox.url };
-    await syncHubSpotTenant(
-      { db: database.db, box, hubspot, now: Date.now, logger: silentLogger },
-      tenant.id,
-    );
+    await sync();
     await reconcileTenant(database.db, tenant.id);
     api = await startTestApi(database.db, {
       crmWriter: hubspotWriter({ db: database.db, box, hubspot, now: Date.now }),
@@ -171,16 +179,7 @@ describe('co-sell on the deal card', () => {
     const afterAttach = await shares();
     expect(afterAttach.map(([, share]) => share).sort()).toEqual(['50.00', '50.00']);
     // The CRM is the record: a sync leaves the same partners and shares.
-    await syncHubSpotTenant(
-      {
-        db: database.db,
-        box,
-        hubspot: { ...APP, apiBase: sandbox.url },
-        now: Date.now,
-        logger: silentLogger,
-      },
-      tenant.id,
-    );
+    await sync();
     expect(await shares()).toEqual(afterAttach);
     // Removed in HubSpot, gone here after the next sync.
     const associations = sandbox.store.portal(PORTAL)!.dealCompanies.get(deal.crm_id)!;
@@ -188,16 +187,7 @@ describe('co-sell on the deal card', () => {
       deal.crm_id,
       associations.filter((a) => a.toObjectId !== partners[0]!.company),
     );
-    await syncHubSpotTenant(
-      {
-        db: database.db,
-        box,
-        hubspot: { ...APP, apiBase: sandbox.url },
-        now: Date.now,
-        logger: silentLogger,
-      },
-      tenant.id,
-    );
+    await sync();
     expect((await shares()).map(([id, share]) => [id, share])).toEqual([
       [partners[1]!.id, '100.00'],
     ]);

@@ -6,22 +6,15 @@ import {
   upsertDeals,
 } from '../../../server/db/mirror';
 import { createTenant, type Tenant } from '../../../server/db/tenants';
-import { createApp } from '../../../server/http/app';
-import { listen, type Listening } from '../../../server/lib/listen';
-import { CrmSyncQueue, ReconcileQueue } from '../../../server/queue/queues';
 import { sweepRegistrations } from '../../../server/registrations/registration-use-cases';
+import { startTestApi, type TestApi } from '../../support/api';
 import {
   createAccountRecord,
   createDealRecord,
   createPartnerInput,
   upsertPartners,
 } from '../../support/fixtures';
-import {
-  createTestDatabase,
-  silentLogger,
-  type TestDatabase,
-  testQueueSettings,
-} from '../../support/services';
+import { createTestDatabase, type TestDatabase } from '../../support/services';
 
 const DAY = 86_400_000;
 const PROGRAM = {
@@ -48,9 +41,7 @@ interface View {
 
 describe('deal registrations through the API', () => {
   let database: TestDatabase;
-  let server: Listening;
-  let crmSync: CrmSyncQueue;
-  let reconcile: ReconcileQueue;
+  let api: TestApi;
   let tenant: Tenant;
   let key: string;
   let otherKey: string;
@@ -67,24 +58,10 @@ describe('deal registrations through the API', () => {
     ),
   };
 
-  const call = async (method: string, path: string, body?: unknown, apiKey = key) => {
-    const response = await fetch(`http://127.0.0.1:${server.port}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      ...(body === undefined
-        ? {}
-        : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    return {
-      status: response.status,
-      body: (await response.json()) as View & {
-        items: View[];
-        nextCursor: string | null;
-        version: number;
-        program: unknown;
-      },
-    };
-  };
+  const call = (method: string, path: string, body?: unknown, apiKey = key) =>
+    api.call<
+      View & { items: View[]; nextCursor: string | null; version: number; program: unknown }
+    >(method, `/api/v1${path}`, apiKey, body);
   const register = (partnerId: string, companyName: string, extra: Record<string, unknown> = {}) =>
     call('POST', '/registrations', {
       partnerId,
@@ -122,27 +99,11 @@ describe('deal registrations through the API', () => {
     ]);
     await setDealAccounts(db, tenant.id, new Map([['900', '2']]));
     await replaceCrmDealPartners(db, tenant.id, [...ids.values()], []);
-    const settings = testQueueSettings();
-    crmSync = new CrmSyncQueue(settings);
-    reconcile = new ReconcileQueue(settings);
-    server = await listen(
-      createApp({
-        db,
-        logger: silentLogger,
-        crmSync,
-        reconcile,
-        hubspotClientSecret: 's',
-        readiness: {},
-        now: () => clock,
-      }),
-      0,
-    );
+    api = await startTestApi(db, { now: () => clock });
   });
 
   afterAll(async () => {
-    await server.close();
-    await crmSync.close();
-    await reconcile.close();
+    await api.close();
     await database.drop();
   });
 
@@ -389,11 +350,7 @@ describe('deal registrations through the API', () => {
       ]);
       await setDealAccounts(database.db, tenant.id, new Map([['901', '1']]));
       const card = async () =>
-        (await (
-          await fetch(`http://127.0.0.1:${server.port}/api/v1/deals/901/card`, {
-            headers: { authorization: `Bearer ${key}` },
-          })
-        ).json()) as {
+        (await call('GET', '/deals/901/card')).body as unknown as {
           registrations: Array<{
             id: string;
             partner: { name: string };

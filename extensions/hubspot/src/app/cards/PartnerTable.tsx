@@ -11,7 +11,8 @@ import {
 
 import type { CardPartner } from './card-api.ts';
 
-const TIER_VARIANTS: Record<string, 'success' | 'info' | 'default'> = {
+/** How each tier's tag looks, on partner rows and suggestions. */
+export const TIER_VARIANTS: Record<string, 'success' | 'info' | 'default'> = {
   platinum: 'success',
   gold: 'success',
   silver: 'info',

@@ -2,12 +2,7 @@ import { Alert, Button, Divider, Flex, Heading, Tag, Text } from '@hubspot/ui-ex
 import { useState } from 'react';
 
 import type { CardSuggestion } from './card-api.ts';
-
-const TIER_VARIANTS: Record<string, 'success' | 'info' | 'default'> = {
-  platinum: 'success',
-  gold: 'success',
-  silver: 'info',
-};
+import { TIER_VARIANTS } from './PartnerTable.tsx';
 
 /**
  * Partners to bring in, best first, each with the reasons behind its score. "Add as co-sell" puts

@@ -140,12 +140,6 @@ export async function loadDealCard(fetcher: CardFetcher, dealId: string): Promis
     method: 'GET',
     timeout: 8000,
   });
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const message = z.object({ error: z.object({ message: z.string() }) }).safeParse(body);
-    throw new Error(
-      message.success ? message.data.error.message : `PartnerLens answered ${response.status}`,
-    );
-  }
-  return dealCardSchema.parse(body);
+  if (!response.ok) throw new Error(await errorMessage(response));
+  return dealCardSchema.parse(await response.json().catch(() => undefined));
 }
