@@ -1,6 +1,6 @@
 import { evenShares } from '../crm/hubspot/associations';
 import type { PartnerRole } from '../crm/hubspot/partner-roles';
-import type { CrmWriter } from '../crm/hubspot/write-back';
+import type { CrmWriter, CrmWriteSession } from '../crm/hubspot/write-back';
 import { recordAudit } from '../db/audit';
 import type { Database, Queryable } from '../db/database';
 
@@ -42,6 +42,8 @@ export async function attachPartner(
   request: { dealCrmId: string; partnerId: string; role: PartnerRole; sharePct?: string },
   actor: string,
 ): Promise<{ ok: true; value: Attached } | { ok: false; failure: AttachFailure }> {
+  // Before the transaction: reading the CRM's credentials needs the connection it would hold.
+  const crmSession = writer ? await openWriter(writer, tenantId) : undefined;
   return db.transaction(async (tx) => {
     await tx.query(`select pg_advisory_xact_lock(hashtext('deal-partners:' || $1 || ':' || $2))`, [
       tenantId,
@@ -68,7 +70,7 @@ export async function attachPartner(
     if (inRole.some((row) => row.partner_id === request.partnerId))
       return failed({ code: 'PARTNER.ALREADY_ON_DEAL' });
     const total = (rows: RoleRow[]) => rows.reduce((sum, row) => sum + Number(row.share_pct), 0);
-    const viaCrm = Boolean(partner.company && writer);
+    const viaCrm = Boolean(partner.company && crmSession);
     const manualTotal = total(inRole.filter((row) => row.origin === 'manual'));
     // Via the CRM, its partners of the role share 100 % between them: none may be kept by hand.
     const share = viaCrm
@@ -88,7 +90,8 @@ export async function attachPartner(
     let sharePct: string;
     if (viaCrm) {
       try {
-        await writer!.attachPartner(tenantId, {
+        if (!crmSession!.ok) throw crmSession!.error;
+        await crmSession!.session.attachPartner({
           dealCrmId: request.dealCrmId,
           companyCrmId: partner.company!,
           role: request.role,
@@ -145,6 +148,18 @@ export async function attachPartner(
 }
 
 const failed = (failure: AttachFailure) => ({ ok: false as const, failure });
+
+/** The CRM ready to write, or why it is not (reported only if the attach goes to the CRM). */
+async function openWriter(
+  writer: CrmWriter,
+  tenantId: string,
+): Promise<{ ok: true; session: CrmWriteSession } | { ok: false; error: unknown }> {
+  try {
+    return { ok: true, session: await writer.open(tenantId) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
 
 async function resplit(
   tx: Queryable,

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 import { Pool, type PoolClient, types } from 'pg';
 
 import { lockDirectory } from '../lib/directory-lock';
@@ -14,6 +16,40 @@ export interface Database extends Queryable {
   /** Runs a script of several statements (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Code inside a transaction that queries the database object instead of its transaction needs a
+ * second connection. PGlite has one, held by the transaction: such a call would wait forever. On
+ * Postgres it escapes the transaction (not atomic, and a full pool deadlocks the same way). Both
+ * drivers refuse it at once, so the mistake fails the test that reaches it instead of a demo.
+ */
+export class SecondConnectionError extends Error {
+  constructor() {
+    super(
+      'A query on the database was made inside one of its transactions; use the transaction (tx) instead',
+    );
+    this.name = 'SecondConnectionError';
+  }
+}
+
+const openTransactions = new AsyncLocalStorage<{ db: object; open: boolean }>();
+
+/** Throws when the caller runs inside a transaction of `db` that is still open. */
+function refuseInsideTransaction(db: object): void {
+  const current = openTransactions.getStore();
+  if (current?.open && current.db === db) throw new SecondConnectionError();
+}
+
+/** Runs fn as the body of one of `db`'s transactions, so that its calls on `db` itself are refused. */
+async function asTransactionBody<T>(db: object, fn: () => Promise<T>): Promise<T> {
+  const marker = { db, open: true };
+  try {
+    return await openTransactions.run(marker, fn);
+  } finally {
+    // Work started inside and still running after the end (a timer, a late promise) is not in it.
+    marker.open = false;
+  }
 }
 
 // int8 and numeric stay strings (exact); timestamps become Date — the same on both drivers.
@@ -45,12 +81,18 @@ export async function openPostgres(
     (await client.query(sql, params as unknown[])).rows as Row[];
   return {
     kind: 'postgres',
-    query: (sql, params) => run(pool, sql, params),
+    async query(sql, params) {
+      refuseInsideTransaction(pool);
+      return run(pool, sql, params);
+    },
     async transaction(fn) {
+      refuseInsideTransaction(pool);
       const client = await pool.connect();
       try {
         await client.query('begin');
-        const result = await fn({ query: (sql, params) => run(client, sql, params) });
+        const result = await asTransactionBody(pool, () =>
+          fn({ query: (sql, params) => run(client, sql, params) }),
+        );
         await client.query('commit');
         return result;
       } catch (error) {
@@ -61,6 +103,7 @@ export async function openPostgres(
       }
     },
     async exec(sql) {
+      refuseInsideTransaction(pool);
       await pool.query(sql);
     },
     close: () => pool.end(),
@@ -79,15 +122,23 @@ export async function openPglite(dataDir: string): Promise<Database> {
     });
     return {
       kind: 'pglite',
-      query: async (sql, params) => (await db.query(sql, params as unknown[])).rows as never[],
-      transaction: (fn) =>
-        db.transaction((tx) =>
-          fn({
-            query: async (sql, params) =>
-              (await tx.query(sql, params as unknown[])).rows as never[],
-          }),
-        ),
+      async query(sql, params) {
+        refuseInsideTransaction(db);
+        return (await db.query(sql, params as unknown[])).rows as never[];
+      },
+      async transaction(fn) {
+        refuseInsideTransaction(db);
+        return db.transaction((tx) =>
+          asTransactionBody(db, () =>
+            fn({
+              query: async (sql, params) =>
+                (await tx.query(sql, params as unknown[])).rows as never[],
+            }),
+          ),
+        );
+      },
       async exec(sql) {
+        refuseInsideTransaction(db);
         await db.exec(sql);
       },
       async close() {

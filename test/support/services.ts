@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import pino from 'pino';
 
-import { type Database, openPostgres } from '../../server/db/database';
+import { type Database, openPglite, openPostgres } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
 
 export const silentLogger = pino({ level: 'silent' });
@@ -17,10 +18,18 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** The real Postgres, in a schema of its own that is dropped afterwards. */
+/** Both databases PartnerLens runs on: Postgres in production, PGlite on `npm start`'s defaults. */
+export const DATABASE_KINDS = ['postgres', 'pglite'] as const;
+export type DatabaseKind = (typeof DATABASE_KINDS)[number];
+
+/**
+ * The real Postgres, in a schema of its own that is dropped afterwards; or (kind 'pglite') the
+ * embedded database in a folder of its own, as `npm start` opens it.
+ */
 export async function createTestDatabase(
-  options: { migrate?: boolean } = {},
+  options: { migrate?: boolean; kind?: DatabaseKind } = {},
 ): Promise<TestDatabase> {
+  if (options.kind === 'pglite') return createPgliteDatabase(options.migrate !== false);
   const url = process.env.TEST_DATABASE_URL!;
   const schema = uniqueName('t');
   const db = await openPostgres(url, schema);
@@ -31,6 +40,20 @@ export async function createTestDatabase(
     async drop() {
       await db.query(`drop schema if exists ${schema} cascade`);
       await db.close();
+    },
+  };
+}
+
+async function createPgliteDatabase(migrated: boolean): Promise<TestDatabase> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'partnerlens-pglite-'));
+  const db = await openPglite(dir);
+  if (migrated) await migrate(db);
+  return {
+    db,
+    schema: 'public',
+    async drop() {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

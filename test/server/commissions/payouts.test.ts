@@ -8,7 +8,7 @@ import { saveProgram } from '../../../server/registrations/program-store';
 import { parseProgram } from '../../../src/program/program';
 import { startTestApi, type TestApi } from '../../support/api';
 import { createDealRecord, createPartnerInput, upsertPartners } from '../../support/fixtures';
-import { createTestDatabase, type TestDatabase } from '../../support/services';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../support/services';
 
 interface Line {
   id: string;
@@ -26,7 +26,7 @@ interface Statement {
   nextAfter: string | null;
 }
 
-describe('statuses, voids, payouts and statements', () => {
+describe.each(DATABASE_KINDS)('statuses, voids, payouts and statements (%s)', (kind) => {
   let database: TestDatabase;
   let tenant: Tenant;
   let api: TestApi;
@@ -69,7 +69,7 @@ describe('statuses, voids, payouts and statements', () => {
     (await statement()).lines.filter((l) => l.dealId === dealId && l.kind === kind).at(-1)!;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase({ kind });
     tenant = await createTenant(database.db, { name: 'Payout Co' });
     await upsertPartners(database.db, tenant.id, [reseller]);
     await saveProgram(database.db, tenant.id, program(3000), 'test');

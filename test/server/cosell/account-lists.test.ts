@@ -6,7 +6,7 @@ import { upsertAccounts } from '../../../server/db/mirror';
 import { createTenant, type Tenant } from '../../../server/db/tenants';
 import { startTestApi, type TestApi } from '../../support/api';
 import { createAccountRecord, createPartnerInput, upsertPartners } from '../../support/fixtures';
-import { createTestDatabase, type TestDatabase } from '../../support/services';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../support/services';
 
 interface ImportAnswer {
   importId: string;
@@ -18,7 +18,7 @@ interface ImportAnswer {
   error?: { code: string; message: string };
 }
 
-describe('partner account lists', () => {
+describe.each(DATABASE_KINDS)('partner account lists (%s)', (kind) => {
   let database: TestDatabase;
   let tenant: Tenant;
   let api: TestApi;
@@ -42,7 +42,7 @@ describe('partner account lists', () => {
     );
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase({ kind });
     tenant = await createTenant(database.db, { name: 'Lists Co' });
     await upsertPartners(database.db, tenant.id, [partner]);
     await upsertAccounts(database.db, tenant.id, [

@@ -13,7 +13,12 @@ import { reconcileTenant } from '../../../server/partners/reconcile-tenant';
 import { generateEcosystem, programPartnersOf } from '../../../server/sandbox/seed/ecosystem';
 import { type RunningSandbox, startSandbox } from '../../../server/sandbox/server';
 import { startTestApi, type TestApi } from '../../support/api';
-import { createTestDatabase, silentLogger, type TestDatabase } from '../../support/services';
+import {
+  createTestDatabase,
+  DATABASE_KINDS,
+  silentLogger,
+  type TestDatabase,
+} from '../../support/services';
 
 const APP = { clientId: 'cosell-app', clientSecret: 'cosell-secret' };
 const PORTAL = '910';
@@ -29,7 +34,7 @@ interface Card {
   }>;
 }
 
-describe('co-sell on the deal card', () => {
+describe.each(DATABASE_KINDS)('co-sell on the deal card (%s)', (kind) => {
   const box = new CryptoBox(randomBytes(32));
   let database: TestDatabase;
   let sandbox: RunningSandbox;
@@ -69,7 +74,7 @@ describe('co-sell on the deal card', () => {
     ).length;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase({ kind });
     const ecosystem = generateEcosystem({
       seed: 11,
       now: new Date('2026-11-01T00:00:00Z'),
@@ -222,7 +227,9 @@ describe('co-sell on the deal card', () => {
   it('writes nothing when the CRM refuses the change', async () => {
     const failing = await startTestApi(database.db, {
       crmWriter: {
-        attachPartner: () => Promise.reject(new Error('HubSpot answered 503')),
+        open: async () => ({
+          attachPartner: () => Promise.reject(new Error('HubSpot answered 503')),
+        }),
       },
     });
     try {

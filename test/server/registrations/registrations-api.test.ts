@@ -14,7 +14,7 @@ import {
   createPartnerInput,
   upsertPartners,
 } from '../../support/fixtures';
-import { createTestDatabase, type TestDatabase } from '../../support/services';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../support/services';
 
 const DAY = 86_400_000;
 const PROGRAM = {
@@ -39,7 +39,7 @@ interface View {
   error?: { code: string; details?: Array<{ path: string }> };
 }
 
-describe('deal registrations through the API', () => {
+describe.each(DATABASE_KINDS)('deal registrations through the API (%s)', (kind) => {
   let database: TestDatabase;
   let api: TestApi;
   let tenant: Tenant;
@@ -77,7 +77,7 @@ describe('deal registrations through the API', () => {
     );
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase({ kind });
     const { db } = database;
     tenant = await createTenant(db, { name: 'Reg Co', hubspotPortalId: '321' });
     const other = await createTenant(db, { name: 'Other' });
