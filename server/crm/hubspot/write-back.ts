@@ -1,6 +1,5 @@
-import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/associations/v4/models/AssociationSpec';
-
 import type { Client } from '@hubspot/api-client';
+import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/associations/v4/models/AssociationSpec';
 
 import type { Queryable } from '../../db/database';
 import type { CryptoBox } from '../../lib/crypto-box';
