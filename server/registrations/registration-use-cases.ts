@@ -36,6 +36,19 @@ export interface Submission {
 const lockTenant = (db: Queryable, tenantId: string) =>
   db.query(`select pg_advisory_xact_lock(hashtext('registrations:' || $1))`, [tenantId]);
 
+/**
+ * The submission's server time, read under the tenant's lock: a request that read the clock first
+ * may take the lock second, and must not then count as earlier than the one that holds the
+ * company. Never before the tenant's latest submission either (another replica's clock may run ahead).
+ */
+async function submissionTime(tx: Queryable, tenantId: string, clock: () => number) {
+  const [latest] = await tx.query<{ at: Date | null }>(
+    'select max(submitted_at) as at from registrations where tenant_id = $1',
+    [tenantId],
+  );
+  return Math.max(clock(), latest?.at?.getTime() ?? 0);
+}
+
 async function partnerFacts(
   db: Queryable,
   tenantId: string,
@@ -84,10 +97,11 @@ export async function submitRegistration(
   tenantId: string,
   submission: Submission,
   actor: string,
-  now: number,
+  clock: () => number,
 ): Promise<Outcome<RegistrationView>> {
   return db.transaction(async (tx) => {
     await lockTenant(tx, tenantId);
+    const now = await submissionTime(tx, tenantId, clock);
     const { program } = await loadProgram(tx, tenantId);
     const partner = await partnerFacts(tx, tenantId, submission.partnerId);
     if (!partner)
@@ -176,15 +190,21 @@ async function changeRegistration(
   db: Database,
   tenantId: string,
   id: string,
-  now: number,
-  change: (tx: Queryable, program: Program, row: RegistrationRow) => Promise<Failure | undefined>,
+  clock: () => number,
+  change: (
+    tx: Queryable,
+    program: Program,
+    row: RegistrationRow,
+    now: number,
+  ) => Promise<Failure | undefined>,
 ): Promise<Outcome<RegistrationView>> {
   return db.transaction(async (tx) => {
     await lockTenant(tx, tenantId);
+    const now = clock();
     const { program } = await loadProgram(tx, tenantId);
     const row = await findRegistration(tx, tenantId, id, true);
     if (!row) return failure('REGISTRATION.NOT_FOUND', `No registration ${id}`, 404);
-    const failed = await change(tx, program, row);
+    const failed = await change(tx, program, row, now);
     if (failed) return failed;
     return {
       ok: true,
@@ -200,9 +220,9 @@ export function decideRegistration(
   id: string,
   decision: Decision,
   actor: string,
-  now: number,
+  clock: () => number,
 ): Promise<Outcome<RegistrationView>> {
-  return changeRegistration(db, tenantId, id, now, async (tx, program, row) => {
+  return changeRegistration(db, tenantId, id, clock, async (tx, program, row, now) => {
     if (row.status !== 'pending')
       return failure(
         'REGISTRATION.DECIDED',
@@ -259,9 +279,9 @@ export function extendRegistration(
   tenantId: string,
   id: string,
   actor: string,
-  now: number,
+  clock: () => number,
 ): Promise<Outcome<RegistrationView>> {
-  return changeRegistration(db, tenantId, id, now, async (tx, program, row) => {
+  return changeRegistration(db, tenantId, id, clock, async (tx, program, row, now) => {
     if (row.status !== 'approved' || !row.window_end || row.window_end.getTime() <= now)
       return failure(
         'REGISTRATION.NOT_EXTENDABLE',

@@ -22,10 +22,14 @@ const bps = z
   .max(10_000, 'must be at most 10000 (100 %)');
 const minor = z.number().int('must be whole minor units').min(0);
 
-const band = z.object({ uptoMinor: minor.optional(), rateBps: bps });
+/**
+ * The schema, built twice: the API refuses fields it does not know (a misspelt one would silently
+ * fall back to its default), while the CLI reads files written for other tools too and ignores them.
+ */
+function buildSchema(object: typeof z.object) {
+  const band = object({ uptoMinor: minor.optional(), rateBps: bps });
 
-const rateRow = z
-  .object({
+  const rateRow = object({
     // Open strings: a rate card may name types and roles beyond the usual ones (PARTNER_TYPES, PARTNER_ROLES).
     partnerType: z.string().trim().min(1).max(100),
     tier: z.union([tier, z.literal('*')]),
@@ -33,8 +37,7 @@ const rateRow = z
     rateBps: bps,
     capMinor: minor.optional(),
     bands: z.array(band).min(1).optional(),
-  })
-  .superRefine((row, ctx) => {
+  }).superRefine((row, ctx) => {
     const bands = row.bands ?? [];
     bands.forEach((b, i) => {
       const last = i === bands.length - 1;
@@ -61,55 +64,45 @@ const rateRow = z
     });
   });
 
-/**
- * The program JSON of DESIGN.md §7: one document per tenant, the same for the API and the CLI.
- * Fields it does not know (a name, a rate-card version) are ignored; known ones are checked.
- */
-export const programSchema = z
-  .object({
+  return object({
     currency: z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code').default('USD'),
     tiers: z
       .array(tier)
       .min(1)
       .refine((tiers) => new Set(tiers).size === tiers.length, 'must not repeat a tier')
       .default(['registered', 'silver', 'gold', 'platinum']),
-    protectionDays: z
-      .object({ default: days.default(90), byTier: z.record(tier, days).default({}) })
-      .default({ default: 90, byTier: {} }),
-    extension: z
-      .object({ days: days.default(30), max: z.number().int().min(0).max(10).default(1) })
-      .default({ days: 30, max: 1 }),
+    protectionDays: object({
+      default: days.default(90),
+      byTier: z.record(tier, days).default({}),
+    }).default({ default: 90, byTier: {} }),
+    extension: object({
+      days: days.default(30),
+      max: z.number().int().min(0).max(10).default(1),
+    }).default({ days: 30, max: 1 }),
     approvalSlaHours: z
       .number()
       .positive()
       .max(24 * 365)
       .default(48),
-    caps: z
-      .object({
-        activeRegistrationsByTier: z.record(tier, z.number().int().min(0)).default({}),
-      })
-      .default({ activeRegistrationsByTier: {} }),
-    conflicts: z
-      .object({
-        directOpportunity: z.enum(['block', 'warn']).default('warn'),
-        existingCustomer: z.enum(['block', 'warn', 'off']).default('warn'),
-        existingCustomerMonths: z.number().int().min(0).max(120).default(12),
-      })
-      .default({ directOpportunity: 'warn', existingCustomer: 'warn', existingCustomerMonths: 12 }),
-    matching: z
-      .object({ nameThreshold: z.number().gt(0).max(1).default(0.9) })
-      .default({ nameThreshold: 0.9 }),
-    autoApprove: z
-      .object({
-        enabled: z.boolean().default(false),
-        minTier: tier.optional(),
-        maxAmount: z.number().min(0).optional(),
-      })
-      .default({ enabled: false }),
+    caps: object({
+      activeRegistrationsByTier: z.record(tier, z.number().int().min(0)).default({}),
+    }).default({ activeRegistrationsByTier: {} }),
+    conflicts: object({
+      directOpportunity: z.enum(['block', 'warn']).default('warn'),
+      existingCustomer: z.enum(['block', 'warn', 'off']).default('warn'),
+      existingCustomerMonths: z.number().int().min(0).max(120).default(12),
+    }).default({ directOpportunity: 'warn', existingCustomer: 'warn', existingCustomerMonths: 12 }),
+    matching: object({ nameThreshold: z.number().gt(0).max(1).default(0.9) }).default({
+      nameThreshold: 0.9,
+    }),
+    autoApprove: object({
+      enabled: z.boolean().default(false),
+      minTier: tier.optional(),
+      maxAmount: z.number().min(0).optional(),
+    }).default({ enabled: false }),
     rates: z.array(rateRow).default([]),
     clawbackDays: z.number().int().min(0).max(3650).default(90),
-  })
-  .superRefine((program, ctx) => {
+  }).superRefine((program, ctx) => {
     const known = (value: string, path: (string | number)[]) => {
       if (!program.tiers.includes(value))
         ctx.addIssue({
@@ -128,6 +121,11 @@ export const programSchema = z
       known(program.autoApprove.minTier, ['autoApprove', 'minTier']);
     program.rates.forEach((row, i) => row.tier !== '*' && known(row.tier, ['rates', i, 'tier']));
   });
+}
+
+/** The program JSON of DESIGN.md §7: one document per tenant, the same for the API and the CLI. */
+export const programSchema = buildSchema(z.object);
+const strictProgramSchema = buildSchema(z.strictObject as unknown as typeof z.object);
 
 export type Program = z.infer<typeof programSchema>;
 export type RateRow = Program['rates'][number];
@@ -141,14 +139,25 @@ export type ProgramResult =
   | { ok: true; value: Program }
   | { ok: false; error: { code: 'PROGRAM.INVALID'; message: string; issues: ProgramIssue[] } };
 
-/** Validates a program document and fills in the defaults; a bad one comes back with every bad field's path. */
-export function parseProgram(input: unknown): ProgramResult {
-  const parsed = programSchema.safeParse(input);
+/**
+ * Validates a program document and fills in the defaults; a bad one comes back with every bad
+ * field's path. `unknownFields: 'reject'` makes each field the schema does not know an issue too.
+ */
+export function parseProgram(
+  input: unknown,
+  options: { unknownFields?: 'ignore' | 'reject' } = {},
+): ProgramResult {
+  const schema = options.unknownFields === 'reject' ? strictProgramSchema : programSchema;
+  const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const issues = parsed.error.issues.map((issue) => ({
-    path: issue.path.join('.') || '(document)',
-    message: issue.message,
-  }));
+  const issues = parsed.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          path: [...issue.path, key].join('.'),
+          message: 'is not a field of the program',
+        }))
+      : [{ path: issue.path.join('.') || '(document)', message: issue.message }],
+  );
   return {
     ok: false,
     error: {

@@ -108,7 +108,7 @@ export function registrationRoutes(db: Database, now: () => number): Router {
     };
     res
       .status(201)
-      .json(unwrap(await submitRegistration(db, caller.tenantId, input, actorOf(caller), now())));
+      .json(unwrap(await submitRegistration(db, caller.tenantId, input, actorOf(caller), now)));
   });
 
   router.get('/registrations', async (req, res) => {
@@ -161,15 +161,13 @@ export function registrationRoutes(db: Database, now: () => number): Router {
     const { id } = idParams.parse(req.params);
     const body = decisionBody.parse(req.body);
     const caller = callerOf(req);
-    res.json(
-      unwrap(await decideRegistration(db, caller.tenantId, id, body, actorOf(caller), now())),
-    );
+    res.json(unwrap(await decideRegistration(db, caller.tenantId, id, body, actorOf(caller), now)));
   });
 
   router.post('/registrations/:id/extend', async (req, res) => {
     const { id } = idParams.parse(req.params);
     const caller = callerOf(req);
-    res.json(unwrap(await extendRegistration(db, caller.tenantId, id, actorOf(caller), now())));
+    res.json(unwrap(await extendRegistration(db, caller.tenantId, id, actorOf(caller), now)));
   });
 
   return router;

@@ -116,20 +116,20 @@ describe.each(DATABASE_KINDS)('deal registrations through the API (%s)', (kind) 
 
     it('refuses a bad document with the path of each bad field, and keeps the old one', async () => {
       const { status, body } = await call('PUT', '/program', {
-        currency: 'dollars',
-        caps: { activeRegistrationsByTier: { diamond: 3 } },
+        version: 0,
+        program: { currency: 'dollars', caps: { activeRegistrationsByTier: { diamond: 3 } } },
       });
       expect(status).toBe(400);
       expect(body.error!.code).toBe('PROGRAM.INVALID');
       expect(body.error!.details!.map((d) => d.path)).toEqual([
-        'currency',
-        'caps.activeRegistrationsByTier.diamond',
+        'program.currency',
+        'program.caps.activeRegistrationsByTier.diamond',
       ]);
       expect((await call('GET', '/program')).body.version).toBe(0);
     });
 
     it('takes a valid document, fills its defaults and versions it', async () => {
-      const { status, body } = await call('PUT', '/program', PROGRAM);
+      const { status, body } = await call('PUT', '/program', { version: 0, program: PROGRAM });
       expect(status).toBe(200);
       expect(body.version).toBe(1);
       expect((await call('GET', '/program')).body.program).toMatchObject({
