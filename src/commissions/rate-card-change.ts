@@ -1,5 +1,5 @@
 import type { RateRow } from '../program/program';
-import { type RateSubject,resolveRate } from './rate-card';
+import { type RateSubject, resolveRate } from './rate-card';
 
 /** Accruals in the ledger that share what their rate depends on. */
 export interface AccrualGroup extends RateSubject {
