@@ -29,7 +29,10 @@ module.exports = {
     {
       displayName: 'server',
       testEnvironment: 'node',
-      transform: { '^.+\\.(t|j)sx?$': swc },
+      // PGlite's CommonJS build loads Node's own modules with import(), which jest's module VM
+      // cannot run; transformed, those become require() (the suites run on PGlite too).
+      transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.cjs$': swc },
+      transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
       testMatch: ['<rootDir>/test/server/**/*.test.ts', '<rootDir>/test/tooling/**/*.test.ts'],
     },
     {

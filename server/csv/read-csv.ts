@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 
-import { type Options, parse } from 'csv-parse';
+import { CsvError, type Options, parse } from 'csv-parse';
 import type { z } from 'zod';
 
 const OPTIONS: Options = {
@@ -162,12 +162,29 @@ export function readCsv<T>(
   });
 }
 
+/**
+ * Where csv-parse stopped on malformed CSV (a stray quote, an unclosed one, a row too long), or
+ * undefined for any other error. Its codes are not all prefixed CSV_ (INVALID_OPENING_QUOTE), so
+ * the class decides.
+ */
+export function csvSyntaxError(
+  error: unknown,
+): { line: number | undefined; column: string | undefined; message: string } | undefined {
+  if (!(error instanceof CsvError)) return undefined;
+  const at = error as CsvError & { lines?: number; column?: string | number };
+  return {
+    line: at.lines,
+    column: typeof at.column === 'string' ? at.column : undefined,
+    message: error.message,
+  };
+}
+
 function toCsvError(file: string, error: unknown): unknown {
   if (error instanceof CsvInputError) return error;
   const parseError = error as { code?: string; lines?: number; message?: string };
   if (parseError.code === 'ENOENT')
     return new CsvInputError(file, undefined, undefined, 'no such file');
-  if (parseError.code?.startsWith('CSV_'))
+  if (error instanceof CsvError)
     return new CsvInputError(
       file,
       parseError.lines ? { line: parseError.lines } : undefined,

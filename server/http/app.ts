@@ -12,6 +12,7 @@ import type { Database } from '../db/database';
 import type { CommissionsQueue, CrmSyncQueue, ReconcileQueue } from '../queue/queues';
 import { authenticate } from './auth/authenticate';
 import { errorMiddleware, notFound } from './errors';
+import { guardRequest } from './request-guard';
 import { commissionRoutes } from './routes/commissions';
 import { cosellRoutes } from './routes/cosell';
 import { dealRoutes } from './routes/deals';
@@ -112,6 +113,8 @@ export function createApp(deps: AppDependencies): Express {
       verify: keepRawBody,
     }),
   );
+
+  app.use(guardRequest);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

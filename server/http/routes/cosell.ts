@@ -5,6 +5,7 @@ import { PARTNER_ROLES } from '../../../src/program/program';
 import { AccountListError, importAccountList } from '../../cosell/account-lists';
 import { type AttachFailure, attachPartner, declineSuggestion } from '../../cosell/attach';
 import type { CrmWriter } from '../../crm/hubspot/write-back';
+import { csvSyntaxError } from '../../csv/read-csv';
 import type { Database } from '../../db/database';
 import type { CommissionsQueue } from '../../queue/queues';
 import { actorOf, callerOf } from '../auth/authenticate';
@@ -117,8 +118,12 @@ export function cosellRoutes(
           ? notFound(error.code, error.message)
           : new HttpError(400, error.code, error.message);
       }
-      if ((error as { code?: string }).code?.startsWith('CSV_'))
-        throw new HttpError(400, 'CSV.INVALID', (error as Error).message);
+      const syntax = csvSyntaxError(error);
+      if (syntax)
+        throw new HttpError(400, 'CSV.INVALID', `The file is not valid CSV: ${syntax.message}`, {
+          line: syntax.line,
+          column: syntax.column,
+        });
       // The client went away mid-upload: the import is marked failed; nobody reads this answer.
       if (
         ['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET'].includes(

@@ -15,7 +15,7 @@ interface ImportAnswer {
   rowsRejected: number;
   rowsMatched: number;
   errors: Array<{ line: number; column: string; message: string }>;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; details?: unknown };
 }
 
 describe.each(DATABASE_KINDS)('partner account lists (%s)', (kind) => {
@@ -119,6 +119,21 @@ describe.each(DATABASE_KINDS)('partner account lists (%s)', (kind) => {
     await upload('name,domain,population\nGlobex,globex.io,customer\n');
     const broken = await upload('name,domain,population\n"Acme,acme.com,customer\n');
     expect([broken.status, broken.body.error!.code]).toEqual([400, 'CSV.INVALID']);
+    expect(await list()).toHaveLength(1);
+  });
+
+  it('refuses a stray quote with its line and column, early or deep in the file', async () => {
+    const good = (n: number) =>
+      Array.from({ length: n }, (_, i) => `Company ${i},c${i}.com,prospect\n`).join('');
+    for (const [csv, line] of [
+      ['name,domain,population\n=HYPERLINK("http://evil.example"),a.com,customer\n', 2],
+      [`name,domain,population\n${good(2998)}=HYPERLINK("x"),a.com,customer\n`, 3000],
+      [`name,domain,population\n${good(2998)}"Acme" Labs,a.com,customer\n`, 3000],
+    ] as const) {
+      const answer = await upload(csv);
+      expect([answer.status, answer.body.error!.code]).toEqual([400, 'CSV.INVALID']);
+      expect(answer.body.error!.details).toMatchObject({ line });
+    }
     expect(await list()).toHaveLength(1);
   });
 
