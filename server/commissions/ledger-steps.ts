@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { type Money, moneyOf } from '../../src/money/money';
 import { recordAudit } from '../db/audit';
 import type { Queryable } from '../db/database';
 import { lockTenantLedger } from './ledger-lock';
@@ -14,7 +15,7 @@ export type StepFailure =
       entries: Array<{ id: string; kind?: string; status: string }>;
     }
   | { code: 'PARTNER.NOT_FOUND' }
-  | { code: 'PAYOUT.NOTHING_DUE'; balances: Record<string, string> }
+  | { code: 'PAYOUT.NOTHING_DUE'; balances: Money[] }
   | { code: 'PAYOUT.REQUEST_REUSED' };
 
 export type StepResult<T> = { ok: true; value: T } | { ok: false; failure: StepFailure };
@@ -110,8 +111,7 @@ export interface Payout {
   id: string;
   partnerId: string;
   throughPeriod: string;
-  currency: string;
-  amountMinor: string;
+  amount: Money;
   entries: number;
   reference: string | null;
   createdAt: string;
@@ -185,7 +185,7 @@ export async function payPartner(
       ok: false,
       failure: {
         code: 'PAYOUT.NOTHING_DUE',
-        balances: Object.fromEntries([...balances].map(([c, v]) => [c, v.toString()])),
+        balances: [...balances].map(([currency, value]) => moneyOf(value, currency)),
       },
     };
 
@@ -240,8 +240,8 @@ export async function payPartner(
       requestId: request.requestId,
       payouts: payouts.map((p) => ({
         id: p.id,
-        currency: p.currency,
-        amountMinor: p.amountMinor,
+        amount: p.amount.amount,
+        currency: p.amount.currency,
         entries: p.entries,
       })),
     },
@@ -268,8 +268,7 @@ async function payoutsOf(db: Queryable, tenantId: string, requestId: string): Pr
     id: row.id,
     partnerId: row.partner_id,
     throughPeriod: row.through_period,
-    currency: row.currency,
-    amountMinor: row.amount_minor,
+    amount: moneyOf(row.amount_minor, row.currency),
     entries: row.entries,
     reference: row.reference,
     createdAt: row.created_at.toISOString(),

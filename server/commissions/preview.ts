@@ -1,11 +1,14 @@
 import { accrueDeal } from '../../src/commissions/accrue';
-import { SHARE_SCALE } from '../../src/commissions/types';
+import { type LedgerLine, SHARE_SCALE } from '../../src/commissions/types';
 import { parseScaled } from '../../src/money/decimal';
 import { formatMinorUnits, toMinorUnits } from '../../src/money/minor-units';
+import { type Money, moneyOf, moneyWords } from '../../src/money/money';
 import type { Program } from '../../src/program/program';
+import { wordsOf } from '../../src/text/words';
 
+/** What a partner on an open deal would earn if it closed at its amount now, or why that cannot be said. */
 export type CommissionPreview =
-  | { amountMinor: string; currency: string; rateBps: number; explanation: string }
+  | { basis: 'preview'; amount: Money; rateBps: number; capped: boolean; explanation: string }
   | { error: { code: string; message: string } };
 
 export interface PartnerOnDeal {
@@ -19,7 +22,32 @@ export interface PartnerOnDeal {
 }
 
 const percent = (bps: number) => `${bps / 100} %`;
-const label = (text: string) => text.replace(/_/g, ' ');
+
+/**
+ * How a line came to be, in words: "30 % of 326,000.00 USD × 50 % share is 48,900.00 USD", and
+ * ", capped at 5,000.00 USD" when the row's cap cut it. A banded row names its bands instead.
+ */
+export function lineWords(
+  program: Program,
+  line: LedgerLine,
+  baseMinor: bigint,
+  sharePct: number,
+): string {
+  const row = program.rates[line.rateRow];
+  const rate = row?.bands
+    ? `the banded rate (${row.bands.map((b) => `${percent(b.rateBps)}${b.uptoMinor === undefined ? ' above' : ` up to ${formatMinorUnits(BigInt(b.uptoMinor), line.currency)}`}`).join(', ')})`
+    : percent(line.rateBps);
+  const share = sharePct < 100 ? ` × ${sharePct} % share` : '';
+  const gross = line.uncappedMinor ?? line.amountMinor;
+  const cap =
+    line.uncappedMinor === undefined
+      ? ''
+      : `, capped at ${moneyWords(line.amountMinor, line.currency)}`;
+  return `${rate} of ${moneyWords(baseMinor, line.currency)}${share} is ${moneyWords(gross, line.currency)}${cap}`;
+}
+
+const partnerWords = (partner: PartnerOnDeal) =>
+  `${partner.tier} ${wordsOf(partner.type ?? 'partner').toLowerCase()}`;
 
 /** What each partner on the deal would earn if it closed at its amount now (partner id + role → preview). */
 export function previewCommissions(
@@ -60,14 +88,14 @@ export function previewCommissions(
     })),
     new Map(partners.map((p) => [p.id, { id: p.id, type: p.type, tier: p.tier }])),
   );
-  const closesAt = `${formatMinorUnits(amount.value, deal.currency!)} ${deal.currency}`;
   for (const line of lines) {
     const partner = partners.find((p) => p.id === line.partnerId && p.role === line.role)!;
     previews.set(`${line.partnerId}:${line.role}`, {
-      amountMinor: line.amountMinor.toString(),
-      currency: line.currency,
+      basis: 'preview',
+      amount: moneyOf(line.amountMinor, line.currency),
       rateBps: line.rateBps,
-      explanation: `If this closes at ${closesAt}, ${partner.name} earns ${formatMinorUnits(line.amountMinor, line.currency)} ${line.currency}: ${percent(line.rateBps)} ${partner.tier} ${label(partner.type ?? 'partner')}${partner.sharePct < 100 ? ` × ${partner.sharePct} % share` : ''}.`,
+      capped: line.uncappedMinor !== undefined,
+      explanation: `If this closes at ${moneyWords(amount.value, line.currency)}, ${partner.name} earns ${moneyWords(line.amountMinor, line.currency)} as a ${partnerWords(partner)}: ${lineWords(program, line, amount.value, partner.sharePct)}.`,
     });
   }
   for (const error of errors) {

@@ -1,3 +1,4 @@
+import { type Money, moneyOf } from '../../src/money/money';
 import type { Queryable } from '../db/database';
 
 /** A calendar month in UTC, "2026-03" → [2026-03-01, 2026-04-01). */
@@ -45,16 +46,17 @@ export function statementLines(
 }
 
 export interface StatementTotals {
+  currency: string;
   /** Owed at the start of the month: every entry before it that is not void, payouts included. */
-  openingMinor: string;
-  accruedMinor: string;
-  approvedMinor: string;
-  paidMinor: string;
-  voidMinor: string;
+  opening: Money;
+  accrued: Money;
+  approved: Money;
+  paid: Money;
+  void: Money;
   /** Payout entries in the month (negative: they settle what was owed). */
-  payoutsMinor: string;
+  payouts: Money;
   /** Owed at the end of the month. */
-  closingMinor: string;
+  closing: Money;
   entries: number;
 }
 
@@ -64,7 +66,7 @@ export async function statementTotals(
   tenantId: string,
   partnerId: string,
   range: { from: Date; to: Date },
-): Promise<Record<string, StatementTotals>> {
+): Promise<StatementTotals[]> {
   const rows = await db.query<{
     currency: string;
     opening: string;
@@ -91,19 +93,15 @@ export async function statementTotals(
       order by currency`,
     [tenantId, partnerId, range.from, range.to],
   );
-  return Object.fromEntries(
-    rows.map((row) => [
-      row.currency,
-      {
-        openingMinor: row.opening,
-        accruedMinor: row.accrued,
-        approvedMinor: row.approved,
-        paidMinor: row.paid,
-        voidMinor: row.void,
-        payoutsMinor: row.payouts,
-        closingMinor: row.closing,
-        entries: Number(row.entries),
-      },
-    ]),
-  );
+  return rows.map((row) => ({
+    currency: row.currency,
+    opening: moneyOf(row.opening, row.currency),
+    accrued: moneyOf(row.accrued, row.currency),
+    approved: moneyOf(row.approved, row.currency),
+    paid: moneyOf(row.paid, row.currency),
+    void: moneyOf(row.void, row.currency),
+    payouts: moneyOf(row.payouts, row.currency),
+    closing: moneyOf(row.closing, row.currency),
+    entries: Number(row.entries),
+  }));
 }

@@ -1,3 +1,7 @@
+import { toMinorUnits } from '../../src/money/minor-units';
+import { type Money, moneyList, moneyOf } from '../../src/money/money';
+import { wordsOf } from '../../src/text/words';
+import { accruedOnDeal, type CommissionAccrued } from '../commissions/deal-accruals';
 import {
   type CommissionPreview,
   type PartnerOnDeal,
@@ -13,14 +17,15 @@ export interface DealCardView {
   deal: {
     id: string;
     name: string;
-    amount: string | null;
-    currency: string | null;
+    amount: Money | null;
     stage: 'open' | 'won' | 'lost';
   };
   account: {
     name: string;
     domain: string | null;
+    /** The CRM's code (COMPUTER_SOFTWARE), and as words (Computer software). */
     industry: string | null;
+    industryLabel: string | null;
     country: string | null;
   } | null;
   partners: Array<
@@ -31,21 +36,24 @@ export interface DealCardView {
       registration: { id: string; status: 'pending' | 'approved'; daysLeft: number | null } | null;
       /** Kept up to date by the commissions worker as deals change (not computed here). */
       performance: PartnerPerformance | null;
-      /** What the partner would earn if the deal closed at its amount now, or why that cannot be said. */
-      commission: CommissionPreview | null;
+      /**
+       * Open deal: what the partner would earn if it closed at its amount now, or why that cannot
+       * be said. Won deal: what the ledger accrued, with its status. Lost deal: null.
+       */
+      commission: CommissionPreview | CommissionAccrued | null;
     }
   >;
   /** Registrations holding the deal's account now, with their conflicts with the partners on it. */
   registrations: DealRegistration[];
-  /** Partners to bring in, best first, each with its score parts and reasons (DESIGN.md §5). */
+  /** Partners to bring in, best first, each with its score parts and reasons (DESIGN.md §5); none once closed. */
   suggestions: CardSuggestion[];
 }
 
 export interface PartnerPerformance {
-  /** Trailing twelve months, minor units per currency. */
-  sourcedWon12m: Record<string, string>;
-  influencedWon12m: Record<string, string>;
-  openPipeline: Record<string, string>;
+  /** Trailing twelve months, one amount per currency. */
+  sourcedWon12m: Money[];
+  influencedWon12m: Money[];
+  openPipeline: Money[];
   won12m: number;
   lost12m: number;
   /** won / (won + lost) over twelve months; null before any deal is decided. */
@@ -133,6 +141,10 @@ export async function findDealCard(
     { id: deal.id, amount: deal.amount, currency: deal.currency },
     partnerViews,
   );
+  const commissions =
+    deal.stage === 'won'
+      ? await accruedOnDeal(db, tenantId, deal.id, partnerViews, previews)
+      : previews;
   const registrations = await registrationsForDeal(
     db,
     tenantId,
@@ -141,7 +153,7 @@ export async function findDealCard(
     now,
   );
   const suggestions =
-    deal.account_crm_id && deal.account_name !== null
+    deal.stage === 'open' && deal.account_crm_id && deal.account_name !== null
       ? await suggestionsForAccount(
           db,
           directory,
@@ -164,8 +176,7 @@ export async function findDealCard(
     deal: {
       id: deal.crm_id,
       name: deal.name,
-      amount: deal.amount,
-      currency: deal.currency,
+      amount: dealAmount(deal.amount, deal.currency),
       stage: deal.stage,
     },
     account:
@@ -175,6 +186,7 @@ export async function findDealCard(
             name: deal.account_name,
             domain: deal.account_domain,
             industry: deal.account_industry,
+            industryLabel: deal.account_industry && wordsOf(deal.account_industry),
             country: deal.account_country,
           },
     partners: partnerViews.map((p, index) => {
@@ -188,7 +200,7 @@ export async function findDealCard(
           ? { id: registration.id, status: registration.status, daysLeft: registration.daysLeft }
           : null,
         performance: performanceOf(row),
-        commission: previews.get(`${p.id}:${p.role}`) ?? null,
+        commission: deal.stage === 'lost' ? null : (commissions.get(`${p.id}:${p.role}`) ?? null),
       };
     }),
     registrations,
@@ -200,9 +212,9 @@ function performanceOf(row: PartnerRow): PartnerPerformance | null {
   if (!row.as_of) return null;
   const decided = (row.won_12m ?? 0) + (row.lost_12m ?? 0);
   return {
-    sourcedWon12m: row.sourced_won_12m ?? {},
-    influencedWon12m: row.influenced_won_12m ?? {},
-    openPipeline: row.open_pipeline ?? {},
+    sourcedWon12m: moneyList(row.sourced_won_12m ?? {}),
+    influencedWon12m: moneyList(row.influenced_won_12m ?? {}),
+    openPipeline: moneyList(row.open_pipeline ?? {}),
     won12m: row.won_12m ?? 0,
     lost12m: row.lost_12m ?? 0,
     winRate: decided > 0 ? Math.round(((row.won_12m ?? 0) / decided) * 1000) / 1000 : null,
@@ -210,4 +222,10 @@ function performanceOf(row: PartnerRow): PartnerPerformance | null {
     avgCycleDays: row.avg_cycle_days === null ? null : Number(row.avg_cycle_days),
     asOf: row.as_of.toISOString(),
   };
+}
+
+function dealAmount(amount: string | null, currency: string | null): Money | null {
+  if (amount === null || currency === null) return null;
+  const minor = toMinorUnits(amount, currency);
+  return minor.ok ? moneyOf(minor.value, currency) : null;
 }

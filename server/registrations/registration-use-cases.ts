@@ -12,7 +12,7 @@ import {
   findRegistration,
   type RegistrationRow,
   type RegistrationView,
-  toView,
+  viewsOf,
 } from './registration-view';
 import { worldAt } from './world';
 
@@ -163,7 +163,15 @@ export async function submitRegistration(
       );
     return {
       ok: true,
-      value: toView((await findRegistration(tx, tenantId, id))!, now, program.approvalSlaHours),
+      value: (
+        await viewsOf(
+          tx,
+          tenantId,
+          [(await findRegistration(tx, tenantId, id))!],
+          now,
+          program.approvalSlaHours,
+        )
+      )[0]!,
     };
   });
 }
@@ -208,7 +216,15 @@ async function changeRegistration(
     if (failed) return failed;
     return {
       ok: true,
-      value: toView((await findRegistration(tx, tenantId, id))!, now, program.approvalSlaHours),
+      value: (
+        await viewsOf(
+          tx,
+          tenantId,
+          [(await findRegistration(tx, tenantId, id))!],
+          now,
+          program.approvalSlaHours,
+        )
+      )[0]!,
     };
   });
 }

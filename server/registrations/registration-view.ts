@@ -1,6 +1,9 @@
+import { toMinorUnits } from '../../src/money/minor-units';
+import { moneyOf } from '../../src/money/money';
 import { DAY_MS } from '../../src/registrations/time';
 import type { Conflict } from '../../src/registrations/types';
 import type { Queryable } from '../db/database';
+import { type ConflictNames, conflictNames, presentConflict } from './conflict-view';
 
 export interface RegistrationRow {
   id: string;
@@ -33,35 +36,19 @@ export const REGISTRATION_COLUMNS = `r.id, r.partner_id, p.name as partner_name,
 export const REGISTRATION_FROM =
   'registrations r join partners p on p.tenant_id = r.tenant_id and p.id = r.partner_id';
 
-/** A human sentence for each conflict, next to its data, so a card or a list can say why. */
-export function explain(conflict: Conflict): string {
-  switch (conflict.kind) {
-    case 'duplicate_submission':
-      return `This partner already holds registration ${conflict.holderRegistrationId} on this company.`;
-    case 'competing_registration':
-      return `Registration ${conflict.holderRegistrationId} by another partner holds this company${conflict.holdsUntil ? ` until ${new Date(conflict.holdsUntil).toISOString().slice(0, 10)}` : ' while it awaits its decision'}.`;
-    case 'direct_opportunity':
-      return `Deal ${conflict.dealId} on this account is open with no partner on it.`;
-    case 'partner_opportunity':
-      return `Deal ${conflict.dealId} on this account is open with another partner on it.`;
-    case 'existing_customer':
-      return `This account won deal ${conflict.dealId} on ${new Date(conflict.closedAt).toISOString().slice(0, 10)}.`;
-    case 'partner_ineligible':
-      return conflict.reason === 'inactive'
-        ? 'The partner is not active.'
-        : `The partner holds ${conflict.activeRegistrations} active registrations, its tier's cap is ${conflict.cap}.`;
-  }
-}
-
-/** The registration as the API shows it: conflicts explained, days left, overdue against the SLA. */
-export function toView(row: RegistrationRow, now: number, slaHours: number) {
+/**
+ * The registration as the API shows it: conflicts explained with names and dates, money as
+ * Money, days left, overdue against the SLA.
+ */
+export function toView(row: RegistrationRow, now: number, slaHours: number, names: ConflictNames) {
   const windowEnd = row.window_end?.getTime();
+  const minor =
+    row.amount !== null && row.currency ? toMinorUnits(row.amount, row.currency) : undefined;
   return {
     id: row.id,
     partner: { id: row.partner_id, name: row.partner_name },
     company: { name: row.company_name, domain: row.company_domain },
-    amount: row.amount,
-    currency: row.currency,
+    amount: minor?.ok ? moneyOf(minor.value, row.currency!) : null,
     submittedAt: row.submitted_at.toISOString(),
     status: row.status,
     verdict: row.verdict,
@@ -82,11 +69,27 @@ export function toView(row: RegistrationRow, now: number, slaHours: number) {
     convertedDealId: row.converted_deal_crm_id,
     decidedBy: row.decided_by,
     decidedAt: row.decided_at?.toISOString() ?? null,
-    conflicts: row.conflicts.map((conflict) => ({ ...conflict, explanation: explain(conflict) })),
+    conflicts: row.conflicts.map((conflict) => presentConflict(conflict, names, row.partner_name)),
   };
 }
 
 export type RegistrationView = ReturnType<typeof toView>;
+
+/** A page of registrations as the API shows them, the names their conflicts need read at once. */
+export async function viewsOf(
+  db: Queryable,
+  tenantId: string,
+  rows: readonly RegistrationRow[],
+  now: number,
+  slaHours: number,
+): Promise<RegistrationView[]> {
+  const names = await conflictNames(
+    db,
+    tenantId,
+    rows.flatMap((row) => row.conflicts),
+  );
+  return rows.map((row) => toView(row, now, slaHours, names));
+}
 
 export async function findRegistration(
   db: Queryable,

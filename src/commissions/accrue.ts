@@ -80,9 +80,9 @@ export function accrueDeal(
       continue;
     }
     const exact = grossBpsUnits(rate.row, deal.amountMinor) * attribution.shareScaled;
-    let amount = divideRounded(exact, BPS * FULL_SHARE);
-    if (rate.row.capMinor !== undefined && amount > BigInt(rate.row.capMinor))
-      amount = BigInt(rate.row.capMinor);
+    const uncapped = divideRounded(exact, BPS * FULL_SHARE);
+    const capped = rate.row.capMinor !== undefined && uncapped > BigInt(rate.row.capMinor);
+    const amount = capped ? BigInt(rate.row.capMinor!) : uncapped;
     lines.push({
       dealId: deal.id,
       partnerId: partner.id,
@@ -93,6 +93,7 @@ export function accrueDeal(
       rateBps: rate.row.rateBps,
       tier: partner.tier,
       rateRow: rate.index,
+      ...(capped ? { uncappedMinor: uncapped } : {}),
     });
   }
   return { lines, errors };

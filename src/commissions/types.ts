@@ -41,6 +41,8 @@ export interface LedgerLine {
   rateBps: number;
   tier: string;
   rateRow: number;
+  /** Before the row's cap, when the cap cut the line. */
+  uncappedMinor?: bigint;
 }
 
 export interface CommissionError {

@@ -1,4 +1,5 @@
 import { normalizeCountry } from '../matching/country';
+import { wordsOf } from '../text/words';
 import { salesRegionOf } from './region';
 import { COSELL_WEIGHTS, MIN_DECIDED_DEALS, SUGGESTIONS } from './weights';
 
@@ -154,7 +155,7 @@ function scoreParts(
   }
   if (account.industry !== null && candidate.verticals.includes(account.industry)) {
     parts.vertical = COSELL_WEIGHTS.vertical;
-    reasons?.push(`Works in ${account.industry}`);
+    reasons?.push(`Works in ${wordsOf(account.industry).toLowerCase()}`);
   }
   if (region && candidate.regions.includes(region)) {
     parts.region = COSELL_WEIGHTS.region;
@@ -175,7 +176,7 @@ function scoreParts(
     if (inVertical && verticalDecided >= MIN_DECIDED_DEALS) {
       parts.trackRecord += (COSELL_WEIGHTS.winRate * inVertical.won) / verticalDecided;
       reasons?.push(
-        `Won ${inVertical.won} of ${verticalDecided} deals (${percent(inVertical.won, verticalDecided)} %) in ${account.industry}`,
+        `Won ${inVertical.won} of ${verticalDecided} deals (${percent(inVertical.won, verticalDecided)} %) in ${wordsOf(account.industry!).toLowerCase()}`,
       );
     } else if (decided >= MIN_DECIDED_DEALS) {
       parts.trackRecord += (COSELL_WEIGHTS.winRate * record.won) / decided;
@@ -188,7 +189,7 @@ function scoreParts(
   const tierAt = tiers.indexOf(candidate.tier);
   if (tierAt > 0 && tiers.length > 1) {
     parts.tier = (COSELL_WEIGHTS.tier * tierAt) / (tiers.length - 1);
-    reasons?.push(`${candidate.tier[0]!.toUpperCase()}${candidate.tier.slice(1)} tier`);
+    reasons?.push(`${wordsOf(candidate.tier)} tier`);
   }
   for (const key of Object.keys(parts) as Array<keyof ScoreParts>) parts[key] = round1(parts[key]);
   return parts;

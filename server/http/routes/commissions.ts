@@ -2,9 +2,7 @@ import { stringify } from 'csv-stringify';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 
-import { isCurrencyCode } from '../../../src/money/currency';
-import { formatMinorUnits, toMinorUnits } from '../../../src/money/minor-units';
-import { lockTenantLedger } from '../../commissions/ledger-lock';
+import { moneyOf } from '../../../src/money/money';
 import {
   approveEntries,
   payPartner,
@@ -12,7 +10,7 @@ import {
   type StepResult,
   voidEntry,
 } from '../../commissions/ledger-steps';
-import { recomputeDeals } from '../../commissions/recompute-deals';
+import { recordRefund, type RefundFailure } from '../../commissions/refunds';
 import {
   monthRange,
   type StatementLine,
@@ -20,10 +18,10 @@ import {
   statementTotals,
 } from '../../commissions/statement';
 import { safeCell } from '../../csv/write-csv';
-import { recordAudit } from '../../db/audit';
 import type { Database } from '../../db/database';
 import { actorOf, callerOf } from '../auth/authenticate';
 import { type FailureTable, HttpError, httpErrorFor, notFound } from '../errors';
+import { positiveMoneyInput } from '../money-input';
 
 const period = z
   .string()
@@ -33,23 +31,22 @@ const requestId = z
   .string()
   .regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be 1–100 letters, digits or . _ : -');
 
-const query = z.strictObject({ partnerId: z.uuid().optional(), period: period.optional() });
+const query = z.strictObject({
+  partnerId: z.uuid().optional(),
+  period: period.optional(),
+  after: z
+    .string()
+    .regex(/^\d{1,18}$/, 'must be the nextAfter of the previous page')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
 
-const refundBody = z
-  .strictObject({
-    refundId: requestId,
-    dealId: z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be a CRM deal id'),
-    refundedAt: z.iso.datetime({ offset: true }).optional(),
-    amount: z.string().regex(/^\d{1,15}(\.\d{1,4})?$/, 'must be a decimal amount like "2500.00"'),
-    currency: z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code'),
-  })
-  .superRefine((body, ctx) => {
-    if (!isCurrencyCode(body.currency)) return;
-    const minor = toMinorUnits(body.amount, body.currency);
-    if (!minor.ok) ctx.addIssue({ code: 'custom', path: ['amount'], message: minor.error.message });
-    else if (minor.value <= 0n)
-      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'must be above 0' });
-  });
+const refundBody = z.strictObject({
+  refundId: requestId,
+  dealId: z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be a CRM deal id'),
+  refundedAt: z.iso.datetime({ offset: true }).optional(),
+  amount: positiveMoneyInput,
+});
 
 const approveBody = z.strictObject({ entryIds: z.array(z.uuid()).min(1).max(5000) });
 const voidBody = z.strictObject({ reason: z.string().trim().min(1, 'must not be empty').max(500) });
@@ -100,6 +97,40 @@ interface EntryRow {
   created_at: Date;
 }
 
+function refundError(failure: RefundFailure, dealId: string, refundId: string): HttpError {
+  switch (failure.code) {
+    case 'DEAL.NOT_FOUND':
+      return notFound('DEAL.NOT_FOUND', `No deal ${dealId}`);
+    case 'REFUND.ID_REUSED':
+      return new HttpError(409, failure.code, `Refund ${refundId} was recorded with other details`);
+    case 'REFUND.DEAL_NOT_WON':
+      return new HttpError(
+        409,
+        failure.code,
+        `Deal ${dealId} is ${failure.stage}: only a won deal can be refunded`,
+      );
+    case 'REFUND.CURRENCY_MISMATCH':
+      return new HttpError(
+        400,
+        failure.code,
+        `Deal ${dealId} is in ${failure.dealCurrency ?? 'no currency'}: refund it in that currency`,
+        [
+          {
+            path: 'amount.currency',
+            message: `must be the deal's currency (${failure.dealCurrency})`,
+          },
+        ],
+      );
+    case 'REFUND.EXCEEDS_DEAL':
+      return new HttpError(
+        409,
+        failure.code,
+        `The refund is more than is left to refund of deal ${dealId} (${failure.refundable.amount} ${failure.refundable.currency})`,
+        { refundable: failure.refundable },
+      );
+  }
+}
+
 const STEP_ERRORS: FailureTable<StepFailure['code']> = {
   'ENTRY.NOT_FOUND': { status: 404, message: 'No such ledger entries' },
   'ENTRY.NOT_APPROVABLE': { status: 409, message: 'Only accrued entries can be approved' },
@@ -129,9 +160,7 @@ const entryJson = (row: StatementLine) => ({
   kind: row.kind,
   role: row.role,
   status: row.status,
-  amount: formatMinorUnits(BigInt(row.amount_minor), row.currency, { grouping: false }),
-  amountMinor: row.amount_minor,
-  currency: row.currency,
+  amount: moneyOf(row.amount_minor, row.currency),
   rateBps: row.rate_bps,
   tier: row.tier,
   voidReason: row.void_reason,
@@ -149,112 +178,72 @@ export function commissionRoutes(db: Database, now: () => number): Router {
   router.post('/refunds', async (req, res) => {
     const body = refundBody.parse(req.body);
     const caller = callerOf(req);
-    const amount = toMinorUnits(body.amount, body.currency);
-    const amountMinor = amount.ok ? amount.value.toString() : null;
-    const result = await db.transaction(async (tx) => {
-      await lockTenantLedger(tx, caller.tenantId);
-      const [deal] = await tx.query<{ id: string }>(
-        'select id from deals where tenant_id = $1 and crm_id = $2',
-        [caller.tenantId, body.dealId],
-      );
-      if (!deal) throw notFound('DEAL.NOT_FOUND', `No deal ${body.dealId}`);
-      const [earlier] = await tx.query<{
-        id: string;
-        deal_id: string;
-        amount_minor: string;
-        currency: string;
-        refunded_at: Date;
-      }>(
-        'select id, deal_id, amount_minor::text, currency, refunded_at from refunds where tenant_id = $1 and external_id = $2',
-        [caller.tenantId, body.refundId],
-      );
-      if (earlier) {
-        const same =
-          earlier.deal_id === deal.id &&
-          earlier.amount_minor === amountMinor &&
-          earlier.currency === body.currency &&
-          (body.refundedAt === undefined ||
-            earlier.refunded_at.getTime() === new Date(body.refundedAt).getTime());
-        if (!same)
-          throw new HttpError(
-            409,
-            'REFUND.ID_REUSED',
-            `Refund ${body.refundId} was recorded with other details`,
-          );
-        // The first call's answer: what that refund clawed back (errors are not kept).
-        const [{ clawbacks }] = (await tx.query<{ clawbacks: number }>(
-          `select count(*)::int as clawbacks from ledger_entries
-            where tenant_id = $1 and deal_id = $2 and kind = 'clawback' and deal_version like '%:refund:' || $3`,
-          [caller.tenantId, deal.id, earlier.id],
-        )) as [{ clawbacks: number }];
-        return { status: 200, refundId: body.refundId, clawbacks, errors: [], replayed: true };
-      }
-      await tx.query(
-        'insert into refunds (tenant_id, deal_id, external_id, refunded_at, amount_minor, currency, recorded_by) values ($1, $2, $3, $4, $5, $6, $7)',
-        [
-          caller.tenantId,
-          deal.id,
-          body.refundId,
-          new Date(body.refundedAt ?? now()),
-          amountMinor,
-          body.currency,
-          actorOf(caller),
-        ],
-      );
-      await recordAudit(tx, {
-        tenantId: caller.tenantId,
-        actor: actorOf(caller),
-        action: 'refund.recorded',
-        subjectType: 'deal',
-        subjectId: body.dealId,
-        details: { refundId: body.refundId, amount: body.amount, currency: body.currency },
-      });
-      const recomputed = await recomputeDeals(tx, caller.tenantId, [deal.id]);
-      return {
-        status: 201,
-        refundId: body.refundId,
-        clawbacks: recomputed.clawedBack,
-        errors: recomputed.errors,
-        replayed: false,
-      };
-    });
-    const { status, ...answer } = result;
-    res.status(status).json(answer);
+    const result = await db.transaction((tx) =>
+      recordRefund(
+        tx,
+        caller.tenantId,
+        {
+          refundId: body.refundId,
+          dealCrmId: body.dealId,
+          refundedAt: body.refundedAt === undefined ? undefined : Date.parse(body.refundedAt),
+          amount: body.amount,
+        },
+        actorOf(caller),
+        now(),
+      ),
+    );
+    if (!result.ok) throw refundError(result.failure, body.dealId, body.refundId);
+    res.status(result.value.replayed ? 200 : 201).json(result.value);
   });
 
+  /** The ledger's entries, oldest first, a page at a time, with the partner and deal they belong to. */
   router.get('/commissions', async (req, res) => {
-    const { partnerId, period: month } = query.parse(req.query);
-    const range = month ? monthRange(month) : null;
-    const rows = await db.query<EntryRow>(
-      `select l.id, d.crm_id as deal_crm_id, l.partner_id, l.role, l.kind, l.status, l.amount_minor::text, l.currency, l.rate_bps, l.tier, l.created_at
-         from ledger_entries_status l left join deals d on d.tenant_id = l.tenant_id and d.id = l.deal_id
-        where l.tenant_id = $1 and ($2::uuid is null or l.partner_id = $2)
-          and ($3::timestamptz is null or (l.created_at >= $3 and l.created_at < $4))
+    const options = query.parse(req.query);
+    const range = options.period ? monthRange(options.period) : null;
+    const filter = [
+      callerOf(req).tenantId,
+      options.partnerId ?? null,
+      range?.from ?? null,
+      range?.to ?? null,
+    ];
+    const where = `l.tenant_id = $1 and ($2::uuid is null or l.partner_id = $2)
+      and ($3::timestamptz is null or (l.created_at >= $3 and l.created_at < $4))`;
+    const rows = await db.query<
+      EntryRow & { seq: string; partner_name: string; deal_name: string | null }
+    >(
+      `select l.seq::text, l.id, d.crm_id as deal_crm_id, d.name as deal_name, l.partner_id, p.name as partner_name,
+              l.role, l.kind, l.status, l.amount_minor::text, l.currency, l.rate_bps, l.tier, l.created_at
+         from ledger_entries_status l
+         join partners p on p.tenant_id = l.tenant_id and p.id = l.partner_id
+         left join deals d on d.tenant_id = l.tenant_id and d.id = l.deal_id
+        where ${where} and ($5::bigint is null or l.seq > $5)
         order by l.seq
-        limit 10000`,
-      [callerOf(req).tenantId, partnerId ?? null, range?.from ?? null, range?.to ?? null],
+        limit $6`,
+      [...filter, options.after ?? null, options.limit + 1],
     );
-    const totals = new Map<string, bigint>();
-    for (const row of rows)
-      if (row.status !== 'void')
-        totals.set(row.currency, (totals.get(row.currency) ?? 0n) + BigInt(row.amount_minor));
+    const totals = await db.query<{ currency: string; total: string; entries: number }>(
+      `select l.currency, coalesce(sum(l.amount_minor) filter (where l.status <> 'void'), 0)::text as total, count(*)::int as entries
+         from ledger_entries_status l where ${where} group by l.currency order by l.currency`,
+      filter,
+    );
+    const page = rows.slice(0, options.limit);
     res.json({
-      entries: rows.map((row) => ({
+      entries: page.map((row) => ({
         id: row.id,
         dealId: row.deal_crm_id,
-        partnerId: row.partner_id,
+        dealName: row.deal_name,
+        partner: { id: row.partner_id, name: row.partner_name },
         role: row.role,
         kind: row.kind,
         status: row.status,
-        amountMinor: row.amount_minor,
-        currency: row.currency,
+        amount: moneyOf(row.amount_minor, row.currency),
         rateBps: row.rate_bps,
         tier: row.tier,
         createdAt: row.created_at.toISOString(),
       })),
-      totals: Object.fromEntries(
-        [...totals].map(([currency, total]) => [currency, total.toString()]),
-      ),
+      /** Over every page of the filter: entries counted, amounts summed without the void ones. */
+      totals: totals.map((t) => ({ ...moneyOf(t.total, t.currency), entries: t.entries })),
+      nextAfter: rows.length > options.limit ? page[page.length - 1]!.seq : null,
     });
   });
 
@@ -288,6 +277,14 @@ export function commissionRoutes(db: Database, now: () => number): Router {
   router.post('/payouts', async (req, res) => {
     const body = payoutBody.parse(req.body);
     const caller = callerOf(req);
+    const thisMonth = new Date(now()).toISOString().slice(0, 7);
+    if (body.throughPeriod > thisMonth)
+      throw new HttpError(400, 'REQUEST.INVALID', 'The request is not valid', [
+        {
+          path: 'throughPeriod',
+          message: `must not be after this month (${thisMonth}): a payout pays what is due, not what may come`,
+        },
+      ]);
     const result = unwrap(
       await db.transaction((tx) =>
         payPartner(
@@ -375,9 +372,9 @@ async function streamStatementCsv(
         entry.kind,
         entry.role ?? '',
         entry.status,
-        entry.amount,
-        entry.amountMinor,
-        entry.currency,
+        entry.amount.amount,
+        line.amount_minor,
+        entry.amount.currency,
         entry.rateBps === null ? '' : String(entry.rateBps),
         entry.tier ?? '',
         entry.voidReason ?? '',

@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 
-import { isCurrencyCode } from '../../../src/money/currency';
-import { toMinorUnits } from '../../../src/money/minor-units';
+import { normalizeDomain } from '../../../src/matching/domain';
 import type { Database } from '../../db/database';
 import { loadProgram } from '../../registrations/program-store';
 import {
@@ -16,21 +15,26 @@ import {
   REGISTRATION_COLUMNS,
   REGISTRATION_FROM,
   type RegistrationRow,
-  toView,
+  viewsOf,
 } from '../../registrations/registration-view';
 import { actorOf, callerOf } from '../auth/authenticate';
 import { HttpError, notFound } from '../errors';
+import { moneyInput } from '../money-input';
 
 const submission = z
   .strictObject({
     partnerId: z.uuid('must be a partner id'),
     companyName: z.string().trim().max(500).default(''),
-    companyDomain: z.string().trim().max(500).optional(),
-    amount: z
+    companyDomain: z
       .string()
-      .regex(/^\d{1,15}(\.\d{1,4})?$/, 'must be a decimal amount like "12500.00"')
+      .trim()
+      .max(500)
+      .refine(
+        (text) => text === '' || normalizeDomain(text) !== undefined,
+        'must be a domain like acme.com, a URL or an e-mail address',
+      )
       .optional(),
-    currency: z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code').optional(),
+    amount: moneyInput.optional(),
   })
   .superRefine((body, ctx) => {
     if (!body.companyName && !body.companyDomain)
@@ -39,13 +43,8 @@ const submission = z
         path: ['companyName'],
         message: 'a company name or domain is required',
       });
-    if (body.amount !== undefined && body.currency === undefined)
-      ctx.addIssue({ code: 'custom', path: ['currency'], message: 'is required with an amount' });
-    if (body.amount !== undefined && body.currency !== undefined) {
-      const minor = toMinorUnits(body.amount, body.currency);
-      if (!minor.ok)
-        ctx.addIssue({ code: 'custom', path: ['amount'], message: minor.error.message });
-    }
+    if (body.amount && body.amount.minor < 0n)
+      ctx.addIssue({ code: 'custom', path: ['amount', 'amount'], message: 'must not be negative' });
   });
 
 const listQuery = z.strictObject({
@@ -103,8 +102,8 @@ export function registrationRoutes(db: Database, now: () => number): Router {
       partnerId: body.partnerId,
       companyName: body.companyName,
       companyDomain: body.companyDomain || null,
-      amount: body.amount ?? null,
-      currency: body.currency ?? null,
+      amount: body.amount?.amount ?? null,
+      currency: body.amount?.currency ?? null,
     };
     res
       .status(201)
@@ -139,7 +138,7 @@ export function registrationRoutes(db: Database, now: () => number): Router {
     );
     const page = rows.slice(0, query.limit);
     res.json({
-      items: page.map((row) => toView(row, at, program.approvalSlaHours)),
+      items: await viewsOf(db, tenantId, page, at, program.approvalSlaHours),
       nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null,
     });
   });
@@ -154,7 +153,8 @@ export function registrationRoutes(db: Database, now: () => number): Router {
       'select action, actor, reason, at from registration_decisions where tenant_id = $1 and registration_id = $2 order by seq',
       [tenantId, id],
     );
-    res.json({ ...toView(row, now(), program.approvalSlaHours), history });
+    const [view] = await viewsOf(db, tenantId, [row], now(), program.approvalSlaHours);
+    res.json({ ...view, history });
   });
 
   router.post('/registrations/:id/decision', async (req, res) => {

@@ -119,8 +119,9 @@ describe('the commission ledger', () => {
       const get = async (query: string, apiKey = key) =>
         (
           await api.call<{
-            entries: Array<{ dealId: string; kind: string; amountMinor: string }>;
-            totals: Record<string, string>;
+            entries: Array<{ dealId: string; kind: string; partner: { name: string } }>;
+            totals: Array<{ amount: string; currency: string; entries: number }>;
+            nextAfter: string | null;
             error?: { details: Array<{ path: string }> };
           }>('GET', `/api/v1/commissions${query}`, apiKey)
         ).body;
@@ -128,7 +129,17 @@ describe('the commission ledger', () => {
       const mine = await get(`?partnerId=${reseller.id}&period=${month}`);
       expect(mine.entries.length).toBeGreaterThan(0);
       expect(mine.entries.every((e) => e.dealId === '500')).toBe(true);
-      expect(mine.totals).toEqual({ USD: '300000' });
+      expect(mine.totals).toEqual([
+        { amount: '3000.00', currency: 'USD', entries: mine.entries.length },
+      ]);
+      expect(mine.entries.every((e) => e.partner.name === reseller.name)).toBe(true);
+      const firstPage = await get(`?partnerId=${reseller.id}&period=${month}&limit=1`);
+      expect(firstPage.entries).toHaveLength(1);
+      expect(firstPage.totals).toEqual(mine.totals);
+      const rest = await get(
+        `?partnerId=${reseller.id}&period=${month}&after=${firstPage.nextAfter}`,
+      );
+      expect([...firstPage.entries, ...rest.entries]).toEqual(mine.entries);
       expect((await get('?period=2001-01')).entries).toEqual([]);
       expect((await get('', otherKey)).entries).toEqual([]);
       expect((await get('?period=2026-13')).error!.details.map((d) => d.path)).toEqual(['period']);
@@ -168,8 +179,7 @@ describe('the commission ledger', () => {
             refundId: 'r1',
             dealId: '500',
             refundedAt: '2026-02-10T00:00:00Z',
-            amount: '2500.00',
-            currency: 'USD',
+            amount: { amount: '2500.00', currency: 'USD' },
           })
         ).body.clawbacks,
       ).toBe(1);
@@ -178,21 +188,17 @@ describe('the commission ledger', () => {
         refundId: 'r2',
         dealId: '500',
         refundedAt: '2026-02-11T00:00:00Z',
-        amount: '9000.00',
-        currency: 'USD',
+        amount: { amount: '7500.00', currency: 'USD' },
       });
       expect(await net()).toBe(0n);
-      expect(
-        (
-          await refund({
-            refundId: 'r3',
-            dealId: '500',
-            refundedAt: '2026-02-12T00:00:00Z',
-            amount: '1.00',
-            currency: 'USD',
-          })
-        ).body.clawbacks,
-      ).toBe(0);
+      const more = await refund({
+        refundId: 'r3',
+        dealId: '500',
+        refundedAt: '2026-02-12T00:00:00Z',
+        amount: { amount: '1.00', currency: 'USD' },
+      });
+      expect([more.status, more.body.error!.code]).toEqual([409, 'REFUND.EXCEEDS_DEAL']);
+      expect(await net()).toBe(0n);
     });
 
     it('take nothing back outside clawbackDays', async () => {
@@ -208,8 +214,7 @@ describe('the commission ledger', () => {
             refundId: 'r4',
             dealId: '500',
             refundedAt: '2026-02-10T00:00:00Z',
-            amount: '100.00',
-            currency: 'USD',
+            amount: { amount: '100.00', currency: 'USD' },
           })
         ).body.clawbacks,
       ).toBe(0);
@@ -223,17 +228,53 @@ describe('the commission ledger', () => {
       );
       await recompute();
       await recompute();
-      // 20,000.00 × 30 % = 6,000.00; refunds of 2,500 + 9,000 + 1 + 100 = 11,601.00 → 3,480.30 back
-      expect(await net()).toBe(600000n - 348030n);
+      // 20,000.00 × 30 % = 6,000.00; refunds of 2,500 + 7,500 + 100 = 10,100.00 → 3,030.00 back
+      expect(await net()).toBe(600000n - 303000n);
+    });
+
+    it('refuse what cannot be refunded: more than the deal, an open deal, another currency', async () => {
+      const before = await count();
+      const over = await refund({
+        refundId: 'too-much',
+        dealId: '500',
+        amount: { amount: 999999, currency: 'USD' },
+      });
+      expect([over.status, over.body.error!.code]).toEqual([409, 'REFUND.EXCEEDS_DEAL']);
+      const euros = await refund({
+        refundId: 'euros',
+        dealId: '500',
+        amount: { amount: '10.00', currency: 'EUR' },
+      });
+      expect([euros.status, euros.body.error!.code]).toEqual([400, 'REFUND.CURRENCY_MISMATCH']);
+      await setDeal({ stage: 'open', amount: '20000.00', closedAt: null }, [
+        { partnerId: reseller.id, role: 'sourced', sharePct: '100.00' },
+      ]);
+      const open = await refund({
+        refundId: 'open',
+        dealId: '500',
+        amount: { amount: '10.00', currency: 'USD' },
+      });
+      expect([open.status, open.body.error!.code]).toEqual([409, 'REFUND.DEAL_NOT_WON']);
+      expect(await count()).toBe(before);
     });
 
     it.each([
-      [{ refundId: 'x', dealId: '500', amount: '12.345', currency: 'USD' }, 'amount'],
-      [{ refundId: 'x', dealId: '500', amount: '12', currency: 'XYZ' }, 'currency'],
-      [{ refundId: 'x', dealId: '500', amount: '0', currency: 'USD' }, 'amount'],
-      [{ refundId: 'x', dealId: 'bad id!', amount: '1', currency: 'USD' }, 'dealId'],
-      [{ refundId: 'has space', dealId: '500', amount: '1', currency: 'USD' }, 'refundId'],
-      [{ dealId: '500', amount: '1', currency: 'USD' }, 'refundId'],
+      [
+        { refundId: 'x', dealId: '500', amount: { amount: '12.345', currency: 'USD' } },
+        'amount.amount',
+      ],
+      [
+        { refundId: 'x', dealId: '500', amount: { amount: '12', currency: 'XYZ' } },
+        'amount.currency',
+      ],
+      [{ refundId: 'x', dealId: '500', amount: { amount: 0, currency: 'USD' } }, 'amount.amount'],
+      [{ refundId: 'x', dealId: 'bad id!', amount: { amount: '1', currency: 'USD' } }, 'dealId'],
+      [
+        { refundId: 'has space', dealId: '500', amount: { amount: '1', currency: 'USD' } },
+        'refundId',
+      ],
+      [{ dealId: '500', amount: { amount: '1', currency: 'USD' } }, 'refundId'],
+      [{ refundId: 'x', dealId: '500', amount: '1', currency: 'USD' }, 'amount'],
     ])('refuse %j with 400 naming the field, writing nothing', async (body, path) => {
       const before = await count();
       const response = await refund(body);
@@ -244,7 +285,8 @@ describe('the commission ledger', () => {
 
     it('answer 404 for a deal the tenant does not have', async () => {
       expect(
-        (await refund({ refundId: 'x', dealId: '999', amount: '1', currency: 'USD' })).status,
+        (await refund({ refundId: 'x', dealId: '999', amount: { amount: '1', currency: 'USD' } }))
+          .status,
       ).toBe(404);
     });
   });

@@ -15,13 +15,12 @@ interface Line {
   dealId: string | null;
   kind: string;
   status: string;
-  amount: string;
-  amountMinor: string;
+  amount: { amount: string; currency: string };
   voidReason: string | null;
   payoutId: string | null;
 }
 interface Statement {
-  totals: Record<string, Record<string, string | number>>;
+  totals: Array<Record<string, string | number | { amount: string; currency: string }>>;
   lines: Line[];
   nextAfter: string | null;
 }
@@ -109,7 +108,10 @@ describe.each(DATABASE_KINDS)('statuses, voids, payouts and statements (%s)', (k
       expect(await staleDeals(database.db, tenant.id)).toHaveLength(3);
       const result = await recomputeStaleDeals(database.db, tenant.id, { batchSize: 1 });
       expect(result).toMatchObject({ checked: 3, deals: 3, reversed: 0, accrued: 0 });
-      expect((await statement()).totals.USD!.closingMinor).toBe('2100000');
+      expect((await statement()).totals[0]!.closing).toEqual({
+        amount: '21000.00',
+        currency: 'USD',
+      });
     });
   });
 
@@ -152,7 +154,7 @@ describe.each(DATABASE_KINDS)('statuses, voids, payouts and statements (%s)', (k
     await recomputeStaleDeals(database.db, tenant.id);
     expect((await lineOf('702', 'reversal')).status).toBe('void');
     expect(await lineOf('702', 'accrual')).toMatchObject({
-      amountMinor: '900000',
+      amount: { amount: '9000.00', currency: 'USD' },
       status: 'void',
       voidReason: expect.stringMatching(/^Duplicate deal in the CRM \(carried over from entry /),
     });
@@ -170,7 +172,11 @@ describe.each(DATABASE_KINDS)('statuses, voids, payouts and statements (%s)', (k
     let payoutId: string;
     const pay = (body: Record<string, unknown>) =>
       api.call<{
-        payouts: Array<{ id: string; currency: string; amountMinor: string; entries: number }>;
+        payouts: Array<{
+          id: string;
+          amount: { amount: string; currency: string };
+          entries: number;
+        }>;
         replayed: boolean;
         error?: { code: string };
       }>('POST', '/api/v1/payouts', key, body);
@@ -185,14 +191,14 @@ describe.each(DATABASE_KINDS)('statuses, voids, payouts and statements (%s)', (k
       expect(response.status).toBe(201);
       // 701 at 3,000.00 (approved) and 703 at 12,000.00 (accrued); 702's void entries are left out.
       expect(response.body.payouts).toEqual([
-        expect.objectContaining({ currency: 'USD', amountMinor: '1500000', entries: 2 }),
+        expect.objectContaining({ amount: { amount: '15000.00', currency: 'USD' }, entries: 2 }),
       ]);
       payoutId = response.body.payouts[0]!.id;
       const lines = (await statement()).lines;
       // Order within a batch follows the deals' random ids: compare as sorted lists.
       const paid = lines.filter((l) => l.payoutId === payoutId).map((l) => `${l.kind} ${l.status}`);
       expect(paid.sort()).toEqual(['accrual paid', 'accrual paid', 'payout paid']);
-      expect(lines.find((l) => l.kind === 'payout')!.amountMinor).toBe('-1500000');
+      expect(lines.find((l) => l.kind === 'payout')!.amount.amount).toBe('-15000.00');
       const audit = await database.db.query(
         `select 1 from audit_events where tenant_id = $1 and action = 'payout.paid'`,
         [tenant.id],
@@ -253,7 +259,10 @@ describe.each(DATABASE_KINDS)('statuses, voids, payouts and statements (%s)', (k
       expect((await pay({ requestId: 'b', partnerId: 'nope', throughPeriod: month })).status).toBe(
         400,
       );
-      for (const throughPeriod of ['2026-13', '0000-01', '1999-12'])
+      const nextMonth = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5)), 1))
+        .toISOString()
+        .slice(0, 7);
+      for (const throughPeriod of ['2026-13', '0000-01', '1999-12', '2099-01', nextMonth])
         expect((await pay({ requestId: 'b', partnerId: reseller.id, throughPeriod })).status).toBe(
           400,
         );
@@ -270,16 +279,19 @@ describe.each(DATABASE_KINDS)('statuses, voids, payouts and statements (%s)', (k
     it('sum the month by status between the balances owed at its start and end', async () => {
       const { totals, lines } = await statement();
       // 3,000 + 12,000 paid and settled; 6,000 − 6,000 + 9,000 void.
-      expect(totals.USD).toMatchObject({
-        openingMinor: '0',
-        accruedMinor: '0',
-        approvedMinor: '0',
-        paidMinor: '1500000',
-        voidMinor: '900000',
-        payoutsMinor: '-1500000',
-        closingMinor: '0',
+      const usd = (amount: string) => ({ amount, currency: 'USD' });
+      expect(totals).toHaveLength(1);
+      expect(totals[0]).toMatchObject({
+        currency: 'USD',
+        opening: usd('0.00'),
+        accrued: usd('0.00'),
+        approved: usd('0.00'),
+        paid: usd('15000.00'),
+        void: usd('9000.00'),
+        payouts: usd('-15000.00'),
+        closing: usd('0.00'),
       });
-      expect(lines.length).toBe(totals.USD!.entries);
+      expect(lines.length).toBe(totals[0]!.entries);
     });
 
     it('page by nextAfter', async () => {
@@ -335,8 +347,7 @@ describe.each(DATABASE_KINDS)('statuses, voids, payouts and statements (%s)', (k
       refundId: 'stripe_re_1',
       dealId: '701',
       refundedAt: '2026-02-10T00:00:00Z',
-      amount: '1000.00',
-      currency: 'USD',
+      amount: { amount: '1000.00', currency: 'USD' },
     };
     const refunds = async () =>
       (await database.db.query('select 1 from refunds where tenant_id = $1', [tenant.id])).length;
@@ -350,18 +361,32 @@ describe.each(DATABASE_KINDS)('statuses, voids, payouts and statements (%s)', (k
         body: { refundId: 'stripe_re_1', replayed: true },
       });
       expect(await refunds()).toBe(count);
-      expect(retry.body).toMatchObject({ clawbacks: 1 });
+      expect(retry.body).toMatchObject({
+        clawbacks: 1,
+        clawedBack: { amount: '300.00', currency: 'USD' },
+      });
       // The clawback of 10 % of 3,000.00 is owed back once.
-      expect((await statement()).totals.USD!.closingMinor).toBe('-30000');
+      expect((await statement()).totals[0]!.closing).toEqual({
+        amount: '-300.00',
+        currency: 'USD',
+      });
     });
 
     it('claw back nothing owed from a void accrual: the clawback is void with it', async () => {
-      await refund({ ...body, refundId: 'stripe_re_2', dealId: '702', amount: '3000.00' });
+      await refund({
+        ...body,
+        refundId: 'stripe_re_2',
+        dealId: '702',
+        amount: { amount: '3000.00', currency: 'USD' },
+      });
       expect(await lineOf('702', 'clawback')).toMatchObject({
-        amountMinor: '-90000',
+        amount: { amount: '-900.00', currency: 'USD' },
         status: 'void',
       });
-      expect((await statement()).totals.USD!.closingMinor).toBe('-30000');
+      expect((await statement()).totals[0]!.closing).toEqual({
+        amount: '-300.00',
+        currency: 'USD',
+      });
     });
 
     it('never claw back more than accrued, whatever dates later refunds carry', async () => {
@@ -370,20 +395,24 @@ describe.each(DATABASE_KINDS)('statuses, voids, payouts and statements (%s)', (k
       const net = async () =>
         (await statement()).lines
           .filter((l) => l.dealId === '704')
-          .reduce((sum, l) => sum + BigInt(l.amountMinor), 0n);
+          .reduce((sum, l) => sum + BigInt(l.amount.amount.replace('.', '')), 0n);
       const at = (refundId: string, refundedAt: string, amount: string) =>
-        refund({ refundId, dealId: '704', refundedAt, amount, currency: 'USD' });
-      await at('late-1', '2026-02-20T00:00:00Z', '1000.00');
+        refund({ refundId, dealId: '704', refundedAt, amount: { amount, currency: 'USD' } });
+      await at('late-1', '2026-02-20T00:00:00Z', '700.00');
+      // Recorded later with an earlier date: it takes what is left, no more.
+      expect((await at('late-2', '2026-02-10T00:00:00Z', '300.00')).body).toMatchObject({
+        clawbacks: 1,
+      });
       expect(await net()).toBe(0n);
-      // Recorded later with an earlier date: nothing is left to claw back.
-      expect((await at('late-2', '2026-02-10T00:00:00Z', '500.00')).body).toMatchObject({
-        clawbacks: 0,
+      // Nothing of the deal is left to refund.
+      expect((await at('late-3', '2026-02-11T00:00:00Z', '0.01')).body).toMatchObject({
+        error: { code: 'REFUND.EXCEEDS_DEAL' },
       });
       expect(await net()).toBe(0n);
     });
 
     it('refuse the same refundId with other details', async () => {
-      const response = await refund({ ...body, amount: '2000.00' });
+      const response = await refund({ ...body, amount: { amount: '2000.00', currency: 'USD' } });
       expect(response).toMatchObject({
         status: 409,
         body: { error: { code: 'REFUND.ID_REUSED' } },

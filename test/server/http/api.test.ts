@@ -83,14 +83,14 @@ describe('the card API', () => {
         deal: {
           id: '30000000001',
           name: 'Acme Corp - Platform',
-          amount: '12500',
-          currency: 'USD',
+          amount: { amount: '12500.00', currency: 'USD' },
           stage: 'open',
         },
         account: {
           name: 'Acme Corp',
           domain: 'acme.com',
           industry: 'COMPUTER_SOFTWARE',
+          industryLabel: 'Computer software',
           country: 'United States',
         },
         partners: [
@@ -106,11 +106,12 @@ describe('the card API', () => {
             registration: null,
             performance: null,
             commission: {
-              amountMinor: '375000',
-              currency: 'USD',
+              basis: 'preview',
+              amount: { amount: '3750.00', currency: 'USD' },
               rateBps: 3000,
+              capped: false,
               explanation:
-                'If this closes at 12,500.00 USD, Northwind Cloud Partners earns 3,750.00 USD: 30 % gold reseller.',
+                'If this closes at 12,500.00 USD, Northwind Cloud Partners earns 3,750.00 USD as a gold reseller: 30 % of 12,500.00 USD is 3,750.00 USD.',
             },
           },
         ],

@@ -34,6 +34,7 @@ interface View {
   window: { start: string; end: string } | null;
   daysLeft: number | null;
   extensions: number;
+  amount?: { amount: string; currency: string } | null;
   conflicts: Array<{ kind: string; explanation: string }>;
   history?: Array<{ action: string; actor: string }>;
   error?: { code: string; details?: Array<{ path: string }> };
@@ -66,8 +67,7 @@ describe.each(DATABASE_KINDS)('deal registrations through the API (%s)', (kind) 
     call('POST', '/registrations', {
       partnerId,
       companyName,
-      amount: '10000.00',
-      currency: 'USD',
+      amount: { amount: '10000.00', currency: 'USD' },
       ...extra,
     });
   const count = async () =>
@@ -165,14 +165,22 @@ describe.each(DATABASE_KINDS)('deal registrations through the API (%s)', (kind) 
       });
       expect(body.conflicts[0]!.kind).toBe('competing_registration');
       expect(body.conflicts[0]!.explanation).toMatch(
-        new RegExp(`Registration ${first.id} by another partner holds this company until`),
+        /^Gold Reseller already holds this company with its registration of 2 March 2026, until 31 May 2026\.$/,
       );
+      expect(body.conflicts[0]).toMatchObject({
+        holderPartnerName: 'Gold Reseller',
+        holdsUntil: '2026-05-31T09:00:00.000Z',
+      });
     });
 
     it('sends a registration with a warning to review as pending', async () => {
       const { body } = await register(partners.gold.id, 'Globex');
       expect(body).toMatchObject({ status: 'pending', verdict: 'review', overdue: false });
       expect(body.conflicts.map((c) => c.kind)).toEqual(['direct_opportunity']);
+      expect(body.conflicts[0]!.explanation).toBe(
+        'Deal "Globex direct" on Globex has been open since 1 January 2026 with no partner on it.',
+      );
+      expect(body.amount).toEqual({ amount: '10000.00', currency: 'USD' });
     });
 
     it.each([
@@ -183,20 +191,36 @@ describe.each(DATABASE_KINDS)('deal registrations through the API (%s)', (kind) 
         {
           partnerId: '00000000-0000-4000-8000-000000000001',
           companyName: 'X',
-          amount: '100.5',
-          currency: 'JPY',
+          amount: { amount: '100.5', currency: 'JPY' },
         },
-        'amount',
+        'amount.amount',
       ],
       [
         'an unknown currency',
         {
           partnerId: '00000000-0000-4000-8000-000000000001',
           companyName: 'X',
-          amount: '1',
-          currency: 'XYZ',
+          amount: { amount: 1, currency: 'XYZ' },
         },
-        'currency',
+        'amount.currency',
+      ],
+      [
+        'a company domain that is not one',
+        {
+          partnerId: '00000000-0000-4000-8000-000000000001',
+          companyName: 'X',
+          companyDomain: 'not a domain',
+        },
+        'companyDomain',
+      ],
+      [
+        'an amount given the old way, without its currency in it',
+        {
+          partnerId: '00000000-0000-4000-8000-000000000001',
+          companyName: 'X',
+          amount: '100.00',
+        },
+        'amount',
       ],
       [
         'an unknown field',
@@ -326,7 +350,7 @@ describe.each(DATABASE_KINDS)('deal registrations through the API (%s)', (kind) 
     it('rejects with the reason given', async () => {
       const { body } = await register(partners.gold.id, 'Brand New Company', {
         companyDomain: 'brandnew.io',
-        amount: '90000.00',
+        amount: { amount: 90000, currency: 'USD' },
       });
       expect(body.status).toBe('pending');
       const rejected = await call('POST', `/registrations/${body.id}/decision`, {

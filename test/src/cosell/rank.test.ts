@@ -68,10 +68,10 @@ describe('co-sell ranking', () => {
     expect(best!.score).toBe(Object.values(best!.parts).reduce((a, b) => a + b, 0));
     expect(best!.reasons).toEqual([
       'Has Acme Corp as a customer in its account list',
-      'Works in COMPUTER_SOFTWARE',
+      'Works in computer software',
       'Covers EMEA',
       'Certified: Certified Implementer',
-      'Won 3 of 4 deals (75 %) in COMPUTER_SOFTWARE',
+      'Won 3 of 4 deals (75 %) in computer software',
       'Platinum tier',
     ]);
   });

@@ -66,7 +66,14 @@ export const DealPartnersCard = ({ dealId, fetcher }: { dealId: string; fetcher:
           </Text>
           {registrations.length > 0 && <Registrations registrations={registrations} />}
           {partners.length > 0 ? (
-            <PartnerTable partners={partners} industry={account?.industry ?? null} />
+            <PartnerTable
+              partners={partners}
+              industry={
+                account?.industry
+                  ? { code: account.industry, label: account.industryLabel ?? account.industry }
+                  : null
+              }
+            />
           ) : (
             <Text>No partner is on this deal yet.</Text>
           )}

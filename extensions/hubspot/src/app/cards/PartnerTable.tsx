@@ -9,7 +9,7 @@ import {
   Text,
 } from '@hubspot/ui-extensions';
 
-import type { CardPartner } from './card-api.ts';
+import type { CardPartner, Money } from './card-api.ts';
 
 /** How each tier's tag looks, on partner rows and suggestions. */
 export const TIER_VARIANTS: Record<string, 'success' | 'info' | 'default'> = {
@@ -29,36 +29,50 @@ const registrationText = ({ registration }: CardPartner) => {
     : `Registered, ${registration.daysLeft} days left`;
 };
 
-/** "1,250,000.00 USD" from minor units, per currency (its minor unit from Intl), without floats. */
-const money = (amounts: Record<string, string>) =>
-  Object.entries(amounts)
-    .map(([currency, minor]) => {
-      const exponent =
-        new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-          .maximumFractionDigits ?? 2;
-      const digits = minor.replace('-', '').padStart(exponent + 1, '0');
-      const whole = digits.slice(0, digits.length - exponent).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-      const fraction = exponent > 0 ? `.${digits.slice(-exponent)}` : '';
-      return `${minor.startsWith('-') ? '-' : ''}${whole}${fraction} ${currency}`;
-    })
+/** "1,250,000.00 USD", per currency, grouped as people read it (the API's amounts are exact decimals). */
+const moneyText = (amounts: Money[]) =>
+  amounts
+    .map(
+      ({ amount, currency }) =>
+        `${amount.replace(/^(-?\d+)/, (whole) => whole.replace(/\B(?=(\d{3})+(?!\d))/g, ','))} ${currency}`,
+    )
     .join(', ');
 
-const performanceText = ({ performance }: CardPartner, industry: string | null) => {
+/** Adds amounts of one currency exactly: they carry the same number of decimals. */
+const sumByCurrency = (...lists: Money[][]): Money[] => {
+  const totals = new Map<string, { units: bigint; decimals: number }>();
+  for (const { amount, currency } of lists.flat()) {
+    const decimals = amount.split('.')[1]?.length ?? 0;
+    const units = BigInt(amount.replace('.', ''));
+    const total = totals.get(currency);
+    totals.set(currency, { units: (total?.units ?? 0n) + units, decimals });
+  }
+  return [...totals].map(([currency, { units, decimals }]) => {
+    const digits = (units < 0n ? -units : units).toString().padStart(decimals + 1, '0');
+    const whole = digits.slice(0, digits.length - decimals);
+    const amount = decimals > 0 ? `${whole}.${digits.slice(-decimals)}` : whole;
+    return { amount: `${units < 0n ? '-' : ''}${amount}`, currency };
+  });
+};
+
+const performanceText = (
+  { performance }: CardPartner,
+  industry: { code: string; label: string } | null,
+) => {
   if (!performance) return 'Not counted yet';
   const decided = performance.won12m + performance.lost12m;
-  const won = { ...performance.sourcedWon12m };
-  for (const [currency, minor] of Object.entries(performance.influencedWon12m))
-    won[currency] = String(BigInt(won[currency] ?? '0') + BigInt(minor));
+  const won = sumByCurrency(performance.sourcedWon12m, performance.influencedWon12m);
+  const inIndustry = industry ? performance.byVertical[industry.code] : undefined;
   return [
     decided === 0
       ? 'No decided deals'
       : `Won ${performance.won12m} of ${decided} (${Math.round((performance.winRate ?? 0) * 100)} %)`,
-    industry && performance.byVertical[industry]
-      ? `${performance.byVertical[industry].won} of ${performance.byVertical[industry].won + performance.byVertical[industry].lost} in ${industry}`
+    industry && inIndustry
+      ? `${inIndustry.won} of ${inIndustry.won + inIndustry.lost} in ${industry.label.toLowerCase()}`
       : null,
-    Object.keys(won).length > 0 ? `Won revenue ${money(won)}` : null,
-    Object.keys(performance.openPipeline).length > 0
-      ? `Open pipeline ${money(performance.openPipeline)}`
+    won.length > 0 ? `Won revenue ${moneyText(won)}` : null,
+    performance.openPipeline.length > 0
+      ? `Open pipeline ${moneyText(performance.openPipeline)}`
       : null,
     performance.avgCycleDays === null
       ? null
@@ -74,7 +88,7 @@ export const PartnerTable = ({
 }: {
   partners: CardPartner[];
   /** The account's industry: the partner's record there is shown too. */
-  industry: string | null;
+  industry: { code: string; label: string } | null;
 }) => (
   <Table bordered={true} testId="partner-table">
     <TableHead>

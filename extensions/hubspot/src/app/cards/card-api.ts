@@ -3,6 +3,10 @@ import { z } from 'zod';
 // The PartnerLens service as HubSpot reaches it; it must also be listed in app-hsmeta.json permittedUrls.fetch.
 export const API_BASE = 'https://app.partnerlens.io';
 
+/** Money as the API gives it: a decimal string in the currency's major unit, and the currency. */
+const moneySchema = z.object({ amount: z.string(), currency: z.string() });
+export type Money = z.infer<typeof moneySchema>;
+
 const partnerSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -26,9 +30,9 @@ const partnerSchema = z.object({
       lost12m: z.number(),
       winRate: z.number().nullable(),
       byVertical: z.record(z.string(), z.object({ won: z.number(), lost: z.number() })).default({}),
-      sourcedWon12m: z.record(z.string(), z.string()),
-      influencedWon12m: z.record(z.string(), z.string()),
-      openPipeline: z.record(z.string(), z.string()),
+      sourcedWon12m: z.array(moneySchema),
+      influencedWon12m: z.array(moneySchema),
+      openPipeline: z.array(moneySchema),
       avgCycleDays: z.number().nullable(),
     })
     .nullable()
@@ -36,9 +40,9 @@ const partnerSchema = z.object({
   commission: z
     .union([
       z.object({
-        amountMinor: z.string(),
-        currency: z.string(),
-        rateBps: z.number(),
+        basis: z.enum(['preview', 'ledger']),
+        amount: moneySchema,
+        status: z.enum(['accrued', 'approved', 'paid', 'void']).optional(),
         explanation: z.string(),
       }),
       z.object({ error: z.object({ code: z.string(), message: z.string() }) }),
@@ -69,8 +73,7 @@ export const dealCardSchema = z.object({
   deal: z.object({
     id: z.string(),
     name: z.string(),
-    amount: z.string().nullable(),
-    currency: z.string().nullable(),
+    amount: moneySchema.nullable(),
     stage: z.enum(['open', 'won', 'lost']),
   }),
   account: z
@@ -78,6 +81,7 @@ export const dealCardSchema = z.object({
       name: z.string(),
       domain: z.string().nullable(),
       industry: z.string().nullable().default(null),
+      industryLabel: z.string().nullable().default(null),
     })
     .nullable(),
   partners: z.array(partnerSchema),

@@ -79,9 +79,8 @@ describe('DealPartnersCard', () => {
         partners: [
           createPartner({
             commission: {
-              amountMinor: '375000',
-              currency: 'USD',
-              rateBps: 3000,
+              basis: 'preview',
+              amount: { amount: '3750.00', currency: 'USD' },
               explanation:
                 'If this closes at 12,500.00 USD, Northwind Cloud Partners earns 3,750.00 USD: 30 % gold reseller.',
             },
@@ -221,9 +220,9 @@ describe('DealPartnersCard', () => {
               lost12m: 1,
               winRate: 0.75,
               byVertical: { COMPUTER_SOFTWARE: { won: 2, lost: 0 } },
-              sourcedWon12m: { USD: '1000000' },
-              influencedWon12m: {},
-              openPipeline: {},
+              sourcedWon12m: [{ amount: '10000.00', currency: 'USD' }],
+              influencedWon12m: [{ amount: '2500.50', currency: 'USD' }],
+              openPipeline: [{ amount: '1250000', currency: 'JPY' }],
               avgCycleDays: 40,
             },
           }),
@@ -235,8 +234,9 @@ describe('DealPartnersCard', () => {
       const [, first, second] = findAll(TableRow);
       expect(textOf(first!)).toContain('Registered, 42 days left');
       expect(textOf(first!)).toContain('Won 3 of 4 (75 %)');
-      expect(textOf(first!)).toContain('Won revenue 10,000.00 USD');
-      expect(textOf(first!)).toContain('2 of 2 in COMPUTER_SOFTWARE');
+      expect(textOf(first!)).toContain('Won revenue 12,500.50 USD');
+      expect(textOf(first!)).toContain('Open pipeline 1,250,000 JPY');
+      expect(textOf(first!)).toContain('2 of 2 in computer software');
       expect(textOf(first!)).toContain('40 days to close');
       expect(textOf(first!)).toContain('Manager: Maya Chen · Certified Implementer');
       expect(textOf(second!)).toContain('None');
@@ -255,7 +255,7 @@ describe('DealPartnersCard', () => {
       );
       const text = textOf(findByTestId(Flex, 'suggestion-s1'));
       expect(text).toContain('Has Acme Corp as a customer in its account list');
-      expect(text).toContain('Works in COMPUTER_SOFTWARE');
+      expect(text).toContain('Works in computer software');
       expect(findByTestId(Flex, 'suggestion-s1').find(Tag).text).toBe('platinum');
     });
 

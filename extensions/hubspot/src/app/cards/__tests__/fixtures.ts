@@ -16,8 +16,18 @@ export const createPartner = (overrides: Partial<CardPartner> = {}): CardPartner
 });
 
 export const createDealCard = (overrides: Partial<DealCard> = {}): DealCard => ({
-  deal: { id: '123', name: 'Acme renewal', amount: '12500.00', currency: 'USD', stage: 'open' },
-  account: { name: 'Acme Corp', domain: 'acme.com', industry: 'COMPUTER_SOFTWARE' },
+  deal: {
+    id: '123',
+    name: 'Acme renewal',
+    amount: { amount: '12500.00', currency: 'USD' },
+    stage: 'open',
+  },
+  account: {
+    name: 'Acme Corp',
+    domain: 'acme.com',
+    industry: 'COMPUTER_SOFTWARE',
+    industryLabel: 'Computer software',
+  },
   partners: [createPartner()],
   registrations: [],
   suggestions: [],
@@ -31,7 +41,7 @@ export const createSuggestion = (overrides: Partial<CardSuggestion> = {}): CardS
   tier: 'platinum',
   score: 73,
   parts: { overlap: 50, vertical: 10, region: 5, certifications: 0, trackRecord: 0, tier: 8 },
-  reasons: ['Has Acme Corp as a customer in its account list', 'Works in COMPUTER_SOFTWARE'],
+  reasons: ['Has Acme Corp as a customer in its account list', 'Works in computer software'],
   ...overrides,
 });
 
