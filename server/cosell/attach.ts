@@ -15,7 +15,9 @@ export interface Attached {
   dealId: string;
   partnerId: string;
   role: PartnerRole;
-  sharePct: string;
+  sharePct: number;
+  /** What happened, in a sentence: the share given, and why it is not the one asked for. */
+  explanation: string;
   /** Whether the CRM has it too: the deal associated with the partner's company under the role's label. */
   crm: { written: true; companyId: string } | { written: false; reason: string };
 }
@@ -54,8 +56,8 @@ export async function attachPartner(
       [tenantId, request.dealCrmId],
     );
     if (!deal) return failed({ code: 'DEAL.NOT_FOUND' });
-    const [partner] = await tx.query<{ status: string; company: string | null }>(
-      `select p.status, (select min(l.external_id) from partner_links l
+    const [partner] = await tx.query<{ name: string; status: string; company: string | null }>(
+      `select p.name, p.status, (select min(l.external_id) from partner_links l
                           where l.tenant_id = p.tenant_id and l.partner_id = p.id and l.source = 'hubspot') as company
          from partners p where p.tenant_id = $1 and p.id = $2`,
       [tenantId, request.partnerId],
@@ -134,13 +136,21 @@ export async function attachPartner(
       subjectId: request.dealCrmId,
       details: { partnerId: request.partnerId, role: request.role, sharePct, crm },
     });
+    const given = Number(sharePct);
+    const onDeal = `${partner.name} is on the deal as ${request.role} partner with ${given} %`;
+    const why = viaCrm
+      ? `: the CRM records ${request.role} partners without shares, so its ${inRole.length + 1} share the role evenly${request.sharePct !== undefined && Number(request.sharePct) !== given ? ` (the ${Number(request.sharePct)} % asked for does not apply)` : ''}, as every sync will split it.`
+      : request.sharePct === undefined
+        ? ': what was left of the role.'
+        : '.';
     return {
       ok: true as const,
       value: {
         dealId: request.dealCrmId,
         partnerId: request.partnerId,
         role: request.role,
-        sharePct,
+        sharePct: given,
+        explanation: `${onDeal}${why}`,
         crm,
       },
     };

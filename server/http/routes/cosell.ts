@@ -15,10 +15,24 @@ const dealId = z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be a CRM deal id');
 const attachBody = z.strictObject({
   partnerId: z.uuid(),
   role: z.enum(PARTNER_ROLES),
+  // A number, as the card gives it (sharePct: 50), or its decimal string.
   sharePct: z
-    .string()
-    .regex(/^\d{1,3}(\.\d{1,2})?$/, 'must be a percentage like "50" or "33.33"')
-    .refine((text) => Number(text) > 0 && Number(text) <= 100, 'must be above 0 and at most 100')
+    .union([
+      z
+        .number()
+        .finite()
+        .transform((n) => String(n)),
+      z.string(),
+    ])
+    .pipe(
+      z
+        .string()
+        .regex(/^\d{1,3}(\.\d{1,2})?$/, 'must be a percentage like 50 or 33.33')
+        .refine(
+          (text) => Number(text) > 0 && Number(text) <= 100,
+          'must be above 0 and at most 100',
+        ),
+    )
     .optional(),
 });
 const declineBody = z.strictObject({ reason: z.string().trim().max(500).optional() });

@@ -58,12 +58,12 @@ describe.each(DATABASE_KINDS)('co-sell on the deal card (%s)', (kind) => {
   const card = async () =>
     (await api.call<Card>('GET', `/api/v1/deals/${deal.crm_id}/card`, key)).body;
   const attach = (body: Record<string, unknown>, apiKey = key) =>
-    api.call<{ crm?: { written: boolean }; error?: { code: string } }>(
-      'POST',
-      `/api/v1/deals/${deal.crm_id}/partners`,
-      apiKey,
-      body,
-    );
+    api.call<{
+      crm?: { written: boolean };
+      sharePct?: number;
+      explanation?: string;
+      error?: { code: string };
+    }>('POST', `/api/v1/deals/${deal.crm_id}/partners`, apiKey, body);
   const attributions = async () =>
     (
       await database.db.query(
@@ -170,8 +170,12 @@ describe.each(DATABASE_KINDS)('co-sell on the deal card (%s)', (kind) => {
   });
 
   it('splits the role evenly with the next co-seller via the CRM, as every sync will', async () => {
-    const response = await attach({ partnerId: partners[0]!.id, role: 'influenced' });
+    const response = await attach({ partnerId: partners[0]!.id, role: 'influenced', sharePct: 30 });
     expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ sharePct: 50 });
+    expect(response.body.explanation).toMatch(
+      /is on the deal as influenced partner with 50 %: the CRM records influenced partners without shares, so its 2 share the role evenly \(the 30 % asked for does not apply\)/,
+    );
     const shares = async () =>
       (
         await database.db.query<{ partner_id: string; share_pct: string; origin: string }>(
