@@ -17,6 +17,7 @@ import { commissionRoutes } from './routes/commissions';
 import { cosellRoutes } from './routes/cosell';
 import { dealRoutes } from './routes/deals';
 import { mergeCandidateRoutes } from './routes/merge-candidates';
+import { partnerRoutes } from './routes/partners';
 import { programRoutes } from './routes/program';
 import { registrationRoutes } from './routes/registrations';
 import { syncRoutes } from './routes/sync';
@@ -151,6 +152,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use(dealRoutes(deps.db, deps.now ?? Date.now, new PartnerDirectory(deps.db)));
   api.use(syncRoutes(deps.db, deps.crmSync));
   api.use(mergeCandidateRoutes(deps.db, deps.reconcile));
+  api.use(partnerRoutes(deps.db));
   api.use(programRoutes(deps.db, deps.commissions));
   api.use(commissionRoutes(deps.db, deps.now ?? Date.now));
   api.use(registrationRoutes(deps.db, deps.now ?? Date.now));

@@ -70,9 +70,38 @@ export class TenantQueue<Job extends { tenantId: string }> {
     return job.id!;
   }
 
+  /** A job of this tenant's, as far as the queue still remembers it (the last 1,000 of each end). */
+  async jobOf(tenantId: string, id: string): Promise<JobView | undefined> {
+    const job = await this.queue.getJob(id);
+    if (!job || (job.data as Job).tenantId !== tenantId) return undefined;
+    const at = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
+    return {
+      id,
+      queue: this.name,
+      state: await job.getState(),
+      attempts: job.attemptsMade,
+      queuedAt: at(job.timestamp),
+      startedAt: at(job.processedOn),
+      finishedAt: at(job.finishedOn),
+      failedReason: job.failedReason || null,
+    };
+  }
+
   close(): Promise<void> {
     return this.queue.close();
   }
+}
+
+export interface JobView {
+  id: string;
+  queue: string;
+  /** BullMQ's: waiting, delayed, active, completed, failed (or unknown once removed). */
+  state: string;
+  attempts: number;
+  queuedAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  failedReason: string | null;
 }
 
 export class CrmSyncQueue extends TenantQueue<CrmSyncJob> {

@@ -1,15 +1,30 @@
 import { Router } from 'express';
+import { z } from 'zod';
 
 import { recordAudit } from '../../db/audit';
 import type { Queryable } from '../../db/database';
 import type { CrmSyncQueue } from '../../queue/queues';
 import { actorOf, callerOf } from '../auth/authenticate';
+import { HttpError, notFound } from '../errors';
+
+const jobId = z.string().regex(/^[A-Za-z0-9:_-]{1,100}$/);
 
 export function syncRoutes(db: Queryable, crmSync: CrmSyncQueue): Router {
   const router = Router();
+
+  /** Asks for a full sync of the tenant's CRM; answers the job to follow. */
   router.post('/sync', async (req, res) => {
     const caller = callerOf(req);
-    const jobId = await crmSync.sync(caller.tenantId);
+    const connected = await db.query('select 1 from crm_credentials where tenant_id = $1', [
+      caller.tenantId,
+    ]);
+    if (connected.length === 0)
+      throw new HttpError(
+        409,
+        'SYNC.NOT_CONNECTED',
+        'No CRM is connected to this tenant: install PartnerLens in HubSpot or Salesforce first',
+      );
+    const id = await crmSync.sync(caller.tenantId);
     await recordAudit(db, {
       tenantId: caller.tenantId,
       actor: actorOf(caller),
@@ -17,7 +32,19 @@ export function syncRoutes(db: Queryable, crmSync: CrmSyncQueue): Router {
       subjectType: 'tenant',
       subjectId: caller.tenantId,
     });
-    res.status(202).json({ jobId });
+    res.status(202).location(`/api/v1/sync/jobs/${encodeURIComponent(id)}`).json({
+      jobId: id,
+      statusUrl: `/api/v1/sync/jobs/${encodeURIComponent(id)}`,
+    });
   });
+
+  router.get('/sync/jobs/:jobId', async (req, res) => {
+    const id = jobId.safeParse(req.params.jobId);
+    const job = id.success ? await crmSync.jobOf(callerOf(req).tenantId, id.data) : undefined;
+    if (!job)
+      throw notFound('SYNC.JOB_NOT_FOUND', 'No such sync job (finished jobs are kept for a while)');
+    res.json(job);
+  });
+
   return router;
 }

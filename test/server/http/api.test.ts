@@ -1,7 +1,11 @@
+import { randomBytes } from 'node:crypto';
+
+import { storeHubSpotRefreshToken } from '../../../server/crm/hubspot/credentials';
 import { issueApiKey, revokeApiKeys } from '../../../server/db/api-keys';
 import { createTenant, type Tenant } from '../../../server/db/tenants';
 import { createApp } from '../../../server/http/app';
 import { signHubSpotV3 } from '../../../server/http/auth/hubspot-signature';
+import { CryptoBox } from '../../../server/lib/crypto-box';
 import { listen, type Listening } from '../../../server/lib/listen';
 import { CrmSyncQueue, ReconcileQueue } from '../../../server/queue/queues';
 import { saveProgram } from '../../../server/registrations/program-store';
@@ -15,6 +19,7 @@ import {
 } from '../../support/services';
 
 const CLIENT_SECRET = 'test-client-secret';
+const box = new CryptoBox(randomBytes(32));
 
 interface Body {
   error: { code: string; message: string; details?: unknown };
@@ -46,6 +51,7 @@ describe('the card API', () => {
     firstKey = (await issueApiKey(db, first.id, 'admin')).key;
     secondKey = (await issueApiKey(db, second.id, 'admin')).key;
     await seedDealWithPartner(db, first.id);
+    await storeHubSpotRefreshToken(db, box, first.id, 'refresh-first');
     const program = parseProgram({
       rates: [{ partnerType: 'reseller', tier: 'gold', role: 'sourced', rateBps: 3000 }],
     });
@@ -275,12 +281,20 @@ describe('the card API', () => {
     });
 
     it("enqueue a sync for the caller's tenant and audit who asked", async () => {
-      const response = await fetch(`${base}/api/v1/sync`, {
-        method: 'POST',
-        headers: withKey(secondKey),
-      });
+      const ask = () =>
+        fetch(`${base}/api/v1/sync`, { method: 'POST', headers: withKey(secondKey) });
+      const unconnected = await ask();
+      expect([unconnected.status, (await bodyOf(unconnected)).error.code]).toEqual([
+        409,
+        'SYNC.NOT_CONNECTED',
+      ]);
+      await storeHubSpotRefreshToken(database.db, box, second.id, 'refresh-second');
+      const response = await ask();
       expect(response.status).toBe(202);
-      expect(await response.json()).toEqual({ jobId: expect.any(String) });
+      const { jobId, statusUrl } = (await response.json()) as { jobId: string; statusUrl: string };
+      const job = await get(statusUrl, withKey(secondKey));
+      expect(await job.json()).toMatchObject({ id: jobId, queue: 'crm-sync', state: 'waiting' });
+      expect((await get(statusUrl, withKey(firstKey))).status).toBe(404);
       expect((await crmSync.queue.getWaiting()).map((job) => job.data.tenantId)).toContain(
         second.id,
       );
