@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 
 import { reconcileCommand } from './commands/reconcile';
 import { replayCommand } from './commands/replay';
+import { addTenantCommands } from './commands/tenant-commands';
 import { simulateCommand } from './commands/simulate';
 import { ConfigError, loadConfig } from './config';
 import { AccountListError, importAccountList } from './cosell/account-lists';
@@ -42,7 +43,7 @@ const portalId = (value: string) => {
 };
 const uuid = (value: string) => {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
-    throw new InvalidArgumentError('expected a tenant id (uuid)');
+    throw new InvalidArgumentError('expected an id (uuid)');
   return value;
 };
 
@@ -136,6 +137,15 @@ export function buildCli(): Command {
         print(created);
       },
     );
+
+  addTenantCommands(program, tenants, {
+    withDatabase,
+    print,
+    fail: (message) => {
+      throw new CliError(message);
+    },
+    uuid,
+  });
 
   program
     .command('seed')

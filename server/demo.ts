@@ -1,6 +1,6 @@
 import { parseProgram } from '../src/program/program';
 import { storeHubSpotRefreshToken } from './crm/hubspot/credentials';
-import { issueApiKey, revokeApiKeys } from './db/api-keys';
+import { issueApiKey, revokeApiKeys, tenantForApiKey } from './db/api-keys';
 import type { Database } from './db/database';
 import { createTenant, findTenantByPortalId, type Tenant } from './db/tenants';
 import type { CryptoBox } from './lib/crypto-box';
@@ -28,13 +28,15 @@ const DEMO_PROGRAM = {
 
 /**
  * The demo tenant for the sandbox portal, as if an admin had installed the app and imported the
- * partner program: a tenant, a HubSpot connection, the program's partners and rules, a fresh API key.
+ * partner program: a tenant, a HubSpot connection, the program's partners and rules, and an API
+ * key: the one an earlier start gave out (`keepKey`) while it is still the demo's, else a new one.
  */
 export async function ensureDemoTenant(
   db: Database,
   box: CryptoBox,
   sandbox: HubSpotSandboxStore,
   ecosystem: Ecosystem,
+  keepKey?: string,
 ): Promise<{ tenant: Tenant; apiKey: string }> {
   return db.transaction(async (tx) => {
     const tenant =
@@ -53,6 +55,8 @@ export async function ensureDemoTenant(
       if (!program.ok) throw new Error(program.error.message);
       await saveProgram(tx, tenant.id, program.value, 'demo');
     }
+    if (keepKey && (await tenantForApiKey(tx, keepKey)) === tenant.id)
+      return { tenant, apiKey: keepKey };
     await revokeApiKeys(tx, tenant.id, DEMO_KEY_NAME);
     const { key } = await issueApiKey(tx, tenant.id, DEMO_KEY_NAME);
     return { tenant, apiKey: key };

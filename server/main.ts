@@ -36,7 +36,7 @@ export async function main(overrides: NodeJS.ProcessEnv = {}): Promise<void> {
 
   if (running.demo) {
     console.log(
-      `\nDemo tenant ${running.demo.tenantId}; its API key (shown once): ${running.demo.apiKey}`,
+      `\nDemo tenant ${running.demo.tenantId}; its API key: ${running.demo.apiKey} (kept across restarts on this data folder${running.demo.file ? `; with the local CRMs' tokens in ${running.demo.file}` : ''})`,
     );
     console.log(`HubSpot sandbox: ${running.sandboxUrl}`);
   }

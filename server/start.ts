@@ -4,6 +4,7 @@ import { type Config } from './config';
 import { hubspotWriter } from './crm/hubspot/write-back';
 import { migrate } from './db/migrate';
 import { ensureDemoTenant } from './demo';
+import { previousDemoKey, writeDemoFile } from './demo-file';
 import { createApp } from './http/app';
 import { CryptoBox } from './lib/crypto-box';
 import { listen } from './lib/listen';
@@ -21,7 +22,7 @@ import { startSandbox } from './sandbox/server';
 export interface Running {
   apiUrl?: string;
   sandboxUrl?: string;
-  demo?: { tenantId: string; apiKey: string; cardUrl?: string };
+  demo?: { tenantId: string; apiKey: string; cardUrl?: string; file?: string };
   stop(): Promise<void>;
 }
 
@@ -137,7 +138,13 @@ export async function startPartnerLens(
     }
 
     if (sandbox && ecosystem) {
-      const demo = await ensureDemoTenant(db, box, sandbox.store, ecosystem);
+      const demo = await ensureDemoTenant(
+        db,
+        box,
+        sandbox.store,
+        ecosystem,
+        await previousDemoKey(config.dataDir),
+      );
       running.demo = { tenantId: demo.tenant.id, apiKey: demo.apiKey };
       if (config.role !== 'all') {
         await crmSync.sync(demo.tenant.id);
@@ -164,6 +171,18 @@ export async function startPartnerLens(
         );
         if (deal && running.apiUrl)
           running.demo.cardUrl = `${running.apiUrl}/api/v1/deals/${deal.crm_id}/card`;
+        if (running.apiUrl)
+          running.demo.file = await writeDemoFile(config.dataDir, {
+            apiUrl: running.apiUrl,
+            apiKey: demo.apiKey,
+            tenantId: demo.tenant.id,
+            hubspot: {
+              apiBase: sandbox.url,
+              portalId: ecosystem.portalId,
+              accessToken: sandbox.store.grantPrivateAppToken(ecosystem.portalId),
+              sampleDealId: deal?.crm_id ?? null,
+            },
+          });
       }
     }
     return running;

@@ -48,3 +48,41 @@ export async function revokeApiKeys(
   );
   return rows.length;
 }
+
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+  /** The key's first characters, to tell keys apart; the key itself is never stored. */
+  prefix: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export async function listApiKeys(db: Queryable, tenantId: string): Promise<ApiKeyInfo[]> {
+  const rows = await db.query<{
+    id: string;
+    name: string;
+    key_prefix: string;
+    created_at: Date;
+    revoked_at: Date | null;
+  }>(
+    'select id, name, key_prefix, created_at, revoked_at from api_keys where tenant_id = $1 order by created_at, id',
+    [tenantId],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    prefix: row.key_prefix,
+    createdAt: row.created_at.toISOString(),
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+  }));
+}
+
+/** Revokes one key of the tenant's; false when it has no such key still in use. */
+export async function revokeApiKey(db: Queryable, tenantId: string, id: string): Promise<boolean> {
+  const rows = await db.query(
+    'update api_keys set revoked_at = now() where tenant_id = $1 and id = $2 and revoked_at is null returning id',
+    [tenantId, id],
+  );
+  return rows.length > 0;
+}

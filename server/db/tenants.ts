@@ -56,3 +56,19 @@ export async function listTenantIds(db: Queryable): Promise<string[]> {
     (row) => row.id,
   );
 }
+
+/** Every tenant with how many API keys it has in use, oldest first. */
+export async function listTenants(
+  db: Queryable,
+): Promise<Array<Tenant & { createdAt: string; activeApiKeys: number }>> {
+  const rows = await db.query<TenantRow & { created_at: Date; keys: number }>(
+    `select t.id, t.name, t.hubspot_portal_id::text, t.created_at,
+            (select count(*)::int from api_keys k where k.tenant_id = t.id and k.revoked_at is null) as keys
+       from tenants t order by t.created_at, t.id`,
+  );
+  return rows.map((row) => ({
+    ...toTenant(row),
+    createdAt: row.created_at.toISOString(),
+    activeApiKeys: row.keys,
+  }));
+}

@@ -56,6 +56,37 @@ describe('the partnerlens command', () => {
     ]);
   });
 
+  it('tenants list, keys create, list and revoke hand out and take back access', async () => {
+    const { tenantId, apiKey } = JSON.parse(run('tenants', 'create', '--name', 'Keyed').stdout) as {
+      tenantId: string;
+      apiKey: string;
+    };
+    const listed = JSON.parse(run('tenants', 'list').stdout) as Array<{
+      id: string;
+      activeApiKeys: number;
+    }>;
+    expect(listed.find((t) => t.id === tenantId)).toMatchObject({ activeApiKeys: 1 });
+    const created = JSON.parse(
+      run('keys', 'create', '--tenant', tenantId, '--name', 'ci').stdout,
+    ) as {
+      keyId: string;
+      apiKey: string;
+    };
+    expect(await tenantForApiKey(database.db, created.apiKey)).toBe(tenantId);
+    const keys = JSON.parse(run('keys', 'list', '--tenant', tenantId).stdout) as Array<{
+      id: string;
+      name: string;
+      prefix: string;
+    }>;
+    expect(keys.map((k) => k.name)).toEqual(['admin', 'ci']);
+    expect(JSON.stringify(keys)).not.toContain(created.apiKey);
+    expect(run('keys', 'revoke', '--tenant', tenantId, '--key', created.keyId).status).toBe(0);
+    expect(await tenantForApiKey(database.db, created.apiKey)).toBeUndefined();
+    expect(await tenantForApiKey(database.db, apiKey)).toBe(tenantId);
+    const again = run('keys', 'revoke', '--tenant', tenantId, '--key', created.keyId);
+    expect([again.status, again.stderr]).toEqual([1, expect.stringMatching(/has no key/)]);
+  });
+
   it('seed imports the demo partner program into a tenant and reconciles it into partners', async () => {
     const { tenantId } = JSON.parse(run('tenants', 'create', '--name', 'Seeded').stdout) as {
       tenantId: string;
@@ -138,7 +169,11 @@ describe('the partnerlens command', () => {
 
   it.each([
     [['tenants', 'create', '--name', 'X', '--hubspot-portal-id', 'abc'], /portal id is digits/],
-    [['seed', '--tenant', 'not-a-uuid'], /expected a tenant id/],
+    [['seed', '--tenant', 'not-a-uuid'], /expected an id \(uuid\)/],
+    [
+      ['keys', 'revoke', '--tenant', '00000000-0000-4000-8000-000000000000', '--key', 'x'],
+      /expected an id/,
+    ],
     [['seed', '--tenant', '00000000-0000-4000-8000-000000000000'], /no tenant 00000000/],
   ])('exits 1 with a message on bad input: %j', (args, message) => {
     const result = run(...args);

@@ -32,10 +32,13 @@ export function syncRoutes(db: Queryable, crmSync: CrmSyncQueue): Router {
       subjectType: 'tenant',
       subjectId: caller.tenantId,
     });
-    res.status(202).location(`/api/v1/sync/jobs/${encodeURIComponent(id)}`).json({
-      jobId: id,
-      statusUrl: `/api/v1/sync/jobs/${encodeURIComponent(id)}`,
-    });
+    res
+      .status(202)
+      .location(`/api/v1/sync/jobs/${encodeURIComponent(id)}`)
+      .json({
+        jobId: id,
+        statusUrl: `/api/v1/sync/jobs/${encodeURIComponent(id)}`,
+      });
   });
 
   router.get('/sync/jobs/:jobId', async (req, res) => {

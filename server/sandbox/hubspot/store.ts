@@ -130,6 +130,16 @@ export class HubSpotSandboxStore {
     return { accessToken, expiresIn: ACCESS_TOKEN_SECONDS };
   }
 
+  /**
+   * An access token that does not expire while the sandbox runs, like a HubSpot private app's:
+   * for scripts and the official client to drive the portal directly (.data/demo.json).
+   */
+  grantPrivateAppToken(portalId: string): string {
+    const accessToken = `sandbox-pat-${randomBytes(16).toString('hex')}`;
+    this.accessTokens.set(accessToken, { portalId, expiresAt: Number.POSITIVE_INFINITY });
+    return accessToken;
+  }
+
   portalForAccessToken(accessToken: string): SandboxPortal | undefined {
     const token = this.accessTokens.get(accessToken);
     if (!token || token.expiresAt <= this.now()) return undefined;
