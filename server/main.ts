@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config';
+import { PortInUseError } from './lib/port-check';
 import { RedisUnavailableError } from './lib/redis-server';
 import { createLogger } from './logger';
 import { type Running, startPartnerLens } from './start';
@@ -56,7 +57,11 @@ export function runMain(overrides: NodeJS.ProcessEnv = {}): void {
 }
 
 function exitWithError(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof RedisUnavailableError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof RedisUnavailableError ||
+    error instanceof PortInUseError
+  ) {
     console.error(error.message);
   } else {
     console.error(error);

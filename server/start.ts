@@ -8,6 +8,7 @@ import { previousDemoKey, writeDemoFile } from './demo-file';
 import { createApp } from './http/app';
 import { CryptoBox } from './lib/crypto-box';
 import { listen } from './lib/listen';
+import { assertPortFree } from './lib/port-check';
 import { ensureRedis, redisAnswers } from './lib/redis-server';
 import { CommissionsQueue, CrmSyncQueue, QUEUE_NAMES, ReconcileQueue } from './queue/queues';
 import { addAndWait } from './queue/wait-for-job';
@@ -41,6 +42,11 @@ export async function startPartnerLens(
   };
   // Between steps: a stop asked for during start-up unwinds what has started so far.
   const checkpoint = () => abort?.throwIfAborted();
+  // A taken port is said at once, before the database, Redis and the demo are set up.
+  if (config.role !== 'worker')
+    await assertPortFree(config.http.port, config.http.host, 'the API', 'PORT');
+  if (config.sandbox.enabled)
+    await assertPortFree(config.sandbox.port, '127.0.0.1', 'the local HubSpot', 'SANDBOX_PORT');
   try {
     const db = await openDatabase(config, (error) =>
       logger.warn({ err: error }, 'database connection lost; the pool reconnects'),

@@ -83,14 +83,20 @@ export function createApp(deps: AppDependencies): Express {
         res.setHeader('x-request-id', id);
         return id;
       },
-      // Card calls carry the HubSpot user in the query: log the path only.
+      // Card calls carry the HubSpot user in the query: log the path only. Of the answer, its
+      // status: the headers are the same security headers on every line.
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
           path: req.url.split('?')[0],
         }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
+      customSuccessMessage: (req, res, responseTime) =>
+        `${req.method} ${req.url?.split('?')[0]} ${res.statusCode} ${Math.round(responseTime)} ms`,
+      customErrorMessage: (req, res) =>
+        `${req.method} ${req.url?.split('?')[0]} ${res.statusCode} failed`,
     }),
   );
   app.use((req, res, next) => {
