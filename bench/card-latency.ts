@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
+import { hubspotAdapter } from '../server/crm/hubspot/adapter';
 import { storeHubSpotRefreshToken } from '../server/crm/hubspot/credentials';
-import { syncHubSpotTenant } from '../server/crm/hubspot/sync';
+import { CrmRegistry } from '../server/crm/port';
+import { syncTenant } from '../server/crm/sync';
 import { issueApiKey } from '../server/db/api-keys';
 import { openPostgres } from '../server/db/database';
 import { migrate } from '../server/db/migrate';
@@ -43,10 +45,13 @@ export async function cardLatency(context: BenchContext) {
     );
     await upsertProgramPartners(db, tenant.id, programPartnersOf(ecosystem));
     const started = performance.now();
-    const synced = await syncHubSpotTenant(
-      { db, box, hubspot: { ...APP, apiBase: sandbox.url }, now: Date.now, logger: silent },
-      tenant.id,
-    );
+    const crms = new CrmRegistry([
+      hubspotAdapter({ db, box, hubspot: { ...APP, apiBase: sandbox.url }, now: Date.now }),
+    ]);
+    const [synced] = await syncTenant({ db, crms, logger: silent }, tenant.id, {
+      crm: 'hubspot',
+      full: true,
+    });
     const syncSeconds = (performance.now() - started) / 1000;
     const reconciled = await reconcileTenant(db, tenant.id);
 
@@ -75,9 +80,9 @@ export async function cardLatency(context: BenchContext) {
       return {
         reconcile: reconciled,
         sync: {
-          records: synced.companies + synced.deals,
+          records: synced!.accounts + synced!.deals,
           seconds: Number(syncSeconds.toFixed(2)),
-          recordsPerSecond: Math.round((synced.companies + synced.deals) / syncSeconds),
+          recordsPerSecond: Math.round((synced!.accounts + synced!.deals) / syncSeconds),
         },
         emptyEndpoint: empty,
         card,

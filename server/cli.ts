@@ -4,8 +4,8 @@ import { Command, InvalidArgumentError } from 'commander';
 
 import { reconcileCommand } from './commands/reconcile';
 import { replayCommand } from './commands/replay';
-import { addTenantCommands } from './commands/tenant-commands';
 import { simulateCommand } from './commands/simulate';
+import { addTenantCommands } from './commands/tenant-commands';
 import { ConfigError, loadConfig } from './config';
 import { AccountListError, importAccountList } from './cosell/account-lists';
 import { storeHubSpotRefreshToken } from './crm/hubspot/credentials';

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 
 import { type Config } from './config';
-import { hubspotWriter } from './crm/hubspot/write-back';
+import { hubspotAdapter } from './crm/hubspot/adapter';
+import { CrmRegistry } from './crm/port';
 import { migrate } from './db/migrate';
 import { ensureDemoTenant } from './demo';
 import { previousDemoKey, writeDemoFile } from './demo-file';
@@ -98,6 +99,7 @@ export async function startPartnerLens(
       () => commissionsQueue.close(),
     );
 
+    const crms = new CrmRegistry([hubspotAdapter({ db, box, hubspot, now: Date.now })]);
     const running: Running = { stop, ...(sandbox ? { sandboxUrl: sandbox.url } : {}) };
     if (config.role !== 'worker') {
       const app = createApp({
@@ -106,7 +108,7 @@ export async function startPartnerLens(
         crmSync,
         reconcile: reconcileQueue,
         commissions: commissionsQueue,
-        crmWriter: hubspotWriter({ db, box, hubspot, now: Date.now }),
+        crms,
         hubspotClientSecret: config.hubspot.clientSecret,
         publicUrl: config.http.publicUrl,
         readiness: {
@@ -124,9 +126,7 @@ export async function startPartnerLens(
       const workers = [
         startCrmSyncWorker(queueSettings, {
           db,
-          box,
-          hubspot,
-          now: Date.now,
+          crms,
           logger,
           // The commissions job follows the reconcile (attributions may move between partners).
           onSynced: (tenantId) => reconcileQueue.reconcile(tenantId),

@@ -1,6 +1,5 @@
-import { evenShares } from '../crm/hubspot/associations';
-import type { PartnerRole } from '../crm/hubspot/partner-roles';
-import type { CrmWriter, CrmWriteSession } from '../crm/hubspot/write-back';
+import { evenShares } from '../crm/attributions';
+import type { CrmConnection, CrmKind, CrmRegistry, PartnerRole } from '../crm/port';
 import { recordAudit } from '../db/audit';
 import type { Database, Queryable } from '../db/database';
 
@@ -39,28 +38,33 @@ interface RoleRow {
  */
 export async function attachPartner(
   db: Database,
-  writer: CrmWriter | undefined,
+  crms: CrmRegistry | undefined,
   tenantId: string,
   request: { dealCrmId: string; partnerId: string; role: PartnerRole; sharePct?: string },
   actor: string,
 ): Promise<{ ok: true; value: Attached } | { ok: false; failure: AttachFailure }> {
   // Before the transaction: reading the CRM's credentials needs the connection it would hold.
-  const crmSession = writer ? await openWriter(writer, tenantId) : undefined;
+  const [located] = await db.query<{ crm: CrmKind }>(
+    'select crm from deals where tenant_id = $1 and crm_id = $2 and archived_at is null',
+    [tenantId, request.dealCrmId],
+  );
+  const crmSession = crms && located ? await openWriter(crms, tenantId, located.crm) : undefined;
   return db.transaction(async (tx) => {
     await tx.query(`select pg_advisory_xact_lock(hashtext('deal-partners:' || $1 || ':' || $2))`, [
       tenantId,
       request.dealCrmId,
     ]);
-    const [deal] = await tx.query<{ id: string }>(
-      'select id from deals where tenant_id = $1 and crm_id = $2 and archived_at is null',
+    const [deal] = await tx.query<{ id: string; crm: CrmKind }>(
+      'select id, crm from deals where tenant_id = $1 and crm_id = $2 and archived_at is null',
       [tenantId, request.dealCrmId],
     );
     if (!deal) return failed({ code: 'DEAL.NOT_FOUND' });
+    // The partner's company in the CRM the deal lives in.
     const [partner] = await tx.query<{ name: string; status: string; company: string | null }>(
       `select p.name, p.status, (select min(l.external_id) from partner_links l
-                          where l.tenant_id = p.tenant_id and l.partner_id = p.id and l.source = 'hubspot') as company
+                          where l.tenant_id = p.tenant_id and l.partner_id = p.id and l.source = $3) as company
          from partners p where p.tenant_id = $1 and p.id = $2`,
-      [tenantId, request.partnerId],
+      [tenantId, request.partnerId, deal.crm],
     );
     if (!partner) return failed({ code: 'PARTNER.NOT_FOUND' });
     if (partner.status !== 'active') return failed({ code: 'PARTNER.INACTIVE' });
@@ -159,13 +163,14 @@ export async function attachPartner(
 
 const failed = (failure: AttachFailure) => ({ ok: false as const, failure });
 
-/** The CRM ready to write, or why it is not (reported only if the attach goes to the CRM). */
+/** The deal's CRM ready to write, or why it is not (reported only if the attach goes to the CRM). */
 async function openWriter(
-  writer: CrmWriter,
+  crms: CrmRegistry,
   tenantId: string,
-): Promise<{ ok: true; session: CrmWriteSession } | { ok: false; error: unknown }> {
+  crm: CrmKind,
+): Promise<{ ok: true; session: CrmConnection } | { ok: false; error: unknown }> {
   try {
-    return { ok: true, session: await writer.open(tenantId) };
+    return { ok: true, session: await crms.connect(tenantId, crm) };
   } catch (error) {
     return { ok: false, error };
   }

@@ -7,7 +7,7 @@ import { pinoHttp } from 'pino-http';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 import { PartnerDirectory } from '../cosell/partner-directory';
-import type { CrmWriter } from '../crm/hubspot/write-back';
+import type { CrmRegistry } from '../crm/port';
 import type { Database } from '../db/database';
 import type { CommissionsQueue, CrmSyncQueue, ReconcileQueue } from '../queue/queues';
 import { authenticate } from './auth/authenticate';
@@ -30,8 +30,8 @@ export interface AppDependencies {
   reconcile: ReconcileQueue;
   /** Asked to bring the ledger in line when the program changes; absent in tests that do not need it. */
   commissions?: CommissionsQueue;
-  /** Writes partner attachments back to the CRM; without it they stay in PartnerLens only. */
-  crmWriter?: CrmWriter;
+  /** The CRMs partner attachments are written back to; without them they stay in PartnerLens only. */
+  crms?: CrmRegistry;
   hubspotClientSecret: string;
   publicUrl?: string;
   /** Each named check resolves when its dependency answers. */
@@ -162,7 +162,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use(programRoutes(deps.db, deps.commissions));
   api.use(commissionRoutes(deps.db, deps.now ?? Date.now));
   api.use(registrationRoutes(deps.db, deps.now ?? Date.now));
-  api.use(cosellRoutes(deps.db, { crmWriter: deps.crmWriter, commissions: deps.commissions }));
+  api.use(cosellRoutes(deps.db, { crms: deps.crms, commissions: deps.commissions }));
   app.use('/api/v1', api);
 
   app.use((req, _res, next) =>

@@ -86,9 +86,10 @@ export async function reconcileTenant(
     );
     const removed = await removeEmptiedPartners(tx, tenantId, before, after);
     const moved = after.filter(({ member, partnerId }) => before.get(member.key) !== partnerId);
+    // Program records sit on no deal; the CRMs' partner companies do.
     const movedCompanies = moved
-      .filter((m) => m.member.source === 'hubspot')
-      .map((m) => m.member.externalId);
+      .filter((m) => m.member.source !== 'program')
+      .map((m) => ({ crm: m.member.source, crmId: m.member.externalId }));
     await refreshCrmAttributions(
       tx,
       tenantId,

@@ -8,9 +8,6 @@ export interface SourceRecord extends SourceFields {
 
 export const recordKey = (source: string, externalId: string) => `${source}:${externalId}`;
 
-// HubSpot's company types that mark a partner company.
-const PARTNER_COMPANY_TYPES = ['PARTNER', 'RESELLER'];
-
 interface Row {
   source: string;
   external_id: string;
@@ -27,20 +24,19 @@ interface Row {
   updated_at: Date | null;
 }
 
-/** Every partner record of the tenant: the program's, and the CRM's partner companies. */
+/** Every partner record of the tenant: the program's, and each connected CRM's partner companies. */
 export async function loadSourceRecords(db: Queryable, tenantId: string): Promise<SourceRecord[]> {
   const rows = await db.query<Row>(
     `select 'program' as source, external_id, name, domain, country, type, tier, status, partner_manager,
             regions, verticals, certifications, updated_at
        from program_partners where tenant_id = $1
      union all
-     select 'hubspot', crm_id, name, domain, country,
-            case company_type when 'RESELLER' then 'reseller' end, null, null, null, null, null, null,
+     select crm, crm_id, name, domain, country, partner_type, null, null, null, null, null, null,
             coalesce(crm_updated_at, synced_at)
        from accounts
-      where tenant_id = $1 and archived_at is null and company_type = any($2::text[])
+      where tenant_id = $1 and archived_at is null and is_partner
       order by 1, 2`,
-    [tenantId, PARTNER_COMPANY_TYPES],
+    [tenantId],
   );
   return rows.map((row) => ({
     key: recordKey(row.source, row.external_id),

@@ -21,6 +21,10 @@ export const QUEUE_NAMES = {
 
 export interface CrmSyncJob {
   tenantId: string;
+  /** One CRM of the tenant's; absent: each it has connected. */
+  crm?: 'hubspot' | 'salesforce';
+  /** Read everything again, not only what changed since the last sync. */
+  full?: boolean;
 }
 
 export interface ReconcileJob {
@@ -109,8 +113,20 @@ export class CrmSyncQueue extends TenantQueue<CrmSyncJob> {
     super(QUEUE_NAMES.crmSync, settings);
   }
 
-  sync(tenantId: string): Promise<string> {
-    return this.enqueue({ tenantId });
+  /** A full sync, or (`incremental`) only what changed since the last one; one of each waits per tenant and CRM. */
+  sync(
+    tenantId: string,
+    options: { crm?: CrmSyncJob['crm']; incremental?: boolean } = {},
+  ): Promise<string> {
+    const job: CrmSyncJob = {
+      tenantId,
+      ...(options.crm ? { crm: options.crm } : {}),
+      ...(options.incremental ? {} : { full: true }),
+    };
+    return this.enqueue(
+      job,
+      [tenantId, options.crm ?? 'all', options.incremental ? 'changes' : 'full'].join('-'),
+    );
   }
 }
 

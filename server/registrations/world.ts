@@ -6,13 +6,11 @@ import type { ConflictContext } from '../../src/registrations/detect-conflicts';
 import type { DealFacts, Hold, PartnerFacts } from '../../src/registrations/types';
 import type { Queryable } from '../db/database';
 
-// Companies a registration may name: the tenant's accounts, not its partners' own companies.
-const PARTNER_COMPANY_TYPES = ['PARTNER', 'RESELLER'];
-
 const matchers = new Map<string, { version: string; threshold: number; matcher: AccountMatcher }>();
 const MATCHERS_KEPT = 8;
 
 /** The tenant's accounts as a matcher, built once per change of the mirror (a few tenants kept). */
+// Companies a registration may name: the tenant's accounts, not its partners' own companies.
 export async function accountMatcher(
   db: Queryable,
   tenantId: string,
@@ -33,9 +31,9 @@ export async function accountMatcher(
     country: string | null;
   }>(
     `select crm_id as id, name, domain, country from accounts
-      where tenant_id = $1 and archived_at is null and (company_type is null or company_type <> all($2::text[]))
+      where tenant_id = $1 and archived_at is null and not is_partner
       order by crm_id`,
-    [tenantId, PARTNER_COMPANY_TYPES],
+    [tenantId],
   );
   const matcher = new AccountMatcher(accounts, threshold);
   matchers.delete(tenantId);

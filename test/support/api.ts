@@ -1,4 +1,4 @@
-import type { CrmWriter } from '../../server/crm/hubspot/write-back';
+import type { CrmRegistry } from '../../server/crm/port';
 import type { Database } from '../../server/db/database';
 import { createApp } from '../../server/http/app';
 import { listen } from '../../server/lib/listen';
@@ -20,7 +20,7 @@ export interface TestApi {
 /** The API on a free loopback port, with queues under a key prefix of its own. */
 export async function startTestApi(
   db: Database,
-  options: { now?: () => number; crmWriter?: CrmWriter } = {},
+  options: { now?: () => number; crms?: CrmRegistry } = {},
 ): Promise<TestApi> {
   const settings = testQueueSettings();
   const crmSync = new CrmSyncQueue(settings);
@@ -36,7 +36,7 @@ export async function startTestApi(
       hubspotClientSecret: 's',
       readiness: {},
       now: options.now,
-      crmWriter: options.crmWriter,
+      crms: options.crms,
     }),
     0,
   );

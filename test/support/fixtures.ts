@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { AccountRecord, DealRecord } from '../../server/crm/hubspot/records';
+import type { AccountRecord, DealRecord } from '../../server/crm/port';
 import type { Queryable } from '../../server/db/database';
 import {
   replaceCrmDealPartners,
@@ -30,6 +30,8 @@ export const createAccountRecord = (overrides: Partial<AccountRecord> = {}): Acc
   country: 'United States',
   industry: 'COMPUTER_SOFTWARE',
   companyType: 'PROSPECT',
+  isPartner: false,
+  partnerType: null,
   updatedAt: new Date('2026-10-01T00:00:00Z'),
   ...overrides,
 });
@@ -58,8 +60,8 @@ export async function seedDealWithPartner(
   const account = createAccountRecord();
   const deal = createDealRecord(options.deal);
   await upsertPartners(db, tenantId, [partner]);
-  await upsertAccounts(db, tenantId, [account]);
-  const ids = await upsertDeals(db, tenantId, [deal]);
+  await upsertAccounts(db, tenantId, 'hubspot', [account]);
+  const ids = await upsertDeals(db, tenantId, 'hubspot', [deal]);
   await setDealAccounts(db, tenantId, new Map([[deal.crmId, account.crmId]]));
   await replaceCrmDealPartners(
     db,

@@ -3,16 +3,12 @@ import { z } from 'zod';
 
 import type { Queryable } from '../../db/database';
 import type { CryptoBox } from '../../lib/crypto-box';
+import { CrmAuthError } from '../port';
 
 export interface HubSpotApp {
   clientId: string;
   clientSecret: string;
   apiBase: string;
-}
-
-/** The tenant's HubSpot connection is gone (token revoked, app uninstalled): retrying will not help. */
-export class CrmAuthError extends Error {
-  readonly code = 'CRM.AUTH_FAILED';
 }
 
 // Refresh a little before HubSpot would reject the token, so a long sync does not straddle expiry.
@@ -26,17 +22,21 @@ const tokenAnswer = z.object({
 
 const sealContext = (tenantId: string, column: string) => `${tenantId}:hubspot:${column}`;
 
+/** Connects (or re-connects) the tenant's portal: its refresh token, sealed; the connection is live again. */
 export async function storeHubSpotRefreshToken(
   db: Queryable,
   box: CryptoBox,
   tenantId: string,
   refreshToken: string,
+  portalId?: string,
 ): Promise<void> {
   await db.query(
-    `insert into crm_credentials (tenant_id, provider, refresh_token_enc) values ($1, 'hubspot', $2)
+    `insert into crm_credentials (tenant_id, provider, refresh_token_enc, external_id) values ($1, 'hubspot', $2, $3)
      on conflict (tenant_id, provider) do update
-       set refresh_token_enc = excluded.refresh_token_enc, access_token_enc = null, access_token_expires_at = null, updated_at = now()`,
-    [tenantId, box.seal(refreshToken, sealContext(tenantId, 'refresh_token'))],
+       set refresh_token_enc = excluded.refresh_token_enc, access_token_enc = null, access_token_expires_at = null,
+           external_id = coalesce(excluded.external_id, crm_credentials.external_id),
+           status = 'connected', status_reason = null, updated_at = now()`,
+    [tenantId, box.seal(refreshToken, sealContext(tenantId, 'refresh_token')), portalId ?? null],
   );
 }
 
@@ -56,7 +56,7 @@ export async function hubspotAccessToken(
 ): Promise<string> {
   const [row] = await db.query<CredentialRow>(
     `select refresh_token_enc, access_token_enc, access_token_expires_at
-       from crm_credentials where tenant_id = $1 and provider = 'hubspot'`,
+       from crm_credentials where tenant_id = $1 and provider = 'hubspot' and status <> 'disconnected'`,
     [tenantId],
   );
   if (!row) throw new CrmAuthError(`Tenant ${tenantId} has no HubSpot connection`);

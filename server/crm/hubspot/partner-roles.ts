@@ -1,3 +1,5 @@
+import type { PartnerRole } from '../port';
+
 /**
  * Partners sit on a HubSpot deal as associated companies; the association label says the role.
  * These are the labels PartnerLens creates on install (user-defined deal→company labels).
@@ -9,7 +11,6 @@ export const PARTNER_ROLE_BY_LABEL = {
   'Referral partner': 'referral',
 } as const;
 
-export type PartnerRole = (typeof PARTNER_ROLE_BY_LABEL)[keyof typeof PARTNER_ROLE_BY_LABEL];
 export type PartnerLabel = keyof typeof PARTNER_ROLE_BY_LABEL;
 
 export const roleForLabel = (label: string): PartnerRole | undefined =>

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import type { AccountRecord, DealRecord } from '../port';
+
 // What PartnerLens relies on in HubSpot's answers; anything else in them is ignored.
 const properties = z.record(z.string(), z.string().nullable().optional());
 export const crmObjectSchema = z.object({ id: z.string().regex(/^\d+$/), properties });
@@ -17,28 +19,8 @@ export const DEAL_PROPERTIES = [
   'hs_is_closed_won',
 ];
 
-export interface AccountRecord {
-  crmId: string;
-  name: string;
-  domain: string | null;
-  country: string | null;
-  industry: string | null;
-  companyType: string | null;
-  updatedAt: Date | null;
-}
-
-export interface DealRecord {
-  crmId: string;
-  name: string;
-  amount: string | null;
-  currency: string | null;
-  stage: 'open' | 'won' | 'lost';
-  crmStage: string | null;
-  pipeline: string | null;
-  createdAt: Date | null;
-  closedAt: Date | null;
-  updatedAt: Date | null;
-}
+// HubSpot's company types that mark a partner's own company.
+const PARTNER_COMPANY_TYPES = new Set(['PARTNER', 'RESELLER']);
 
 type CrmObject = z.infer<typeof crmObjectSchema>;
 
@@ -60,6 +42,8 @@ export function toAccount(object: CrmObject, updatedAt?: Date): AccountRecord {
     country: text(p.country),
     industry: text(p.industry),
     companyType: text(p.type),
+    isPartner: PARTNER_COMPANY_TYPES.has(text(p.type)?.toUpperCase() ?? ''),
+    partnerType: text(p.type)?.toUpperCase() === 'RESELLER' ? 'reseller' : null,
     updatedAt: updatedAt ?? date(p.hs_lastmodifieddate),
   };
 }

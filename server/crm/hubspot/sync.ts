@@ -1,38 +1,13 @@
 import type { Client } from '@hubspot/api-client';
-import type { Logger } from 'pino';
 import { z } from 'zod';
 
-import type { Database } from '../../db/database';
-import {
-  archiveUnseen,
-  replaceDealCompanies,
-  setDealAccounts,
-  upsertAccounts,
-  upsertDeals,
-} from '../../db/mirror';
-import type { CryptoBox } from '../../lib/crypto-box';
-import { refreshCrmAttributions } from '../attributions';
-import { accountOf, type DealAssociations, toDealCompanyLinks } from './associations';
-import { hubspotAccessToken, type HubSpotApp, hubspotClient } from './credentials';
+import { emptyPage, type MirrorPage } from '../port';
+import { type DealAssociations, toDealLinks } from './associations';
 import { COMPANY_PROPERTIES, crmObjectSchema, DEAL_PROPERTIES, toAccount, toDeal } from './records';
 
-export interface SyncDependencies {
-  db: Database;
-  box: CryptoBox;
-  hubspot: HubSpotApp;
-  now: () => number;
-  logger: Logger;
-}
-
-export interface SyncResult {
-  companies: number;
-  deals: number;
-  attributions: number;
-  skipped: number;
-  archived: number;
-}
-
 const PAGE_SIZE = 100;
+/** HubSpot's batch read and association read take at most 100 ids a call. */
+const BATCH = 100;
 
 const associationResult = z.object({
   _from: z.object({ id: z.string() }),
@@ -50,8 +25,14 @@ const associationResult = z.object({
   ),
 });
 
+interface HubSpotObject {
+  id: string;
+  properties: Record<string, string | null>;
+  updatedAt?: Date;
+}
+
 interface Page {
-  results: Array<{ id: string; properties: Record<string, string | null>; updatedAt?: Date }>;
+  results: HubSpotObject[];
   paging?: { next?: { after: string } };
 }
 
@@ -64,72 +45,95 @@ async function* pages(fetchPage: (after: string | undefined) => Promise<Page>) {
   } while (after);
 }
 
-/** Mirrors every company and deal of the tenant's portal, and the deal→company associations; safe to repeat. */
-export async function syncHubSpotTenant(
-  deps: SyncDependencies,
-  tenantId: string,
-): Promise<SyncResult> {
-  const accessToken = await hubspotAccessToken(
-    deps.db,
-    deps.box,
-    deps.hubspot,
-    tenantId,
-    deps.now(),
-  );
-  const client = hubspotClient(deps.hubspot, accessToken);
-  const result: SyncResult = { companies: 0, deals: 0, attributions: 0, skipped: 0, archived: 0 };
-  const [{ started }] = (await deps.db.query<{ started: Date }>('select now() as started')) as [
-    { started: Date },
-  ];
-  const valid = <T extends { id: string }>(objects: T[]) =>
-    objects.filter((object) => {
-      const ok = crmObjectSchema.safeParse(object).success;
-      if (!ok) result.skipped++;
-      return ok;
-    });
+/** Objects that have HubSpot's shape; the others are counted on the page as skipped. */
+function valid<T extends { id: string }>(page: MirrorPage, objects: T[]): T[] {
+  return objects.filter((object) => {
+    const ok = crmObjectSchema.safeParse(object).success;
+    if (!ok) page.skipped++;
+    return ok;
+  });
+}
 
+/**
+ * Every company and deal of the portal with the deals' associations, a page of 100 at a time.
+ * HubSpot offers no cheap "changed since" for associations: every read is a full one (webhooks
+ * bring the changes in between), so there is no cursor.
+ */
+export async function* readPortal(
+  client: Client,
+): AsyncGenerator<MirrorPage, { cursor: string | undefined }> {
   for await (const companies of pages((after) =>
     client.crm.companies.basicApi.getPage(PAGE_SIZE, after, COMPANY_PROPERTIES),
   )) {
-    const accounts = valid(companies).map((company) => toAccount(company, company.updatedAt));
-    await upsertAccounts(deps.db, tenantId, accounts);
-    result.companies += accounts.length;
+    const page = emptyPage();
+    page.accounts = valid(page, companies).map((c) => toAccount(c, c.updatedAt));
+    yield page;
   }
-
-  for await (const page of pages((after) =>
+  for await (const deals of pages((after) =>
     client.crm.deals.basicApi.getPage(PAGE_SIZE, after, DEAL_PROPERTIES),
   )) {
-    const deals = valid(page).map((deal) => toDeal(deal, deal.updatedAt));
-    const associations = await readDealCompanies(
+    const page = emptyPage();
+    page.deals = valid(page, deals).map((d) => toDeal(d, d.updatedAt));
+    page.dealLinks = await readDealLinks(
       client,
-      deals.map((deal) => deal.crmId),
+      page.deals.map((d) => d.crmId),
     );
-    await deps.db.transaction(async (tx) => {
-      const dealIds = await upsertDeals(tx, tenantId, deals);
-      await replaceDealCompanies(
-        tx,
-        tenantId,
-        [...dealIds.keys()],
-        toDealCompanyLinks(associations),
-      );
-      const accountByDeal = new Map<string, string | null>(deals.map((deal) => [deal.crmId, null]));
-      for (const deal of associations) accountByDeal.set(deal.dealCrmId, accountOf(deal));
-      await setDealAccounts(tx, tenantId, accountByDeal);
-      result.attributions += await refreshCrmAttributions(tx, tenantId, [...dealIds.keys()]);
-    });
-    result.deals += deals.length;
+    yield page;
   }
-  // Every record the CRM still has was written during this run; the rest were deleted there.
-  result.archived = await archiveUnseen(deps.db, tenantId, started);
-  deps.logger.info({ tenantId, ...result }, 'crm-sync finished');
-  return result;
+  return { cursor: undefined };
 }
+
+/** These records as HubSpot has them now (batch reads of 100); those it no longer has are deleted. */
+export async function rereadRecords(
+  client: Client,
+  ids: { accounts: string[]; deals: string[] },
+): Promise<MirrorPage> {
+  const page = emptyPage();
+  for (const chunk of chunks(ids.accounts)) {
+    const read = await client.crm.companies.batchApi.read({
+      inputs: chunk.map((id) => ({ id })),
+      properties: COMPANY_PROPERTIES,
+      propertiesWithHistory: [],
+    });
+    const found = valid(page, read.results as HubSpotObject[]);
+    page.accounts.push(...found.map((c) => toAccount(c, c.updatedAt)));
+    page.deletedAccounts.push(...missing(chunk, found));
+  }
+  for (const chunk of chunks(ids.deals)) {
+    const read = await client.crm.deals.batchApi.read({
+      inputs: chunk.map((id) => ({ id })),
+      properties: DEAL_PROPERTIES,
+      propertiesWithHistory: [],
+    });
+    const found = valid(page, read.results as HubSpotObject[]);
+    const deals = found.map((d) => toDeal(d, d.updatedAt));
+    page.deals.push(...deals);
+    page.deletedDeals.push(...missing(chunk, found));
+    page.dealLinks.push(
+      ...(await readDealLinks(
+        client,
+        deals.map((d) => d.crmId),
+      )),
+    );
+  }
+  return page;
+}
+
+const chunks = (ids: string[]) =>
+  Array.from({ length: Math.ceil(ids.length / BATCH) }, (_, i) =>
+    ids.slice(i * BATCH, (i + 1) * BATCH),
+  );
+const missing = (asked: string[], found: Array<{ id: string }>) => {
+  const have = new Set(found.map((object) => object.id));
+  return asked.filter((id) => !have.has(id));
+};
 
 const batchErrors = z
   .array(z.object({ category: z.string().optional(), message: z.string().optional() }))
   .optional();
 
-async function readDealCompanies(client: Client, dealIds: string[]): Promise<DealAssociations[]> {
+/** Each deal's companies with their association labels; a deal with none comes back with none. */
+async function readDealLinks(client: Client, dealIds: string[]) {
   if (dealIds.length === 0) return [];
   const response = await client.crm.associations.v4.batchApi.getPage('deals', 'companies', {
     inputs: dealIds.map((id) => ({ id })),
@@ -144,15 +148,16 @@ async function readDealCompanies(client: Client, dealIds: string[]): Promise<Dea
       `HubSpot could not read the companies of some deals: ${unknown.map((e) => e.category ?? e.message).join(', ')}`,
     );
   }
-  const asked = new Set(dealIds);
-  return response.results.flatMap((raw) => {
+  const byDeal = new Map<string, DealAssociations>(
+    dealIds.map((id) => [id, { dealCrmId: id, to: [] }]),
+  );
+  for (const raw of response.results) {
     const parsed = associationResult.safeParse(raw);
-    if (!parsed.success || !asked.has(parsed.data._from.id)) return [];
-    return [
-      {
-        dealCrmId: parsed.data._from.id,
-        to: parsed.data.to.map((t) => ({ companyCrmId: t.toObjectId, types: t.associationTypes })),
-      },
-    ];
-  });
+    if (!parsed.success || !byDeal.has(parsed.data._from.id)) continue;
+    byDeal.set(parsed.data._from.id, {
+      dealCrmId: parsed.data._from.id,
+      to: parsed.data.to.map((t) => ({ companyCrmId: t.toObjectId, types: t.associationTypes })),
+    });
+  }
+  return [...byDeal.values()].map(toDealLinks);
 }

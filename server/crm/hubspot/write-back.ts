@@ -1,57 +1,18 @@
 import type { Client } from '@hubspot/api-client';
 import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/associations/v4/models/AssociationSpec';
 
-import type { Queryable } from '../../db/database';
-import type { CryptoBox } from '../../lib/crypto-box';
-import { hubspotAccessToken, type HubSpotApp, hubspotClient } from './credentials';
-import { PARTNER_ROLE_BY_LABEL, type PartnerRole } from './partner-roles';
-
-/** Writes what PartnerLens decides back to the CRM the tenant lives in. */
-export interface CrmWriter {
-  /**
-   * The tenant's CRM, ready to write: its credentials are read (and refreshed) here, so call it
-   * before opening the transaction the write belongs to (that transaction holds the connection).
-   */
-  open(tenantId: string): Promise<CrmWriteSession>;
-}
-
-export interface CrmWriteSession {
-  /** Puts a partner on a deal in the CRM: the deal associated with the partner's company, labelled with the role. */
-  attachPartner(link: {
-    dealCrmId: string;
-    companyCrmId: string;
-    role: PartnerRole;
-  }): Promise<void>;
-}
-
-export class CrmWriteError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CrmWriteError';
-  }
-}
+import { CrmWriteError, type PartnerRole } from '../port';
+import { PARTNER_ROLE_BY_LABEL } from './partner-roles';
 
 const LABEL_BY_ROLE = Object.fromEntries(
   Object.entries(PARTNER_ROLE_BY_LABEL).map(([label, role]) => [role, label]),
 ) as Record<PartnerRole, string>;
 
-/** HubSpot through its official client: v4 association labels and the v4 association create. */
-export function hubspotWriter(deps: {
-  db: Queryable;
-  box: CryptoBox;
-  hubspot: HubSpotApp;
-  now: () => number;
-}): CrmWriter {
-  return {
-    async open(tenantId) {
-      const token = await hubspotAccessToken(deps.db, deps.box, deps.hubspot, tenantId, deps.now());
-      const client = hubspotClient(deps.hubspot, token);
-      return { attachPartner: (link) => attachWithLabel(client, link) };
-    },
-  };
-}
-
-async function attachWithLabel(
+/**
+ * Puts a partner on a HubSpot deal: the deal associated with the partner's company under the
+ * role's label (v4 association labels, then the v4 association create), through the official client.
+ */
+export async function attachWithLabel(
   client: Client,
   link: { dealCrmId: string; companyCrmId: string; role: PartnerRole },
 ): Promise<void> {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { PARTNER_ROLES } from '../../../src/program/program';
 import { AccountListError, importAccountList } from '../../cosell/account-lists';
 import { type AttachFailure, attachPartner, declineSuggestion } from '../../cosell/attach';
-import type { CrmWriter } from '../../crm/hubspot/write-back';
+import type { CrmRegistry } from '../../crm/port';
 import { csvSyntaxError } from '../../csv/read-csv';
 import type { Database } from '../../db/database';
 import type { CommissionsQueue } from '../../queue/queues';
@@ -55,7 +55,7 @@ const ATTACH_ERRORS: FailureTable<AttachFailure['code']> = {
 /** Partner account lists, and (on the deal) co-sell attach and decline. */
 export function cosellRoutes(
   db: Database,
-  deps: { crmWriter?: CrmWriter; commissions?: CommissionsQueue },
+  deps: { crms?: CrmRegistry; commissions?: CommissionsQueue },
 ): Router {
   const router = Router();
 
@@ -67,7 +67,7 @@ export function cosellRoutes(
     const caller = callerOf(req);
     const result = await attachPartner(
       db,
-      deps.crmWriter,
+      deps.crms,
       caller.tenantId,
       { dealCrmId: deal.data, ...body },
       actorOf(caller),

@@ -1,14 +1,18 @@
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 
-import { CrmAuthError } from '../../crm/hubspot/credentials';
-import { type SyncDependencies, syncHubSpotTenant } from '../../crm/hubspot/sync';
+import { CRM_KINDS, CrmAuthError } from '../../crm/port';
+import { CrmSyncIncomplete, type SyncDependencies, syncTenant } from '../../crm/sync';
 import { type CrmSyncJob, QUEUE_NAMES, type QueueSettings } from '../queues';
 import { startWorker } from './start-worker';
 
-const jobData = z.object({ tenantId: z.uuid() });
+const jobData = z.object({
+  tenantId: z.uuid(),
+  crm: z.enum(CRM_KINDS).optional(),
+  full: z.boolean().optional(),
+});
 
-/** Syncs a tenant's CRM into the mirror; then `onSynced` (the partner reconcile) follows. */
+/** Syncs a tenant's CRMs into the mirror; then `onSynced` (the partner reconcile) follows. */
 export function startCrmSyncWorker(
   settings: QueueSettings,
   deps: SyncDependencies & { onSynced?: (tenantId: string) => Promise<unknown> },
@@ -20,10 +24,17 @@ export function startCrmSyncWorker(
       const data = jobData.safeParse(job.data);
       if (!data.success) throw new UnrecoverableError('crm-sync job without a valid tenantId');
       try {
-        const result = await syncHubSpotTenant(deps, data.data.tenantId);
+        const result = await syncTenant(deps, data.data.tenantId, {
+          crm: data.data.crm,
+          full: data.data.full ?? false,
+        });
         await deps.onSynced?.(data.data.tenantId);
         return result;
       } catch (error) {
+        // What the other CRMs brought is reconciled all the same.
+        if (error instanceof CrmSyncIncomplete && error.synced.length > 0)
+          await deps.onSynced?.(data.data.tenantId);
+        // The connection is marked broken (sync health shows it): retrying cannot mend it.
         if (error instanceof CrmAuthError) throw new UnrecoverableError(error.message);
         throw error;
       }

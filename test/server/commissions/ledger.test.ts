@@ -28,7 +28,9 @@ describe('the commission ledger', () => {
     attributions: Array<{ partnerId: string; role: string; sharePct: string }>,
     crmId = '500',
   ) => {
-    const ids = await upsertDeals(database.db, tenant.id, [createDealRecord({ crmId, ...fields })]);
+    const ids = await upsertDeals(database.db, tenant.id, 'hubspot', [
+      createDealRecord({ crmId, ...fields }),
+    ]);
     dealId = ids.get(crmId)!;
     await replaceCrmDealPartners(
       database.db,

@@ -40,7 +40,7 @@ describe.each(DATABASE_KINDS)('statuses, voids, payouts and statements (%s)', (k
     return parsed.value;
   };
   const wonDeal = async (crmId: string, amount: string, name = `Deal ${crmId}`) => {
-    const ids = await upsertDeals(database.db, tenant.id, [
+    const ids = await upsertDeals(database.db, tenant.id, 'hubspot', [
       createDealRecord({
         crmId,
         name,

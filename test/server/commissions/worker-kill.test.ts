@@ -72,7 +72,7 @@ describe('a commissions worker killed with SIGKILL in the middle of a batch', ()
         closedAt: new Date('2026-03-01T00:00:00Z'),
       }),
     );
-    const ids = await upsertDeals(database.db, tenant.id, records);
+    const ids = await upsertDeals(database.db, tenant.id, 'hubspot', records);
     await replaceCrmDealPartners(
       database.db,
       tenant.id,

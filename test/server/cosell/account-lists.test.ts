@@ -45,7 +45,7 @@ describe.each(DATABASE_KINDS)('partner account lists (%s)', (kind) => {
     database = await createTestDatabase({ kind });
     tenant = await createTenant(database.db, { name: 'Lists Co' });
     await upsertPartners(database.db, tenant.id, [partner]);
-    await upsertAccounts(database.db, tenant.id, [
+    await upsertAccounts(database.db, tenant.id, 'hubspot', [
       createAccountRecord({ crmId: 'a1', name: 'Acme Corp', domain: 'acme.com' }),
       createAccountRecord({ crmId: 'a2', name: 'Globex Corporation', domain: 'globex.io' }),
     ]);

@@ -3,8 +3,8 @@ import { Readable } from 'node:stream';
 
 import { importAccountList } from '../../../server/cosell/account-lists';
 import { storeHubSpotRefreshToken } from '../../../server/crm/hubspot/credentials';
-import { syncHubSpotTenant } from '../../../server/crm/hubspot/sync';
-import { hubspotWriter } from '../../../server/crm/hubspot/write-back';
+import { CrmRegistry } from '../../../server/crm/port';
+import { syncTenant } from '../../../server/crm/sync';
 import { issueApiKey } from '../../../server/db/api-keys';
 import { createTenant, type Tenant } from '../../../server/db/tenants';
 import { CryptoBox } from '../../../server/lib/crypto-box';
@@ -13,6 +13,7 @@ import { reconcileTenant } from '../../../server/partners/reconcile-tenant';
 import { generateEcosystem, programPartnersOf } from '../../../server/sandbox/seed/ecosystem';
 import { type RunningSandbox, startSandbox } from '../../../server/sandbox/server';
 import { startTestApi, type TestApi } from '../../support/api';
+import { hubspotCrms } from '../../support/crms';
 import {
   createTestDatabase,
   DATABASE_KINDS,
@@ -45,15 +46,14 @@ describe.each(DATABASE_KINDS)('co-sell on the deal card (%s)', (kind) => {
   let partners: Array<{ id: string; company: string }>;
 
   const sync = () =>
-    syncHubSpotTenant(
+    syncTenant(
       {
         db: database.db,
-        box,
-        hubspot: { ...APP, apiBase: sandbox.url },
-        now: Date.now,
+        crms: hubspotCrms(database.db, box, { ...APP, apiBase: sandbox.url }),
         logger: silentLogger,
       },
       tenant.id,
+      { crm: 'hubspot', full: true },
     );
   const card = async () =>
     (await api.call<Card>('GET', `/api/v1/deals/${deal.crm_id}/card`, key)).body;
@@ -94,7 +94,7 @@ describe.each(DATABASE_KINDS)('co-sell on the deal card (%s)', (kind) => {
     await sync();
     await reconcileTenant(database.db, tenant.id);
     api = await startTestApi(database.db, {
-      crmWriter: hubspotWriter({ db: database.db, box, hubspot, now: Date.now }),
+      crms: hubspotCrms(database.db, box, hubspot),
     });
     key = (await issueApiKey(database.db, tenant.id, 'ae')).key;
     [deal] = (await database.db.query(
@@ -230,11 +230,18 @@ describe.each(DATABASE_KINDS)('co-sell on the deal card (%s)', (kind) => {
 
   it('writes nothing when the CRM refuses the change', async () => {
     const failing = await startTestApi(database.db, {
-      crmWriter: {
-        open: async () => ({
-          attachPartner: () => Promise.reject(new Error('HubSpot answered 503')),
-        }),
-      },
+      crms: new CrmRegistry([
+        {
+          crm: 'hubspot',
+          connect: async () => ({
+            ...(await hubspotCrms(database.db, box, { ...APP, apiBase: sandbox.url }).connect(
+              tenant.id,
+              'hubspot',
+            )),
+            attachPartner: () => Promise.reject(new Error('HubSpot answered 503')),
+          }),
+        },
+      ]),
     });
     try {
       const before = await attributions();

@@ -51,9 +51,9 @@ describe('the card of a deal by its stage', () => {
     tenant = await createTenant(db, { name: 'Stage Co' });
     key = (await issueApiKey(db, tenant.id, 'ae')).key;
     await upsertPartners(db, tenant.id, [reseller, coSeller]);
-    await upsertAccounts(db, tenant.id, [createAccountRecord({ crmId: 'a1' })]);
+    await upsertAccounts(db, tenant.id, 'hubspot', [createAccountRecord({ crmId: 'a1' })]);
     const closedAt = new Date('2026-02-01T00:00:00Z');
-    const ids = await upsertDeals(db, tenant.id, [
+    const ids = await upsertDeals(db, tenant.id, 'hubspot', [
       createDealRecord({ crmId: '1', name: 'Open', amount: '326000.00' }),
       createDealRecord({ crmId: '2', name: 'Won', stage: 'won', amount: '20000.00', closedAt }),
       createDealRecord({ crmId: '3', name: 'Lost', stage: 'lost', amount: '20000.00', closedAt }),

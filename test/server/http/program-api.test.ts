@@ -57,7 +57,7 @@ describe.each(DATABASE_KINDS)('saving the program (%s)', (kind) => {
         closedAt: new Date('2026-02-01T00:00:00Z'),
       }),
     );
-    const ids = await upsertDeals(database.db, tenant.id, deals);
+    const ids = await upsertDeals(database.db, tenant.id, 'hubspot', deals);
     await replaceCrmDealPartners(
       database.db,
       tenant.id,

@@ -29,7 +29,7 @@ describe('partner performance', () => {
     fields: Parameters<typeof createDealRecord>[0],
     partners: Array<[string, string]>,
   ) => {
-    const written = await upsertDeals(database.db, tenant.id, [
+    const written = await upsertDeals(database.db, tenant.id, 'hubspot', [
       createDealRecord({ crmId, ...fields }),
     ]);
     ids.set(crmId, written.get(crmId)!);
@@ -59,7 +59,7 @@ describe('partner performance', () => {
     database = await createTestDatabase();
     tenant = await createTenant(database.db, { name: 'Performance Co' });
     await upsertPartners(database.db, tenant.id, [alpha, beta]);
-    await upsertAccounts(database.db, tenant.id, [
+    await upsertAccounts(database.db, tenant.id, 'hubspot', [
       createAccountRecord({ crmId: 'acc-1', industry: 'COMPUTER_SOFTWARE' }),
     ]);
     const created = new Date(NOW - 100 * DAY);

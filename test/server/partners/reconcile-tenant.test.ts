@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { storeHubSpotRefreshToken } from '../../../server/crm/hubspot/credentials';
-import { syncHubSpotTenant } from '../../../server/crm/hubspot/sync';
+import { syncTenant } from '../../../server/crm/sync';
 import { issueApiKey } from '../../../server/db/api-keys';
 import { createTenant, type Tenant } from '../../../server/db/tenants';
 import { createApp } from '../../../server/http/app';
@@ -19,6 +19,7 @@ import {
   programPartnersOf,
 } from '../../../server/sandbox/seed/ecosystem';
 import { type RunningSandbox, startSandbox } from '../../../server/sandbox/server';
+import { hubspotCrms } from '../../support/crms';
 import {
   createTestDatabase,
   silentLogger,
@@ -127,15 +128,14 @@ describe('reconciling a tenant’s partner records', () => {
       certifications: [],
     };
     await upsertProgramPartners(database.db, tenant.id, [...programPartnersOf(ecosystem), extra]);
-    await syncHubSpotTenant(
+    await syncTenant(
       {
         db: database.db,
-        box,
-        hubspot: { ...APP, apiBase: sandbox.url },
-        now: Date.now,
+        crms: hubspotCrms(database.db, box, { ...APP, apiBase: sandbox.url }),
         logger: silentLogger,
       },
       tenant.id,
+      { crm: 'hubspot', full: true },
     );
     crmSync = new CrmSyncQueue(settings);
     reconcileQueue = new ReconcileQueue(settings);

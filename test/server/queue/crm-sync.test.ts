@@ -11,6 +11,7 @@ import { addAndWait } from '../../../server/queue/wait-for-job';
 import { startCrmSyncWorker } from '../../../server/queue/workers/crm-sync-worker';
 import { type Ecosystem, generateEcosystem } from '../../../server/sandbox/seed/ecosystem';
 import { type RunningSandbox, startSandbox } from '../../../server/sandbox/server';
+import { hubspotCrms } from '../../support/crms';
 import { upsertPartners } from '../../support/fixtures';
 import {
   createTestDatabase,
@@ -71,9 +72,7 @@ describe('crm-sync', () => {
     queue = new CrmSyncQueue(queueSettings);
     worker = startCrmSyncWorker(queueSettings, {
       db: database.db,
-      box,
-      hubspot: { ...APP, apiBase: sandbox.url },
-      now: Date.now,
+      crms: hubspotCrms(database.db, box, { ...APP, apiBase: sandbox.url }),
       logger: silentLogger,
     });
     await syncOnce();

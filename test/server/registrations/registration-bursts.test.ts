@@ -28,6 +28,7 @@ describe.each(DATABASE_KINDS)('registrations of one company sent at once (%s)', 
     await upsertAccounts(
       database.db,
       tenant.id,
+      'hubspot',
       Array.from({ length: ROUNDS * 2 }, (_, i) =>
         createAccountRecord({ crmId: `70${i}`, name: `Target ${i} Ltd`, domain: `target${i}.com` }),
       ),

@@ -84,13 +84,13 @@ describe.each(DATABASE_KINDS)('deal registrations through the API (%s)', (kind) 
     key = (await issueApiKey(db, tenant.id, 'admin')).key;
     otherKey = (await issueApiKey(db, other.id, 'admin')).key;
     await upsertPartners(db, tenant.id, [partners.gold, partners.silver, ...partners.rivals]);
-    await upsertAccounts(db, tenant.id, [
+    await upsertAccounts(db, tenant.id, 'hubspot', [
       createAccountRecord({ crmId: '1', name: 'Acme Corp', domain: 'acme.com' }),
       createAccountRecord({ crmId: '2', name: 'Globex', domain: 'globex.com' }),
       createAccountRecord({ crmId: '3', name: 'Initech', domain: 'initech.com' }),
       createAccountRecord({ crmId: '4', name: 'Umbrella Group', domain: 'umbrella.com' }),
     ]);
-    const ids = await upsertDeals(db, tenant.id, [
+    const ids = await upsertDeals(db, tenant.id, 'hubspot', [
       createDealRecord({
         crmId: '900',
         name: 'Globex direct',
@@ -369,7 +369,7 @@ describe.each(DATABASE_KINDS)('deal registrations through the API (%s)', (kind) 
       const acme = (await call('GET', '/registrations?status=approved')).body.items.find(
         (r) => r.matchedAccountId === '1',
       )!;
-      const ids = await upsertDeals(database.db, tenant.id, [
+      const ids = await upsertDeals(database.db, tenant.id, 'hubspot', [
         createDealRecord({ crmId: '901', name: 'Acme expansion', createdAt: new Date(clock) }),
       ]);
       await setDealAccounts(database.db, tenant.id, new Map([['901', '1']]));
