@@ -288,7 +288,9 @@ export function generateSalesforceOrg(options: {
       IsPrimary: primary,
       ReversePartnerId: ids.next('00I'),
     };
-    const at = { ...audit(Number(opportunity.CreatedDate) + random.int(0, 20) * DAY) };
+    const at = audit(
+      Math.min(now - 1000, Number(opportunity.CreatedDate) + random.int(0, 20) * DAY),
+    );
     links.push({ Id: id, IsDeleted: false, ...fields, ...at });
   };
   for (let i = 0; i < size.opportunities; i++) {
@@ -354,7 +356,7 @@ export function generateSalesforceOrg(options: {
             'Confirm deal registration',
           ]),
           random.chance(0.5),
-          audit(created + DAY),
+          audit(Math.min(now - 1000, created + DAY)),
         ),
       );
   }

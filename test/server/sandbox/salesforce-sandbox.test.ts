@@ -504,6 +504,48 @@ describe('the local Salesforce sandbox, through jsforce', () => {
       expect(received[0]!.payload).not.toHaveProperty('Name');
       await client.disconnect();
     });
+    it('resumes after the server forgets the client: handshake again, resubscribe from the last replay id', async () => {
+      const conn = connect();
+      const received: ChangeEventMessage[] = [];
+      const { client, ready } = subscribe(conn, '/data/AccountChangeEvent', -1, (m) =>
+        received.push(m),
+      );
+      await ready;
+      await conn.sobject('Account').create({ Name: 'Before the drop' });
+      await nextEvent(received);
+      sandbox.streaming.dropClients(ORG_ID);
+      await conn.sobject('Account').create({ Name: 'During the drop' });
+      await nextEvent(received, 2);
+      expect(received.map((m) => m.payload.Name)).toEqual(['Before the drop', 'During the drop']);
+      await client.disconnect();
+    });
+
+    it('sends no event for a partner link: a subscriber finds it by OpportunityPartner SystemModstamp', async () => {
+      const conn = connect();
+      const received: ChangeEventMessage[] = [];
+      const { client, ready } = subscribe(conn, '/data/ChangeEvents', -1, (m) => received.push(m));
+      await ready;
+      clock += 60_000;
+      const cursor = new Date(clock - 1).toISOString();
+      const [opportunity] = (
+        await conn.query('SELECT Id FROM Opportunity WHERE IsClosed = false LIMIT 1')
+      ).records;
+      const [partner] = (await conn.query('SELECT Id FROM Account WHERE IsPartner = true LIMIT 1'))
+        .records;
+      const link = await conn
+        .sobject('Partner')
+        .create({ OpportunityId: opportunity!.Id, AccountToId: partner!.Id, Role: 'Referral' });
+      const marker = await conn.sobject('Task').create({ Subject: 'after the link' });
+      await nextEvent(received);
+      expect(received.map((m) => m.payload.ChangeEventHeader.recordIds[0])).toEqual([marker.id]);
+      const changed = await conn.query(
+        `SELECT Id, OpportunityId FROM OpportunityPartner WHERE SystemModstamp > ${cursor}`,
+      );
+      expect(changed.records).toEqual([
+        expect.objectContaining({ Id: link.id, OpportunityId: opportunity!.Id }),
+      ]);
+      await client.disconnect();
+    });
   });
 
   it('generates the same org from the same seed, with every partner type and tier', () => {
