@@ -1,20 +1,15 @@
 import { IdFactory, salesforceId } from '../salesforce/ids';
 import type { OrgOptions } from '../salesforce/org';
 import type { SfRecord } from '../salesforce/schema';
-import {
-  OPPORTUNITY_STAGES,
-  PARTNER_ROLES,
-  PARTNER_TIER_VALUES,
-  PARTNER_TYPE_VALUES,
-} from '../salesforce/sobjects';
+import { PARTNER_ROLES, PARTNER_TIER_VALUES, PARTNER_TYPE_VALUES } from '../salesforce/sobjects';
 import { slug } from './ecosystem';
 import { SeededRandom } from './random';
+import { generateOpportunities } from './salesforce-opportunities';
 import { partnerTwins } from './salesforce-twins';
 import { salesforceUsers } from './salesforce-users';
 import {
   COUNTRIES,
   type Country,
-  DEAL_KINDS,
   INDUSTRIES,
   type Industry,
   NAME_ROOTS,
@@ -94,23 +89,6 @@ const ACCOUNT_TYPE_OF: Record<PartnerType, string> = {
   technology: 'Technology Partner',
   referral: 'Other',
 };
-/** The role a partner of each type most often plays on an opportunity. */
-export const ROLE_OF: Record<PartnerType, string> = {
-  reseller: 'Reseller',
-  distributor: 'Distributor',
-  system_integrator: 'System Integrator',
-  isv: 'Influencer',
-  technology: 'Influencer',
-  msp: 'Reseller',
-  referral: 'Referral',
-};
-const CURRENCIES = [
-  ['USD', 70],
-  ['EUR', 15],
-  ['GBP', 10],
-  ['JPY', 5],
-] as const;
-const RATE: Record<string, number> = { USD: 1, EUR: 1, GBP: 1, JPY: 150 };
 
 /**
  * A Salesforce org with a partner program, built from a seed: users, partner roles, partner
@@ -266,100 +244,12 @@ export function generateSalesforceOrg(options: {
     );
   }
 
-  const opportunities: SfRecord[] = [];
-  const links: SfRecord[] = [];
-  const tasks: SfRecord[] = [];
-  const openStages = OPPORTUNITY_STAGES.filter((s) => !s.closed);
-  const influencers = partners.filter((p) =>
-    ['system_integrator', 'isv', 'technology'].includes(p.type),
+  const { opportunities, links, tasks } = generateOpportunities(
+    { random, ids, now, audit },
+    customers,
+    partners,
+    size.opportunities,
   );
-  const link = (
-    opportunity: SfRecord,
-    partner: SeedSalesforcePartner,
-    role: string,
-    primary: boolean,
-  ) => {
-    const id = ids.next('00I');
-    const fields = {
-      OpportunityId: opportunity.Id!,
-      AccountFromId: null,
-      AccountToId: partner.accountId,
-      Role: role,
-      IsPrimary: primary,
-      ReversePartnerId: ids.next('00I'),
-    };
-    const at = audit(
-      Math.min(now - 1000, Number(opportunity.CreatedDate) + random.int(0, 20) * DAY),
-    );
-    links.push({ Id: id, IsDeleted: false, ...fields, ...at });
-  };
-  for (let i = 0; i < size.opportunities; i++) {
-    const customer = random.pick(customers);
-    const created = now - random.int(1, 720) * DAY - random.int(0, DAY - 1);
-    const outcome = random.weighted([
-      ['open', 45],
-      ['won', 35],
-      ['lost', 20],
-    ] as const);
-    const stage =
-      outcome === 'open'
-        ? random.pick(openStages)
-        : OPPORTUNITY_STAGES.find((s) => s.won === (outcome === 'won') && s.closed)!;
-    const closeAt =
-      outcome === 'open'
-        ? now + random.int(7, 150) * DAY
-        : Math.min(now - DAY, created + random.int(10, 200) * DAY);
-    const currency = random.weighted(CURRENCIES);
-    const modified = Math.min(
-      now - 1000,
-      Math.max(created, outcome === 'open' ? created + random.int(0, 60) * DAY : closeAt),
-    );
-    const opportunity: SfRecord = {
-      Id: ids.next('006'),
-      IsDeleted: false,
-      Name: `${String(customer.Name)} - ${random.pick(DEAL_KINDS)}`,
-      AccountId: customer.Id!,
-      StageName: stage.name,
-      Amount: (random.int(4, 500) * 1000 + random.pick([0, 0, 250, 500])) * RATE[currency]!,
-      Probability: stage.probability,
-      CloseDate: new Date(closeAt).toISOString().slice(0, 10),
-      Type: random.chance(0.7) ? 'New Business' : 'Existing Business',
-      IsClosed: stage.closed,
-      IsWon: stage.won,
-      Description: null,
-      CurrencyIsoCode: currency,
-      ...audit(created, modified),
-    };
-    opportunity.OwnerId = opportunity.CreatedById!;
-    opportunities.push(opportunity);
-    if (random.chance(0.55)) {
-      const partner = random.pick(partners);
-      link(opportunity, partner, ROLE_OF[partner.type], true);
-      const second = random.chance(0.25) ? random.pick(influencers) : undefined;
-      if (second && second !== partner)
-        link(
-          opportunity,
-          second,
-          random.pick(['Influencer', 'Consultant', 'System Integrator']),
-          false,
-        );
-    }
-    if (random.chance(0.2))
-      tasks.push(
-        task(
-          ids,
-          opportunity,
-          random.pick([
-            'Partner sync call',
-            'Send co-sell plan',
-            'Joint demo with partner',
-            'Confirm deal registration',
-          ]),
-          random.chance(0.5),
-          audit(Math.min(now - 1000, created + DAY)),
-        ),
-      );
-  }
   return {
     options: {
       orgId,
@@ -380,27 +270,5 @@ export function generateSalesforceOrg(options: {
       Task: tasks,
     },
     partners,
-  };
-}
-
-function task(
-  ids: IdFactory,
-  opportunity: SfRecord,
-  subject: string,
-  done: boolean,
-  audit: SfRecord,
-): SfRecord {
-  return {
-    Id: ids.next('00T'),
-    IsDeleted: false,
-    Subject: subject,
-    Description: null,
-    OwnerId: opportunity.OwnerId!,
-    WhatId: opportunity.Id!,
-    ActivityDate: new Date(Number(audit.CreatedDate) + 7 * DAY).toISOString().slice(0, 10),
-    Status: done ? 'Completed' : 'Not Started',
-    Priority: 'Normal',
-    IsClosed: done,
-    ...audit,
   };
 }
