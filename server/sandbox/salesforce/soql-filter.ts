@@ -3,11 +3,13 @@ import { parseDateTime } from './field-values';
 import { toId18 } from './ids';
 import type { SalesforceOrg } from './org';
 import { isFilterable, type SfRecord, type SObjectSchema } from './schema';
+import { dateRange } from './soql-dates';
 import { type FieldPath, resolvePath, soqlPosition, valueAt } from './soql-paths';
 
 export type Predicate = (record: SfRecord) => boolean;
-/** The parts of the parser's WHERE shape that the sandbox reads. */
-export interface LooseCondition {
+export type Comparable = string | number | boolean | null;
+export /** The parts of the parser's WHERE shape that the sandbox reads. */
+interface LooseCondition {
   field?: string;
   operator: string;
   value?: string | string[];
@@ -21,8 +23,6 @@ export interface LooseWhere {
   right?: LooseWhere;
 }
 type Token = '(' | ')' | 'AND' | 'OR' | 'NOT' | LooseCondition;
-
-const DAY = 86_400_000;
 
 /** The parser gives WHERE as a right-leaning chain with parenthesis counts; this lays it out as tokens. */
 function tokens(where: LooseWhere | undefined, out: Token[] = []): Token[] {
@@ -84,8 +84,6 @@ export function compileWhere(
   if (at < list.length) throw malformed(`'${String(list[at])}'`);
   return predicate;
 }
-
-type Comparable = string | number | boolean | null;
 
 function condition(
   org: SalesforceOrg,
@@ -197,57 +195,6 @@ function literal(
   }
   if (literalType !== 'DATETIME') throw mismatch('dateTime', false);
   return parseDateTime(raw) ?? NaN;
-}
-
-function dateRange(
-  org: SalesforceOrg,
-  path: FieldPath,
-  text: string,
-  operator: string,
-  soql: string,
-  get: (r: SfRecord) => Comparable,
-): Predicate {
-  if (path.leaf.type !== 'date' && path.leaf.type !== 'datetime')
-    throw new SoqlError(
-      'INVALID_FIELD',
-      `${soqlPosition(soql, path.text)}value of filter criterion for field '${path.leaf.name}' must be of type ${path.leaf.type}`,
-    );
-  const today = Math.floor(org.now() / DAY) * DAY;
-  const [name, n] = text.toUpperCase().split(':') as [string, string | undefined];
-  const days = Number(n ?? 0);
-  const ranges: Record<string, [number, number]> = {
-    TODAY: [today, today + DAY],
-    YESTERDAY: [today - DAY, today],
-    TOMORROW: [today + DAY, today + 2 * DAY],
-    LAST_N_DAYS: [today - days * DAY, today + DAY],
-    NEXT_N_DAYS: [today + DAY, today + (days + 1) * DAY],
-  };
-  const range = ranges[name];
-  if (!range)
-    throw new SoqlError(
-      'MALFORMED_QUERY',
-      `${soqlPosition(soql, text)}date literal ${text} is not supported by the sandbox`,
-    );
-  const [start, end] = range;
-  const inRange = (v: Comparable) => typeof v === 'number' && v >= start && v < end;
-  const tests: Record<string, (v: number) => boolean> = {
-    '=': (v) => inRange(v),
-    '!=': (v) => !inRange(v),
-    '<': (v) => v < start,
-    '<=': (v) => v < end,
-    '>': (v) => v >= end,
-    '>=': (v) => v >= start,
-  };
-  const test = tests[operator];
-  if (!test)
-    throw new SoqlError(
-      'MALFORMED_QUERY',
-      `${soqlPosition(soql, text)}unexpected operator ${operator}`,
-    );
-  return (r) => {
-    const v = get(r);
-    return v === null ? operator === '!=' : test(Number(v));
-  };
 }
 
 function unquote(raw: string): string {
