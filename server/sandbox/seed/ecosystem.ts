@@ -57,7 +57,7 @@ export interface Ecosystem {
 
 const DAY = 86_400_000;
 
-const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '');
+export const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '');
 
 /**
  * A demo partner ecosystem as a HubSpot portal would hold it: partner companies, customer companies,
