@@ -3,7 +3,8 @@ import { z } from 'zod';
 
 import { PARTNER_ROLES } from '../../../src/program/program';
 import { AccountListError, importAccountList } from '../../cosell/account-lists';
-import { type AttachFailure, attachPartner, declineSuggestion } from '../../cosell/attach';
+import { type AttachFailure, attachPartner } from '../../cosell/attach';
+import { declineSuggestion } from '../../cosell/decline';
 import type { CrmRegistry } from '../../crm/port';
 import { csvSyntaxError } from '../../csv/read-csv';
 import type { Database } from '../../db/database';
@@ -44,6 +45,10 @@ const ATTACH_ERRORS: FailureTable<AttachFailure['code']> = {
   'PARTNER.ALREADY_ON_DEAL': {
     status: 409,
     message: 'The partner is on the deal in that role already',
+  },
+  'ATTACH.IN_PROGRESS': {
+    status: 409,
+    message: 'The partner is being put on the deal in that role by another request',
   },
   'SHARES.OVER_100': { status: 409, message: "The role's shares on the deal would pass 100 %" },
   'CRM.WRITE_FAILED': {

@@ -174,7 +174,7 @@ describe.each(DATABASE_KINDS)('co-sell on the deal card (%s)', (kind) => {
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ sharePct: 50 });
     expect(response.body.explanation).toMatch(
-      /is on the deal as influenced partner with 50 %: the CRM records influenced partners without shares, so its 2 share the role evenly \(the 30 % asked for does not apply\)/,
+      /is on ".+" as influenced partner with 50 %: the CRM records influenced partners without shares, and its 2 split the role evenly \(the 30 % asked for does not apply\), as every sync will\.$/,
     );
     const shares = async () =>
       (
@@ -255,6 +255,49 @@ describe.each(DATABASE_KINDS)('co-sell on the deal card (%s)', (kind) => {
       expect(await attributions()).toBe(before);
     } finally {
       await failing.close();
+    }
+  });
+
+  it('holds no database connection while the CRM takes its time, and lets one of two same attaches through', async () => {
+    let release!: () => void;
+    const crmAnswered = new Promise<void>((resolve) => (release = resolve));
+    const slow = await startTestApi(database.db, {
+      crms: new CrmRegistry([
+        {
+          crm: 'hubspot',
+          connect: async () => ({
+            ...(await hubspotCrms(database.db, box, { ...APP, apiBase: sandbox.url }).connect(
+              tenant.id,
+              'hubspot',
+            )),
+            attachPartner: () => crmAnswered,
+          }),
+        },
+      ]),
+    });
+    try {
+      const body = { partnerId: partners[0]!.id, role: 'referral' };
+      const first = slow.call('POST', `/api/v1/deals/${deal.crm_id}/partners`, key, body);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The database answers while the CRM write is on its way (PGlite has one connection): the
+      // CRM answers only after this, so a held connection would never let it.
+      expect((await slow.call('GET', `/api/v1/deals/${deal.crm_id}/card`, key)).status).toBe(200);
+      // …and the same attach meanwhile is told it is under way, not written twice.
+      const second = await slow.call<{ error: { code: string } }>(
+        'POST',
+        `/api/v1/deals/${deal.crm_id}/partners`,
+        key,
+        body,
+      );
+      expect([second.status, second.body.error.code]).toEqual([409, 'ATTACH.IN_PROGRESS']);
+      release();
+      expect((await first).status).toBe(201);
+      expect(
+        (await card()).partners.some((p) => p.id === partners[0]!.id && p.role === 'referral'),
+      ).toBe(true);
+    } finally {
+      release();
+      await slow.close();
     }
   });
 
