@@ -8,6 +8,8 @@ export interface CommissionAccrued {
   amount: Money;
   status: 'accrued' | 'approved' | 'paid' | 'void';
   rateBps: number | null;
+  /** Whether the rate card's cap cut the line, when today's rate card still gives this amount. */
+  capped: boolean;
   clawedBack: Money | null;
   explanation: string;
 }
@@ -69,6 +71,14 @@ export async function accruedOnDeal(
     const clawed = mine
       .filter((r) => r.kind === 'clawback' && r.status !== 'void')
       .reduce((sum, r) => sum + BigInt(r.amount_minor), 0n);
+    // Today's rate card says how the amount came to be, if it still gives the same amount.
+    const preview = previews.get(key);
+    const same =
+      preview &&
+      'basis' in preview &&
+      preview.amount.amount === moneyOf(accrual.amount_minor, accrual.currency).amount
+        ? preview
+        : undefined;
     const status =
       accrual.status === 'void'
         ? `void (${accrual.void_reason ?? 'no reason given'})`
@@ -78,8 +88,9 @@ export async function accruedOnDeal(
       amount: moneyOf(accrual.amount_minor, accrual.currency),
       status: accrual.status,
       rateBps: accrual.rate_bps,
+      capped: same?.capped ?? false,
       clawedBack: clawed === 0n ? null : moneyOf(-clawed, accrual.currency),
-      explanation: `${partner.name} earned ${moneyWords(accrual.amount_minor, accrual.currency)} on this won deal${accrual.rate_bps === null ? '' : ` at ${accrual.rate_bps / 100} %`}: ${status}${clawed === 0n ? '' : `; ${moneyWords(-clawed, accrual.currency)} clawed back after a refund`}.`,
+      explanation: `${partner.name} earned ${moneyWords(accrual.amount_minor, accrual.currency)} on this won deal${same ? ` (${same.calculation})` : accrual.rate_bps === null ? '' : ` at ${accrual.rate_bps / 100} %`}: ${status}${clawed === 0n ? '' : `; ${moneyWords(-clawed, accrual.currency)} clawed back after a refund`}.`,
     });
   }
   return result;

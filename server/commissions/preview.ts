@@ -8,7 +8,15 @@ import { wordsOf } from '../../src/text/words';
 
 /** What a partner on an open deal would earn if it closed at its amount now, or why that cannot be said. */
 export type CommissionPreview =
-  | { basis: 'preview'; amount: Money; rateBps: number; capped: boolean; explanation: string }
+  | {
+      basis: 'preview';
+      amount: Money;
+      rateBps: number;
+      capped: boolean;
+      /** How the amount comes to be: "5 % of 326,000.00 USD is 16,300.00 USD, capped at 5,000.00 USD". */
+      calculation: string;
+      explanation: string;
+    }
   | { error: { code: string; message: string } };
 
 export interface PartnerOnDeal {
@@ -90,12 +98,14 @@ export function previewCommissions(
   );
   for (const line of lines) {
     const partner = partners.find((p) => p.id === line.partnerId && p.role === line.role)!;
+    const calculation = lineWords(program, line, amount.value, partner.sharePct);
     previews.set(`${line.partnerId}:${line.role}`, {
       basis: 'preview',
       amount: moneyOf(line.amountMinor, line.currency),
       rateBps: line.rateBps,
       capped: line.uncappedMinor !== undefined,
-      explanation: `If this closes at ${moneyWords(amount.value, line.currency)}, ${partner.name} earns ${moneyWords(line.amountMinor, line.currency)} as a ${partnerWords(partner)}: ${lineWords(program, line, amount.value, partner.sharePct)}.`,
+      calculation,
+      explanation: `If this closes at ${moneyWords(amount.value, line.currency)}, ${partner.name} earns ${moneyWords(line.amountMinor, line.currency)} as a ${partnerWords(partner)}: ${calculation}.`,
     });
   }
   for (const error of errors) {

@@ -31,6 +31,8 @@ export type RefundFailure =
   | { code: 'REFUND.DEAL_NOT_WON'; stage: string }
   | { code: 'REFUND.CURRENCY_MISMATCH'; dealCurrency: string | null }
   | { code: 'REFUND.EXCEEDS_DEAL'; refundable: Money }
+  | { code: 'REFUND.BEFORE_CLOSE'; closedAt: string }
+  | { code: 'REFUND.IN_FUTURE' }
   | { code: 'REFUND.ID_REUSED' };
 
 interface DealRow {
@@ -100,6 +102,10 @@ export async function recordRefund(
   const dealMinor = deal.amount === null ? undefined : toMinorUnits(deal.amount, deal.currency);
   const refundable = (dealMinor?.ok ? dealMinor.value : 0n) - BigInt(deal.refunded_minor);
   const refundedAt = request.refundedAt ?? now;
+  // A refund happened: after the deal closed, and not later than now (a minute's clock skew allowed).
+  if (deal.closed_at && refundedAt < deal.closed_at.getTime())
+    return failed({ code: 'REFUND.BEFORE_CLOSE', closedAt: deal.closed_at.toISOString() });
+  if (refundedAt > now + 60_000) return failed({ code: 'REFUND.IN_FUTURE' });
   if (request.amount.minor > refundable)
     return failed({
       code: 'REFUND.EXCEEDS_DEAL',
@@ -150,8 +156,12 @@ async function answer(
   replayed: boolean,
 ): Promise<RefundRecorded> {
   const [taken] = (await tx.query<{ lines: number; total: string }>(
-    `select count(*)::int as lines, coalesce(sum(amount_minor), 0)::text as total from ledger_entries
-      where tenant_id = $1 and deal_id = $2 and kind = 'clawback' and deal_version like '%:refund:' || $3`,
+    // The clawbacks standing now: a deal change reverses them and claws back again from new lines.
+    `select count(*)::int as lines, coalesce(sum(c.amount_minor), 0)::text as total from ledger_entries c
+      where c.tenant_id = $1 and c.deal_id = $2 and c.kind = 'clawback' and c.deal_version like '%:refund:' || $3
+        and not exists (select 1 from ledger_entries r
+                         where r.tenant_id = c.tenant_id and r.deal_id = c.deal_id and r.partner_id = c.partner_id
+                           and r.role = c.role and r.deal_version = c.deal_version and r.kind = 'reversal')`,
     [tenantId, deal.id, refundRowId],
   )) as [{ lines: number; total: string }];
   const currency = request.amount.currency;

@@ -131,3 +131,23 @@ export function presentConflict(conflict: Conflict, names: ConflictNames, regist
 }
 
 export type ConflictView = ReturnType<typeof presentConflict>;
+
+const BLOCKED_BY: Record<Conflict['kind'], string> = {
+  duplicate_submission: 'the partner already holds a registration of this company',
+  competing_registration: 'another partner holds a registration of this company',
+  direct_opportunity: 'the account has an open deal with no partner on it',
+  partner_opportunity: 'the account has an open deal with another partner on it',
+  existing_customer: 'the account is already a customer',
+  partner_ineligible: "the partner cannot register (not active, or at its tier's cap)",
+};
+
+/** What blocks a registration, in words (its conflicts carry the names and dates). */
+export const blockingWords = (conflicts: readonly Conflict[]) =>
+  conflicts
+    .filter((c) => c.severity === 'block')
+    .map((c) => BLOCKED_BY[c.kind])
+    .join('; ');
+
+/** Why the rules rejected a registration. */
+export const rejectionReasonOf = (conflicts: readonly Conflict[]) =>
+  `Rejected by the program's rules: ${blockingWords(conflicts)}.`;

@@ -7,6 +7,7 @@ import type { PartnerFacts } from '../../src/registrations/types';
 import { isAutoApprovable, verdictOf } from '../../src/registrations/verdict';
 import { recordAudit } from '../db/audit';
 import type { Database, Queryable } from '../db/database';
+import { blockingWords, rejectionReasonOf } from './conflict-view';
 import { loadProgram } from './program-store';
 import {
   findRegistration,
@@ -121,7 +122,7 @@ export async function submitRegistration(
     const status =
       verdict === 'approved' ? 'approved' : verdict === 'rejected' ? 'rejected' : 'pending';
     const id = randomUUID();
-    const blocking = conflicts.filter((c) => c.severity === 'block').map((c) => c.kind);
+    const rejection = rejectionReasonOf(conflicts);
     await tx.query(
       `insert into registrations (tenant_id, id, partner_id, company_name, company_domain, amount, currency, submitted_at, status, verdict,
          conflicts, matched_account_crm_id, account_match, holder_registration_id, window_start, window_end, rejection_reason, decided_by, decided_at)
@@ -145,7 +146,7 @@ export async function submitRegistration(
         status === 'approved'
           ? new Date(windowEnd(now, protectionDaysOf(program, partner.tier)))
           : null,
-        status === 'rejected' ? `Blocked by ${blocking.join(', ')}` : null,
+        status === 'rejected' ? rejection : null,
         status === 'pending' ? null : 'rules',
         status === 'pending' ? null : new Date(now),
       ],
@@ -158,7 +159,7 @@ export async function submitRegistration(
         id,
         status,
         'rules',
-        status === 'rejected' ? `Blocked by ${blocking.join(', ')}` : 'auto-approved',
+        status === 'rejected' ? rejection : "auto-approved by the program's rules",
         conflicts,
       );
     return {
@@ -268,7 +269,7 @@ export function decideRegistration(
     if (blocking.length > 0)
       return failure(
         'REGISTRATION.CONFLICTS',
-        `Registration ${id} cannot be approved now: ${blocking.map((c) => c.kind).join(', ')}`,
+        `The registration of ${row.company_name || row.company_domain} by ${row.partner_name} cannot be approved now: ${blockingWords(blocking)}`,
         409,
         blocking,
       );

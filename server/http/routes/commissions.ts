@@ -121,6 +121,14 @@ function refundError(failure: RefundFailure, dealId: string, refundId: string): 
           },
         ],
       );
+    case 'REFUND.BEFORE_CLOSE':
+      return new HttpError(400, failure.code, 'The request is not valid', [
+        { path: 'refundedAt', message: `must not be before the deal closed (${failure.closedAt})` },
+      ]);
+    case 'REFUND.IN_FUTURE':
+      return new HttpError(400, failure.code, 'The request is not valid', [
+        { path: 'refundedAt', message: 'must not be in the future' },
+      ]);
     case 'REFUND.EXCEEDS_DEAL':
       return new HttpError(
         409,

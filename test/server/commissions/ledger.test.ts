@@ -156,6 +156,8 @@ describe('the commission ledger', () => {
     const refund = (body: Record<string, unknown>) =>
       api.call<{
         clawbacks: number;
+        replayed?: boolean;
+        clawedBack?: { amount: string; currency: string };
         error?: { code: string; details?: Array<{ path: string }> };
       }>('POST', '/api/v1/refunds', key, body);
     const count = async () =>
@@ -232,6 +234,18 @@ describe('the commission ledger', () => {
       await recompute();
       // 20,000.00 × 30 % = 6,000.00; refunds of 2,500 + 7,500 + 100 = 10,100.00 → 3,030.00 back
       expect(await net()).toBe(600000n - 303000n);
+      // A retry of the first refund answers what it takes back now: 2,500 of 20,000 × 6,000.00.
+      const retry = await refund({
+        refundId: 'r1',
+        dealId: '500',
+        refundedAt: '2026-02-10T00:00:00Z',
+        amount: { amount: '2500.00', currency: 'USD' },
+      });
+      expect(retry.body).toMatchObject({
+        replayed: true,
+        clawbacks: 1,
+        clawedBack: { amount: '750.00', currency: 'USD' },
+      });
     });
 
     it('refuse what cannot be refunded: more than the deal, an open deal, another currency', async () => {
@@ -248,6 +262,18 @@ describe('the commission ledger', () => {
         amount: { amount: '10.00', currency: 'EUR' },
       });
       expect([euros.status, euros.body.error!.code]).toEqual([400, 'REFUND.CURRENCY_MISMATCH']);
+      for (const [refundedAt, code] of [
+        ['2025-12-31T00:00:00Z', 'REFUND.BEFORE_CLOSE'],
+        ['2099-01-01T00:00:00Z', 'REFUND.IN_FUTURE'],
+      ] as const) {
+        const dated = await refund({
+          refundId: `dated-${code}`,
+          dealId: '500',
+          refundedAt,
+          amount: { amount: '10.00', currency: 'USD' },
+        });
+        expect([dated.status, dated.body.error!.code]).toEqual([400, code]);
+      }
       await setDeal({ stage: 'open', amount: '20000.00', closedAt: null }, [
         { partnerId: reseller.id, role: 'sourced', sharePct: '100.00' },
       ]);

@@ -116,6 +116,7 @@ describe('the card API', () => {
               amount: { amount: '3750.00', currency: 'USD' },
               rateBps: 3000,
               capped: false,
+              calculation: '30 % of 12,500.00 USD is 3,750.00 USD',
               explanation:
                 'If this closes at 12,500.00 USD, Northwind Cloud Partners earns 3,750.00 USD as a gold reseller: 30 % of 12,500.00 USD is 3,750.00 USD.',
             },

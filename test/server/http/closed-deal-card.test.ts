@@ -55,7 +55,7 @@ describe('the card of a deal by its stage', () => {
     const closedAt = new Date('2026-02-01T00:00:00Z');
     const ids = await upsertDeals(db, tenant.id, 'hubspot', [
       createDealRecord({ crmId: '1', name: 'Open', amount: '326000.00' }),
-      createDealRecord({ crmId: '2', name: 'Won', stage: 'won', amount: '20000.00', closedAt }),
+      createDealRecord({ crmId: '2', name: 'Won', stage: 'won', amount: '200000.00', closedAt }),
       createDealRecord({ crmId: '3', name: 'Lost', stage: 'lost', amount: '20000.00', closedAt }),
     ]);
     await setDealAccounts(db, tenant.id, new Map(['1', '2', '3'].map((id) => [id, 'a1'])));
@@ -97,22 +97,24 @@ describe('the card of a deal by its stage', () => {
       amount: { amount: '5000.00', currency: 'USD' },
       rateBps: 500,
       capped: true,
+      calculation: '5 % of 326,000.00 USD is 16,300.00 USD, capped at 5,000.00 USD',
       explanation:
         'If this closes at 326,000.00 USD, Northwind Cloud Partners earns 5,000.00 USD as a gold reseller: 5 % of 326,000.00 USD is 16,300.00 USD, capped at 5,000.00 USD.',
     });
     expect(open.suggestions).not.toEqual([]);
   });
 
-  it('shows what the ledger accrued on a won deal, with its status, and no suggestions', async () => {
+  it('shows what the ledger accrued on a won deal, with its status and its cap, and no suggestions', async () => {
     const won = await card('2');
     expect(won.partners[0]!.commission).toEqual({
       basis: 'ledger',
-      amount: { amount: '1000.00', currency: 'USD' },
+      amount: { amount: '5000.00', currency: 'USD' },
       status: 'accrued',
       rateBps: 500,
+      capped: true,
       clawedBack: null,
       explanation:
-        'Northwind Cloud Partners earned 1,000.00 USD on this won deal at 5 %: accrued, not yet approved.',
+        'Northwind Cloud Partners earned 5,000.00 USD on this won deal (5 % of 200,000.00 USD is 10,000.00 USD, capped at 5,000.00 USD): accrued, not yet approved.',
     });
     expect(won.suggestions).toEqual([]);
   });

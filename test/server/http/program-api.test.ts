@@ -23,6 +23,7 @@ describe.each(DATABASE_KINDS)('saving the program (%s)', (kind) => {
   let api: TestApi;
   let key: string;
   const reseller = createPartnerInput({ name: 'Gold Reseller', type: 'reseller', tier: 'gold' });
+  const influencer = createPartnerInput({ name: 'MSP Influencer', type: 'msp', tier: 'silver' });
 
   const get = async () => (await api.call<Answer>('GET', '/api/v1/program', key)).body;
   const put = (body: unknown, headers: Record<string, string> = {}) =>
@@ -48,7 +49,7 @@ describe.each(DATABASE_KINDS)('saving the program (%s)', (kind) => {
     tenant = await createTenant(database.db, { name: 'Program Co' });
     key = (await issueApiKey(database.db, tenant.id, 'admin')).key;
     api = await startTestApi(database.db);
-    await upsertPartners(database.db, tenant.id, [reseller]);
+    await upsertPartners(database.db, tenant.id, [reseller, influencer]);
     const deals = Array.from({ length: 4 }, (_, i) =>
       createDealRecord({
         crmId: `80${i}`,
@@ -62,12 +63,21 @@ describe.each(DATABASE_KINDS)('saving the program (%s)', (kind) => {
       database.db,
       tenant.id,
       [...ids.values()],
-      [...ids.values()].map((dealId) => ({
-        dealId,
-        partnerId: reseller.id,
-        role: 'sourced',
-        sharePct: '100.00',
-      })),
+      [
+        ...[...ids.values()].map((dealId) => ({
+          dealId,
+          partnerId: reseller.id,
+          role: 'sourced',
+          sharePct: '100.00',
+        })),
+        // One deal has an influencer too.
+        {
+          dealId: ids.get('800')!,
+          partnerId: influencer.id,
+          role: 'influenced',
+          sharePct: '100.00',
+        },
+      ],
     );
     expect((await put({ version: 0, program: { rates: RATES } })).status).toBe(200);
     await recomputeStaleDeals(database.db, tenant.id);
@@ -86,7 +96,7 @@ describe.each(DATABASE_KINDS)('saving the program (%s)', (kind) => {
     expect(saved.body.version).toBe(read.version + 1);
     await recomputeStaleDeals(database.db, tenant.id);
     expect(await accruals()).toEqual(before);
-    expect(before).toEqual(['accrual:4']);
+    expect(before).toEqual(['accrual:5']);
   });
 
   it('refuses unknown and misspelt fields, naming each', async () => {
@@ -133,17 +143,25 @@ describe.each(DATABASE_KINDS)('saving the program (%s)', (kind) => {
     expect((await get()).program.rates).toHaveLength(2);
   });
 
+  it("counts every accrual of a deal whose one line is repriced: the deal's lines are reversed together", async () => {
+    const { version } = await get();
+    const program = { rates: [RATES[0], { ...RATES[1], rateBps: 600 }] };
+    const asked = await put({ version, program });
+    expect([asked.status, asked.body.error!.code]).toEqual([409, 'PROGRAM.CONFIRMATION_REQUIRED']);
+    expect(asked.body.error!.details).toMatchObject({ standingAccruals: 5, repriced: 2 });
+  });
+
   it('asks to confirm a rate change that reprices most accruals, and saves it when confirmed', async () => {
     const { version } = await get();
     const program = { rates: [{ ...RATES[0], rateBps: 2500 }, RATES[1]] };
     const asked = await put({ version, program });
     expect([asked.status, asked.body.error!.code]).toEqual([409, 'PROGRAM.CONFIRMATION_REQUIRED']);
-    expect(asked.body.error!.details).toMatchObject({ standingAccruals: 4, repriced: 4 });
+    expect(asked.body.error!.details).toMatchObject({ standingAccruals: 5, repriced: 5 });
     expect((await get()).version).toBe(version);
     const confirmed = await put({ version, program, confirm: true });
     expect(confirmed.status).toBe(200);
     await recomputeStaleDeals(database.db, tenant.id);
-    expect(await accruals()).toEqual(['accrual:8', 'reversal:4']);
+    expect(await accruals()).toEqual(['accrual:10', 'reversal:5']);
   });
 
   it('saves without asking a change that reprices nothing', async () => {
@@ -152,7 +170,7 @@ describe.each(DATABASE_KINDS)('saving the program (%s)', (kind) => {
       version,
       program: {
         ...program,
-        rates: [...program.rates, { partnerType: 'msp', tier: '*', role: '*', rateBps: 100 }],
+        rates: [...program.rates, { partnerType: 'isv', tier: '*', role: '*', rateBps: 100 }],
       },
     });
     expect(answer.status).toBe(200);

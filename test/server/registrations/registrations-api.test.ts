@@ -35,6 +35,7 @@ interface View {
   daysLeft: number | null;
   extensions: number;
   amount?: { amount: string; currency: string } | null;
+  rejectionReason?: string | null;
   conflicts: Array<{ kind: string; explanation: string }>;
   history?: Array<{ action: string; actor: string }>;
   error?: { code: string; details?: Array<{ path: string }> };
@@ -166,6 +167,9 @@ describe.each(DATABASE_KINDS)('deal registrations through the API (%s)', (kind) 
       expect(body.conflicts[0]!.kind).toBe('competing_registration');
       expect(body.conflicts[0]!.explanation).toMatch(
         /^Gold Reseller already holds this company with its registration of 2 March 2026, until 31 May 2026\.$/,
+      );
+      expect(body.rejectionReason).toBe(
+        "Rejected by the program's rules: another partner holds a registration of this company.",
       );
       expect(body.conflicts[0]).toMatchObject({
         holderPartnerName: 'Gold Reseller',
