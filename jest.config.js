@@ -15,7 +15,7 @@ const swc = [
 const transformEsm = ['/node_modules/(?!(@hubspot/ui-extensions|tinyspy)/)'];
 
 module.exports = {
-  testTimeout: 30000,
+  testTimeout: 60000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',

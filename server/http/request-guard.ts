@@ -66,7 +66,7 @@ export const guardRequest: RequestHandler = (req, _res, next) => {
         new HttpError(
           415,
           'REQUEST.UNSUPPORTED_MEDIA_TYPE',
-          `Send the body as JSON with "Content-Type: application/json" (it came as ${req.get('content-type') || 'no content type'}, and is not JSON)`,
+          `Send JSON with "Content-Type: application/json", or a CSV upload with "Content-Type: text/csv" (this body came as ${req.get('content-type') || 'no content type'}, and is not JSON)`,
         ),
       );
     req.body = body;

@@ -33,32 +33,32 @@ export async function conflictNames(
     if ('accountId' in c) accountIds.add(c.accountId);
     if (c.kind === 'partner_opportunity') c.partnerIds.forEach((id) => partnerIds.add(id));
   }
-  const [partners, deals, accounts, registrations] = await Promise.all([
-    lookup(
-      db,
-      'select id::text as id, name from partners where tenant_id = $1 and id = any($2::uuid[])',
-      tenantId,
-      partnerIds,
-    ),
-    lookup(
-      db,
-      'select crm_id as id, name from deals where tenant_id = $1 and crm_id = any($2::text[])',
-      tenantId,
-      dealIds,
-    ),
-    lookup(
-      db,
-      'select crm_id as id, name from accounts where tenant_id = $1 and crm_id = any($2::text[])',
-      tenantId,
-      accountIds,
-    ),
+  // One after the other: `db` may be a transaction's one client.
+  const partners = await lookup(
+    db,
+    'select id::text as id, name from partners where tenant_id = $1 and id = any($2::uuid[])',
+    tenantId,
+    partnerIds,
+  );
+  const deals = await lookup(
+    db,
+    'select crm_id as id, name from deals where tenant_id = $1 and crm_id = any($2::text[])',
+    tenantId,
+    dealIds,
+  );
+  const accounts = await lookup(
+    db,
+    'select crm_id as id, name from accounts where tenant_id = $1 and crm_id = any($2::text[])',
+    tenantId,
+    accountIds,
+  );
+  const registrations =
     registrationIds.size === 0
       ? []
-      : db.query<{ id: string; submitted_at: Date }>(
+      : await db.query<{ id: string; submitted_at: Date }>(
           'select id::text as id, submitted_at from registrations where tenant_id = $1 and id = any($2::uuid[])',
           [tenantId, [...registrationIds]],
-        ),
-  ]);
+        );
   return {
     partners,
     deals,

@@ -38,16 +38,18 @@ const lockTenant = (db: Queryable, tenantId: string) =>
   db.query(`select pg_advisory_xact_lock(hashtext('registrations:' || $1))`, [tenantId]);
 
 /**
- * The submission's server time, read under the tenant's lock: a request that read the clock first
- * may take the lock second, and must not then count as earlier than the one that holds the
- * company. Never before the tenant's latest submission either (another replica's clock may run ahead).
+ * The time a submission or decision happens, read under the tenant's lock: a request that read
+ * the clock first may take the lock second, and must not then count as earlier than the one that
+ * holds the company. Never before the tenant's latest submission or window start either (another
+ * replica's clock may run ahead).
  */
-async function submissionTime(tx: Queryable, tenantId: string, clock: () => number) {
-  const [latest] = await tx.query<{ at: Date | null }>(
-    'select max(submitted_at) as at from registrations where tenant_id = $1',
+async function tenantTime(tx: Queryable, tenantId: string, clock: () => number) {
+  const [latest] = await tx.query<{ submitted: Date | null; started: Date | null }>(
+    `select (select max(submitted_at) from registrations where tenant_id = $1) as submitted,
+            (select max(window_start) from registrations where tenant_id = $1) as started`,
     [tenantId],
   );
-  return Math.max(clock(), latest?.at?.getTime() ?? 0);
+  return Math.max(clock(), latest?.submitted?.getTime() ?? 0, latest?.started?.getTime() ?? 0);
 }
 
 async function partnerFacts(
@@ -102,7 +104,7 @@ export async function submitRegistration(
 ): Promise<Outcome<RegistrationView>> {
   return db.transaction(async (tx) => {
     await lockTenant(tx, tenantId);
-    const now = await submissionTime(tx, tenantId, clock);
+    const now = await tenantTime(tx, tenantId, clock);
     const { program } = await loadProgram(tx, tenantId);
     const partner = await partnerFacts(tx, tenantId, submission.partnerId);
     if (!partner)
@@ -209,7 +211,7 @@ async function changeRegistration(
 ): Promise<Outcome<RegistrationView>> {
   return db.transaction(async (tx) => {
     await lockTenant(tx, tenantId);
-    const now = clock();
+    const now = await tenantTime(tx, tenantId, clock);
     const { program } = await loadProgram(tx, tenantId);
     const row = await findRegistration(tx, tenantId, id, true);
     if (!row) return failure('REGISTRATION.NOT_FOUND', `No registration ${id}`, 404);

@@ -1,6 +1,6 @@
 import { normalizeCountry } from '../matching/country';
 import { wordsOf } from '../text/words';
-import { salesRegionOf } from './region';
+import { SALES_REGION_NAMES, type SalesRegion, salesRegionOf } from './region';
 import { COSELL_WEIGHTS, MIN_DECIDED_DEALS, SUGGESTIONS } from './weights';
 
 /** Crossbeam-style populations, strongest first. */
@@ -128,7 +128,7 @@ export function rankCosell(
 
 interface ScoringContext {
   account: CosellAccount;
-  region: string | undefined;
+  region: SalesRegion | undefined;
   bestRevenue: bigint;
   tiers: readonly string[];
 }
@@ -159,7 +159,7 @@ function scoreParts(
   }
   if (region && candidate.regions.includes(region)) {
     parts.region = COSELL_WEIGHTS.region;
-    reasons?.push(`Covers ${region}`);
+    reasons?.push(`Covers ${SALES_REGION_NAMES[region]}`);
   }
   if (candidate.certifications.length > 0) {
     parts.certifications = Math.min(

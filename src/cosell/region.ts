@@ -3,6 +3,14 @@ import { countries } from 'countries-list';
 export const SALES_REGIONS = ['NA', 'LATAM', 'EMEA', 'APAC'] as const;
 export type SalesRegion = (typeof SALES_REGIONS)[number];
 
+/** The regions as sentences name them. */
+export const SALES_REGION_NAMES: Record<SalesRegion, string> = {
+  NA: 'North America',
+  LATAM: 'Latin America',
+  EMEA: 'Europe, the Middle East and Africa',
+  APAC: 'Asia-Pacific',
+};
+
 // Continents (countries-list) read as the four sales regions partner programs use. Where a
 // continent splits between two regions, the exceptions are listed: Mexico, Central America and
 // the Caribbean sell with Latin America; the Middle East with EMEA.

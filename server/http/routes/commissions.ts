@@ -148,7 +148,11 @@ const STEP_ERRORS: FailureTable<StepFailure['code']> = {
       'Only accrued or approved accruals can be voided (their reversals and clawbacks follow them); a paid one is clawed back instead',
   },
   'PARTNER.NOT_FOUND': { status: 404, message: 'No such partner' },
-  'PAYOUT.NOTHING_DUE': { status: 409, message: 'Nothing is due to this partner through then' },
+  'PAYOUT.NOTHING_DUE': {
+    status: 409,
+    message:
+      'Nothing is due to this partner through that month: no accrued or approved entry sums above zero in any currency (see balances)',
+  },
   'PAYOUT.REQUEST_REUSED': {
     status: 409,
     message: 'This requestId was used for another partner or period',

@@ -8,7 +8,7 @@ import type { Database } from '../../db/database';
 import type { CommissionsQueue } from '../../queue/queues';
 import { loadProgram, saveProgram } from '../../registrations/program-store';
 import { actorOf, callerOf } from '../auth/authenticate';
-import { HttpError } from '../errors';
+import { HttpError, zodDetails } from '../errors';
 
 /** GET's answer is PUT's body: the version it was read at, and the program. */
 const saveBody = z.strictObject({
@@ -23,6 +23,12 @@ const etagOf = (version: number) => `"${version}"`;
 /** The version the save edits: the body's `version` or an `If-Match` with GET's ETag. */
 function editedVersion(req: Request, bodyVersion: number | undefined): number {
   const header = req.get('if-match');
+  if (header?.trim() === '*')
+    throw new HttpError(
+      428,
+      'PROGRAM.VERSION_REQUIRED',
+      "If-Match must name the version you edit (GET /program's ETag), not *: a save over any version could undo another admin's",
+    );
   const fromHeader =
     header === undefined ? undefined : /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
   if (header !== undefined && !fromHeader)
@@ -50,7 +56,19 @@ export function programRoutes(db: Database, commissions?: CommissionsQueue): Rou
   });
 
   router.put('/program', async (req, res) => {
-    const body = saveBody.parse(req.body);
+    const shape = saveBody.safeParse(req.body);
+    if (!shape.success) {
+      const keys = req.body && typeof req.body === 'object' ? Object.keys(req.body as object) : [];
+      if (!keys.includes('program'))
+        throw new HttpError(
+          400,
+          'PROGRAM.SHAPE',
+          'PUT /program takes what GET /program answers: { "version": N, "program": { … } } (the program itself goes under "program")',
+          zodDetails(shape.error),
+        );
+      throw shape.error;
+    }
+    const body = shape.data;
     const expected = editedVersion(req, body.version);
     const parsed = parseProgram(body.program, { unknownFields: 'reject' });
     if (!parsed.ok)

@@ -101,7 +101,10 @@ export function registrationRoutes(db: Database, now: () => number): Router {
     const input = {
       partnerId: body.partnerId,
       companyName: body.companyName,
-      companyDomain: body.companyDomain || null,
+      // Stored as the registrable domain it names ("https://shop.acme.co.uk/x" → acme.co.uk).
+      companyDomain: body.companyDomain
+        ? (normalizeDomain(body.companyDomain)?.registrable ?? null)
+        : null,
       amount: body.amount?.amount ?? null,
       currency: body.amount?.currency ?? null,
     };

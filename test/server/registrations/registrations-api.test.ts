@@ -35,6 +35,7 @@ interface View {
   daysLeft: number | null;
   extensions: number;
   amount?: { amount: string; currency: string } | null;
+  company?: { name: string; domain: string | null };
   rejectionReason?: string | null;
   conflicts: Array<{ kind: string; explanation: string }>;
   history?: Array<{ action: string; actor: string }>;
@@ -143,10 +144,11 @@ describe.each(DATABASE_KINDS)('deal registrations through the API (%s)', (kind) 
   describe('submitting', () => {
     it('approves a clean registration at once and starts its window', async () => {
       const { status, body } = await register(partners.gold.id, 'ACME, Inc.', {
-        companyDomain: 'www.acme.com',
+        companyDomain: 'https://www.acme.com/about',
       });
       expect(status).toBe(201);
       expect(body).toMatchObject({
+        company: { name: 'ACME, Inc.', domain: 'acme.com' },
         status: 'approved',
         verdict: 'approved',
         matchedAccountId: '1',

@@ -69,7 +69,7 @@ describe('co-sell ranking', () => {
     expect(best!.reasons).toEqual([
       'Has Acme Corp as a customer in its account list',
       'Works in computer software',
-      'Covers EMEA',
+      'Covers Europe, the Middle East and Africa',
       'Certified: Certified Implementer',
       'Won 3 of 4 deals (75 %) in computer software',
       'Platinum tier',
