@@ -101,6 +101,7 @@ export async function startPartnerLens(
         commissions: commissionsQueue,
         crmWriter: hubspotWriter({ db, box, hubspot, now: Date.now }),
         hubspotClientSecret: config.hubspot.clientSecret,
+        box,
         publicUrl: config.http.publicUrl,
         readiness: {
           database: () => db.query('select 1'),

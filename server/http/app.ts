@@ -9,6 +9,7 @@ import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { PartnerDirectory } from '../cosell/partner-directory';
 import type { CrmWriter } from '../crm/hubspot/write-back';
 import type { Database } from '../db/database';
+import type { CryptoBox } from '../lib/crypto-box';
 import type { CommissionsQueue, CrmSyncQueue, ReconcileQueue } from '../queue/queues';
 import { authenticate } from './auth/authenticate';
 import { errorMiddleware, notFound } from './errors';
@@ -32,6 +33,8 @@ export interface AppDependencies {
   /** Writes partner attachments back to the CRM; without it they stay in PartnerLens only. */
   crmWriter?: CrmWriter;
   hubspotClientSecret: string;
+  /** Opens the Salesforce orgs' callout signing secrets; without it Salesforce callouts are refused. */
+  box?: CryptoBox;
   publicUrl?: string;
   /** Each named check resolves when its dependency answers. */
   readiness: Record<string, () => Promise<unknown>>;
@@ -144,6 +147,7 @@ export function createApp(deps: AppDependencies): Express {
       db: deps.db,
       hubspotClientSecret: deps.hubspotClientSecret,
       publicUrl: deps.publicUrl,
+      box: deps.box,
       now: deps.now ?? Date.now,
     }),
   );
