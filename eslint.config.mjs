@@ -41,6 +41,16 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // Lightning Web Components: browser modules with decorators (@api), tested under jest.
+    files: ['extensions/salesforce/**/*.js'],
+    languageOptions: {
+      parser: tseslint.parser,
+      sourceType: 'module',
+      globals: { ...globals.browser, ...globals.jest },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -1,5 +1,5 @@
-// One jest major (29) for the whole repo: the server/domain tests and the HubSpot card tests
-// are projects of one run. @hubspot/ui-extensions and its dependency tinyspy ship ESM only,
+// One jest major (29) for the whole repo: the server/domain tests, the HubSpot card tests, the
+// Salesforce package's LWC tests and its metadata checks are projects of one run. @hubspot/ui-extensions and its dependency tinyspy ship ESM only,
 // so they are transformed like our own TypeScript.
 const swc = [
   '@swc/jest',
@@ -13,6 +13,10 @@ const swc = [
   },
 ];
 const transformEsm = ['/node_modules/(?!(@hubspot/ui-extensions|tinyspy)/)'];
+// sfdx-lwc-jest's preset (LWC compiler transform, c/ and lightning/ resolution, jsdom) as one
+// project; it finds the components through sfdx-project.json.
+const { jestConfig: lwcJest } = require('@salesforce/sfdx-lwc-jest/config');
+const salesforce = '<rootDir>/extensions/salesforce';
 
 module.exports = {
   testTimeout: 60000,
@@ -41,6 +45,26 @@ module.exports = {
       transform: { '^.+\\.(t|j)sx?$': swc },
       transformIgnorePatterns: transformEsm,
       testMatch: ['<rootDir>/extensions/hubspot/**/__tests__/**/*.test.tsx'],
+    },
+    {
+      ...lwcJest,
+      displayName: 'lwc',
+      rootDir: __dirname,
+      collectCoverageFrom: undefined,
+      testMatch: [`${salesforce}/force-app/**/lwc/**/__tests__/**/*.test.js`],
+      moduleNameMapper: {
+        '^lightning/platformShowToastEvent$': `${salesforce}/jest/platformShowToastEvent.js`,
+      },
+      setupFilesAfterEnv: [...lwcJest.setupFilesAfterEnv, `${salesforce}/jest/setup.js`],
+    },
+    {
+      // The package as metadata: it resolves and converts, its XML is well-formed, its Apex parses
+      // and passes Code Analyzer's AppExchange and security rules; the fixtures match the API.
+      displayName: 'salesforce',
+      testEnvironment: 'node',
+      transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.cjs$': swc },
+      transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
+      testMatch: ['<rootDir>/test/salesforce/**/*.test.ts'],
     },
   ],
 };

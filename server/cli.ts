@@ -14,8 +14,10 @@ import { issueApiKey } from './db/api-keys';
 import { recordAudit } from './db/audit';
 import type { Database } from './db/database';
 import { migrate } from './db/migrate';
+import { issueCalloutSecret } from './db/salesforce-callout-secrets';
 import { createTenant, getTenant } from './db/tenants';
 import { CryptoBox } from './lib/crypto-box';
+import { salesforceOrgId } from './lib/salesforce-id';
 import { upsertProgramPartners } from './partners/program-partners';
 import { reconcileTenant } from './partners/reconcile-tenant';
 import { loadEncryptionKey, openDatabase } from './runtime';
@@ -45,6 +47,11 @@ const uuid = (value: string) => {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
     throw new InvalidArgumentError('expected an id (uuid)');
   return value;
+};
+const orgId = (value: string) => {
+  const id = salesforceOrgId(value.trim());
+  if (!id) throw new InvalidArgumentError('a Salesforce org id is 15 or 18 characters, 00D…');
+  return id;
 };
 
 const scaleFactor = (value: string) => {
@@ -219,6 +226,44 @@ export function buildCli(): Command {
             throw new CliError(`${options.file}: no such file`);
           throw error;
         }
+      });
+    });
+
+  program
+    .command('salesforce-secret')
+    .description(
+      "issue the secret that signs a Salesforce org's callouts (printed once, for the org's External Credential); --rotate replaces it, the old one signing for 24 hours more",
+    )
+    .requiredOption('--tenant <id>', 'tenant id', uuid)
+    .requiredOption('--org <id>', 'the Salesforce org id (Setup › Company Information)', orgId)
+    .option('--rotate', 'replace the current secret')
+    .action(async (options: { tenant: string; org: string; rotate?: boolean }) => {
+      const box = new CryptoBox(await loadEncryptionKey(loadConfig()));
+      const issued = await withDatabase((db) =>
+        db.transaction(async (tx) => {
+          if (!(await getTenant(tx, options.tenant)))
+            throw new CliError(`no tenant ${options.tenant}`);
+          const outcome = await issueCalloutSecret(tx, box, {
+            tenantId: options.tenant,
+            orgId: options.org,
+            rotate: options.rotate === true,
+            now: Date.now(),
+          });
+          if (!outcome.ok) throw new CliError(outcome.error.message);
+          await recordAudit(tx, {
+            tenantId: options.tenant,
+            actor: 'cli',
+            action: options.rotate ? 'salesforce_secret.rotated' : 'salesforce_secret.issued',
+            subjectType: 'salesforce_org',
+            subjectId: options.org,
+            details: { previousValidUntil: outcome.value.previousValidUntil },
+          });
+          return outcome.value;
+        }),
+      );
+      print({
+        ...issued,
+        next: 'Paste "secret" into the PartnerLens External Credential principal\'s SigningSecret parameter (README: Installing into Salesforce).',
       });
     });
 

@@ -3,7 +3,11 @@ import pretty from 'pino-pretty';
 
 import type { Config } from './config';
 
-const redact = ['req.headers.authorization', 'req.headers["x-hubspot-signature-v3"]'];
+const redact = [
+  'req.headers.authorization',
+  'req.headers["x-hubspot-signature-v3"]',
+  'req.headers["x-partnerlens-signature"]',
+];
 
 /**
  * JSON lines in production (and whenever the output is not a terminal, for log shippers); short,

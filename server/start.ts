@@ -110,6 +110,7 @@ export async function startPartnerLens(
         commissions: commissionsQueue,
         crms,
         hubspotClientSecret: config.hubspot.clientSecret,
+        box,
         publicUrl: config.http.publicUrl,
         readiness: {
           database: () => db.query('select 1'),

@@ -9,6 +9,7 @@ import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { PartnerDirectory } from '../cosell/partner-directory';
 import type { CrmRegistry } from '../crm/port';
 import type { Database } from '../db/database';
+import type { CryptoBox } from '../lib/crypto-box';
 import type { CommissionsQueue, CrmSyncQueue, ReconcileQueue } from '../queue/queues';
 import { authenticate } from './auth/authenticate';
 import { errorMiddleware, notFound } from './errors';
@@ -33,6 +34,8 @@ export interface AppDependencies {
   /** The CRMs partner attachments are written back to; without them they stay in PartnerLens only. */
   crms?: CrmRegistry;
   hubspotClientSecret: string;
+  /** Opens the Salesforce orgs' callout signing secrets; without it Salesforce callouts are refused. */
+  box?: CryptoBox;
   publicUrl?: string;
   /** Each named check resolves when its dependency answers. */
   readiness: Record<string, () => Promise<unknown>>;
@@ -151,6 +154,7 @@ export function createApp(deps: AppDependencies): Express {
       db: deps.db,
       hubspotClientSecret: deps.hubspotClientSecret,
       publicUrl: deps.publicUrl,
+      box: deps.box,
       now: deps.now ?? Date.now,
     }),
   );

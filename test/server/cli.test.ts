@@ -180,4 +180,43 @@ describe('the partnerlens command', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(message);
   });
+  it('salesforce-secret issues an org signing secret once, and --rotate replaces it', async () => {
+    const { tenantId } = JSON.parse(run('tenants', 'create', '--name', 'On Salesforce').stdout) as {
+      tenantId: string;
+    };
+    const first = run('salesforce-secret', '--tenant', tenantId, '--org', '00D5g0000004XyZ');
+    expect(first.status).toBe(0);
+    const issued = JSON.parse(first.stdout) as { orgId: string; secret: string };
+    expect(issued.orgId).toBe('00D5g0000004XyZEAU');
+    expect(issued.secret).toMatch(/^plsf_[\w-]{43}$/);
+
+    const again = run('salesforce-secret', '--tenant', tenantId, '--org', '00D5g0000004XyZEAU');
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('has a signing secret already; rotate it');
+
+    const rotated = run(
+      'salesforce-secret',
+      '--tenant',
+      tenantId,
+      '--org',
+      issued.orgId,
+      '--rotate',
+    );
+    expect(rotated.status).toBe(0);
+    const next = JSON.parse(rotated.stdout) as { secret: string; previousValidUntil: string };
+    expect(next.secret).not.toBe(issued.secret);
+    expect(Date.parse(next.previousValidUntil)).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    const audit = await database.db.query<{ action: string; details: unknown }>(
+      "select action, details from audit_events where tenant_id = $1 and subject_type = 'salesforce_org' order by at",
+      [tenantId],
+    );
+    expect(audit.map((event) => event.action)).toEqual([
+      'salesforce_secret.issued',
+      'salesforce_secret.rotated',
+    ]);
+    expect(JSON.stringify(audit)).not.toContain(next.secret);
+    expect(run('salesforce-secret', '--tenant', tenantId, '--org', 'acme').stderr).toContain(
+      'a Salesforce org id is 15 or 18 characters',
+    );
+  });
 });

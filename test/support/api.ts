@@ -1,6 +1,7 @@
 import type { CrmRegistry } from '../../server/crm/port';
 import type { Database } from '../../server/db/database';
 import { createApp } from '../../server/http/app';
+import type { CryptoBox } from '../../server/lib/crypto-box';
 import { listen } from '../../server/lib/listen';
 import { CommissionsQueue, CrmSyncQueue, ReconcileQueue } from '../../server/queue/queues';
 import { silentLogger, testQueueSettings } from './services';
@@ -20,7 +21,7 @@ export interface TestApi {
 /** The API on a free loopback port, with queues under a key prefix of its own. */
 export async function startTestApi(
   db: Database,
-  options: { now?: () => number; crms?: CrmRegistry } = {},
+  options: { now?: () => number; crms?: CrmRegistry; box?: CryptoBox } = {},
 ): Promise<TestApi> {
   const settings = testQueueSettings();
   const crmSync = new CrmSyncQueue(settings);
@@ -34,6 +35,7 @@ export async function startTestApi(
       reconcile,
       commissions,
       hubspotClientSecret: 's',
+      box: options.box,
       readiness: {},
       now: options.now,
       crms: options.crms,

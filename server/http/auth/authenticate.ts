@@ -2,14 +2,18 @@ import type { Request, RequestHandler } from 'express';
 
 import { tenantForApiKey } from '../../db/api-keys';
 import type { Queryable } from '../../db/database';
+import { calloutSecretsFor } from '../../db/salesforce-callout-secrets';
 import { findTenantByPortalId } from '../../db/tenants';
+import type { CryptoBox } from '../../lib/crypto-box';
+import { salesforceOrgId } from '../../lib/salesforce-id';
 import { HttpError, unauthorized } from '../errors';
-import { verifyHubSpotV3 } from './hubspot-signature';
+import { type SignatureCheck, verifyHubSpotV3 } from './hubspot-signature';
+import { SALESFORCE_HEADERS, verifySalesforceRequest } from './salesforce-signature';
 
 export interface Caller {
   tenantId: string;
-  via: 'api_key' | 'hubspot';
-  /** The HubSpot user behind a card call, when HubSpot says who it is. */
+  via: 'api_key' | 'hubspot' | 'salesforce';
+  /** The CRM user behind a card call, when the CRM says who it is. */
   userId?: string;
 }
 
@@ -25,10 +29,15 @@ export interface AuthOptions {
   hubspotClientSecret: string;
   /** The URL HubSpot calls us at; the signed URL is rebuilt from it behind proxies. */
   publicUrl?: string;
+  /** Opens the Salesforce orgs' signing secrets; without it, Salesforce callouts are refused. */
+  box?: CryptoBox;
   now: () => number;
 }
 
-/** Admin API keys (Bearer) or HubSpot signature v3; the tenant always comes from the verified credential. */
+/**
+ * Admin API keys (Bearer), HubSpot signature v3, or a Salesforce callout signed with its org's
+ * secret; the tenant always comes from the verified credential.
+ */
 export function authenticate(options: AuthOptions): RequestHandler {
   return async (req, _res, next) => {
     try {
@@ -50,6 +59,7 @@ async function identify(req: Request, options: AuthOptions): Promise<Caller> {
     if (!tenantId) throw unauthorized('The API key is unknown or revoked');
     return { tenantId, via: 'api_key' };
   }
+  if (req.get(SALESFORCE_HEADERS.signature) !== undefined) return identifySalesforce(req, options);
   const signature = req.get('x-hubspot-signature-v3');
   if (!signature) throw unauthorized('Send an API key or a HubSpot-signed request');
   const base = options.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
@@ -64,12 +74,7 @@ async function identify(req: Request, options: AuthOptions): Promise<Caller> {
     options.hubspotClientSecret,
     options.now(),
   );
-  if (!check.ok)
-    throw new HttpError(
-      401,
-      `AUTH.SIGNATURE_${check.reason.toUpperCase()}`,
-      `The HubSpot signature is ${check.reason === 'stale' ? 'too old' : check.reason === 'missing' ? 'incomplete' : 'not valid'}`,
-    );
+  if (!check.ok) throw signatureError('HubSpot', check);
   const portalId = typeof req.query.portalId === 'string' ? req.query.portalId : undefined;
   if (!portalId || !/^\d{1,18}$/.test(portalId))
     throw unauthorized('The signed request names no portalId');
@@ -84,6 +89,46 @@ async function identify(req: Request, options: AuthOptions): Promise<Caller> {
   return { tenantId: tenant.id, via: 'hubspot', ...(userId ? { userId } : {}) };
 }
 
+const signatureError = (crm: string, check: SignatureCheck & { ok: false }) =>
+  new HttpError(
+    401,
+    `AUTH.SIGNATURE_${check.reason.toUpperCase()}`,
+    `The ${crm} signature is ${check.reason === 'stale' ? 'too old' : check.reason === 'missing' ? 'incomplete' : 'not valid'}`,
+  );
+
+/** The same shape as signature v3: the tenant is the one the signed org id belongs to. */
+async function identifySalesforce(req: Request, options: AuthOptions): Promise<Caller> {
+  const orgId = salesforceOrgId(req.get(SALESFORCE_HEADERS.orgId) ?? '');
+  if (!orgId) throw unauthorized('The Salesforce callout names no org id');
+  const userId = req.get(SALESFORCE_HEADERS.userId) ?? '';
+  if (userId !== '' && !/^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/.test(userId))
+    throw unauthorized('The Salesforce user id is not a user id');
+  if (!options.box) throw unauthorized('This service takes no Salesforce callouts');
+  const now = options.now();
+  const known = await calloutSecretsFor(options.db, options.box, orgId, now);
+  if (!known)
+    throw new HttpError(
+      403,
+      'AUTH.ORG_NOT_CONNECTED',
+      `PartnerLens has no signing secret for Salesforce org ${orgId}`,
+    );
+  const check = verifySalesforceRequest(
+    {
+      method: req.method,
+      path: req.originalUrl,
+      rawBody: req.rawBody?.toString('utf8') ?? '',
+      timestamp: req.get(SALESFORCE_HEADERS.timestamp),
+      orgId,
+      userId,
+      signature: req.get(SALESFORCE_HEADERS.signature),
+    },
+    known.secrets,
+    now,
+  );
+  if (!check.ok) throw signatureError('Salesforce', check);
+  return { tenantId: known.tenantId, via: 'salesforce', ...(userId ? { userId } : {}) };
+}
+
 export function callerOf(req: Request): Caller {
   if (!req.caller) throw new Error('authenticate() must run before this route');
   return req.caller;
@@ -91,4 +136,4 @@ export function callerOf(req: Request): Caller {
 
 /** Who to name in audit events for this caller. */
 export const actorOf = (caller: Caller) =>
-  caller.userId ? `hubspot-user:${caller.userId}` : caller.via;
+  caller.userId ? `${caller.via}-user:${caller.userId}` : caller.via;
