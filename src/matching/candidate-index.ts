@@ -25,11 +25,15 @@ const key = (kind: string, ...parts: string[]) =>
 /** A record's blocking keys, the exact ones (domain, whole name) first. */
 function hashedKeys(record: PreparedRecord): { keys: number[]; exactCount: number } {
   const keys: number[] = [];
-  if (record.domain) keys.push(key('d', record.domain.registrable));
+  // The domain, and its label without the suffix: acme.de meets acme.com.
+  if (record.domain) keys.push(key('d', record.domain.registrable), key('l', record.domain.label));
   const name = record.name;
   if (!name) return { keys, exactCount: keys.length };
   keys.push(key('n', name.compact));
   const exactCount = keys.length;
+  // An acronym meets the records whose domain label it is ("IBM" / ibm.com).
+  if (name.acronym) keys.push(key('l', name.acronym));
+  abbreviationKeys(name.content, keys);
   const words = [...new Set(name.tokens)].filter(
     (token) => token.length >= 3 && !STOP_TOKENS.has(token),
   );
@@ -60,8 +64,29 @@ function hashedKeys(record: PreparedRecord): { keys: number[]; exactCount: numbe
 }
 
 /**
- * Blocking: records that share a domain, a name, a word (of a short name), a word and the start of
- * another, or their longest word up to one typo are candidates; nothing else is compared. Blocks of
+ * A word with the initials of the other words, generic words left out: "Northwind Intl Mfg" and
+ * "Northwind International Manufacturing" share northwind|m, "Northwind Capital Group" and
+ * "Northwind Capital" share northwind|c, whatever is abbreviated or dropped. Made for the two
+ * longest words, so that one of them is the word that is spelled out the same on both sides.
+ */
+function abbreviationKeys(content: readonly string[], keys: number[]): void {
+  const words = content.filter((word) => word.length >= 3 && !STOP_TOKENS.has(word));
+  if (words.length < 2) return;
+  const longest = [...words].sort((x, y) => y.length - x.length || (x < y ? -1 : 1)).slice(0, 2);
+  for (const word of longest) {
+    const others = words.filter((other) => other !== word);
+    const initials = others
+      .map((other) => other[0])
+      .sort()
+      .join('');
+    keys.push(key('a', word, initials));
+  }
+}
+
+/**
+ * Blocking: records that share a domain or its label, a name, a word (of a short name), a word and
+ * the start of another, a word and the initials of the others, or their longest word up to one
+ * typo are candidates; nothing else is compared. Blocks of
  * common keys are skipped, so the work per record stays flat.
  */
 export class CandidateIndex {

@@ -1,3 +1,4 @@
+import { acronymOf, GENERIC_WEIGHT, initialsOf, isGenericWord } from './generic-words';
 import { LEADING_LEGAL_FORMS, LEGAL_FORMS } from './legal-forms';
 
 export interface NormalizedName {
@@ -9,6 +10,14 @@ export interface NormalizedName {
   compact: string;
   /** The tokens compared word by word ("and" says nothing about identity). */
   words: string[];
+  /** Each word's weight in the comparison: generic organisation words ("group", "intl") weigh little. */
+  weights: number[];
+  /** The words that are not generic: what blocking keys are made of. */
+  content: string[];
+  /** The name read as an acronym ("IBM", "I.B.M."), when it can be one. */
+  acronym: string | undefined;
+  /** The acronyms a name of several words can go by ("International Business Machines" → ibm). */
+  initials: string[];
   /** The numbers in the name, sorted: names with different numbers are different names. */
   numbers: string;
 }
@@ -79,11 +88,17 @@ function stripLegalForms(tokens: string[]): string[] {
 export function normalizeName(raw: string | null | undefined): NormalizedName | undefined {
   const tokens = stripLegalForms(tokenize(raw ?? ''));
   if (tokens.length === 0) return undefined;
+  const words = tokens.filter((token) => token !== 'and');
+  const generic = words.map(isGenericWord);
   return {
     tokens,
     text: tokens.join(' '),
     compact: tokens.join(''),
-    words: tokens.filter((token) => token !== 'and'),
+    words,
+    weights: generic.map((isGeneric) => (isGeneric ? GENERIC_WEIGHT : 1)),
+    content: words.filter((_, i) => !generic[i]),
+    acronym: acronymOf(words),
+    initials: initialsOf(words, generic),
     numbers: tokens
       .filter((token) => /\d/.test(token))
       .sort()

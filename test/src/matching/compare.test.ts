@@ -107,13 +107,13 @@ describe('compareRecords', () => {
     ).toBe(true);
   });
 
-  it('does not see a conflict between one brand under two country suffixes', () => {
+  it('does not see a conflict between one brand under two country suffixes, and says so', () => {
     expect(
       compare(
         { name: 'Acme Inc', domain: 'acme.com' },
         { name: 'Acme GmbH', domain: 'acme.de' },
       ).evidence.map((e) => e.kind),
-    ).toEqual(['name']);
+    ).toEqual(['domain_label', 'name']);
   });
 
   it('keeps namesakes in different countries apart unless a domain joins them', () => {
