@@ -6,12 +6,13 @@ const IRREGULAR: Record<string, readonly string[]> = {
   transfer: ['xfer'],
   warehouse: ['whse'],
 };
-const IRREGULAR_PAIRS = new Set(
-  Object.entries(IRREGULAR).flatMap(([long, shorts]) => shorts.map((short) => `${short}|${long}`)),
-);
+const IRREGULAR_BY_SHORT = new Map<string, string[]>();
+for (const [long, shorts] of Object.entries(IRREGULAR))
+  for (const short of shorts)
+    IRREGULAR_BY_SHORT.set(short, [...(IRREGULAR_BY_SHORT.get(short) ?? []), long]);
 
-const VOWEL = /[aeiou]/;
-const LETTERS = /^[a-z]+$/;
+const isVowel = (letter: string | undefined) =>
+  letter === 'a' || letter === 'e' || letter === 'i' || letter === 'o' || letter === 'u';
 /** A cut must drop enough of the word to be an abbreviation and not a variant ("care" / "careers"). */
 const MIN_DROPPED = 4;
 const MAX_PREFIX_SHARE = 0.6;
@@ -27,10 +28,20 @@ const MAX_PREFIX_SHARE = 0.6;
  * or one of the few irregular forms ("Xpress" / "Express").
  */
 export function abbreviates(short: string, long: string): boolean {
-  if (short.length >= long.length || short.charCodeAt(0) !== long.charCodeAt(0)) return false;
-  if (IRREGULAR_PAIRS.has(`${short}|${long}`)) return true;
-  if (short.length < 3 || !LETTERS.test(short) || !LETTERS.test(long)) return false;
+  if (short.length >= long.length) return false;
+  if (short.charCodeAt(0) !== long.charCodeAt(0) || short.length < 3)
+    return IRREGULAR_BY_SHORT.get(short)?.includes(long) ?? false;
+  if (IRREGULAR_BY_SHORT.get(short)?.includes(long)) return true;
+  if (!lettersOnly(short) || !lettersOnly(long)) return false;
   return isCut(short, long) || isContraction(short, long);
+}
+
+function lettersOnly(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    if (code < 97 || code > 122) return false;
+  }
+  return true;
 }
 
 function isCut(short: string, long: string): boolean {
@@ -56,7 +67,8 @@ function isContraction(short: string, long: string): boolean {
 }
 
 function consonantsInOrder(rest: string, long: string, from: number): boolean {
-  if (rest.length === 0 || VOWEL.test(rest)) return false;
+  if (rest.length === 0) return false;
+  for (const letter of rest) if (isVowel(letter)) return false;
   let at = from;
   for (const letter of rest) {
     at = long.indexOf(letter, at);
@@ -67,7 +79,7 @@ function consonantsInOrder(rest: string, long: string, from: number): boolean {
 }
 
 function lastConsonant(word: string): string | undefined {
-  for (let i = word.length - 1; i >= 0; i--) if (!VOWEL.test(word[i]!)) return word[i];
+  for (let i = word.length - 1; i >= 0; i--) if (!isVowel(word[i])) return word[i];
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 import type { NormalizedDomain } from './domain';
+import { initialsOf } from './generic-words';
 import type { NormalizedName } from './name';
 import { nameSimilarity, wordConflict } from './similarity';
 
@@ -153,7 +154,7 @@ function supportedAcronym(
     [b, a],
   ] as const) {
     const acronym = short.name!.acronym;
-    if (!acronym || !long.name!.initials.includes(acronym)) continue;
+    if (!acronym || !initialsOf(long.name!.words).includes(acronym)) continue;
     if (sameLabel(a, b) || long.domain?.label === acronym)
       return { acronym, expansion: long.name!.text };
   }

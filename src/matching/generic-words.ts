@@ -26,11 +26,15 @@ const GENERIC = [
 ];
 const GENERIC_SET = new Set(GENERIC);
 
+const known = new Map<string, boolean>();
+
 /** A generic word, spelled out or abbreviated ("grp", "hldgs", "intl"). */
 export function isGenericWord(word: string): boolean {
-  if (GENERIC_SET.has(word)) return true;
-  for (const generic of GENERIC) if (abbreviates(word, generic)) return true;
-  return false;
+  let generic = known.get(word);
+  if (generic !== undefined) return generic;
+  generic = GENERIC_SET.has(word) || GENERIC.some((full) => abbreviates(word, full));
+  if (known.size < 50_000) known.set(word, generic);
+  return generic;
 }
 
 /** A generic word present in one name and absent in the other costs this much of a word. */
@@ -43,7 +47,7 @@ const LINKING = new Set(['and', 'of', 'the', 'for', 'de', 'des', 'du', 'la', 'le
  * The acronyms a name of two or more words can go by: its initials, and the same without linking
  * words or without generic ones ("International Business Machines Group" → ibmg, ibm).
  */
-export function initialsOf(tokens: readonly string[], generic: readonly boolean[]): string[] {
+export function initialsOf(tokens: readonly string[]): string[] {
   if (tokens.length < 2) return [];
   const initials = (keep: (token: string, i: number) => boolean) =>
     tokens
@@ -53,7 +57,7 @@ export function initialsOf(tokens: readonly string[], generic: readonly boolean[
   const forms = [
     initials(() => true),
     initials((token) => !LINKING.has(token)),
-    initials((token, i) => !LINKING.has(token) && !generic[i]),
+    initials((token) => !LINKING.has(token) && !isGenericWord(token)),
   ];
   return [...new Set(forms)].filter((form) => form.length >= 2);
 }

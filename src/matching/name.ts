@@ -1,4 +1,4 @@
-import { acronymOf, GENERIC_WEIGHT, initialsOf, isGenericWord } from './generic-words';
+import { acronymOf, GENERIC_WEIGHT, isGenericWord } from './generic-words';
 import { LEADING_LEGAL_FORMS, LEGAL_FORMS } from './legal-forms';
 
 export interface NormalizedName {
@@ -12,12 +12,12 @@ export interface NormalizedName {
   words: string[];
   /** Each word's weight in the comparison: generic organisation words ("group", "intl") weigh little. */
   weights: number[];
+  /** The weights added up. */
+  weight: number;
   /** The words that are not generic: what blocking keys are made of. */
   content: string[];
   /** The name read as an acronym ("IBM", "I.B.M."), when it can be one. */
   acronym: string | undefined;
-  /** The acronyms a name of several words can go by ("International Business Machines" → ibm). */
-  initials: string[];
   /** The numbers in the name, sorted: names with different numbers are different names. */
   numbers: string;
 }
@@ -90,15 +90,16 @@ export function normalizeName(raw: string | null | undefined): NormalizedName | 
   if (tokens.length === 0) return undefined;
   const words = tokens.filter((token) => token !== 'and');
   const generic = words.map(isGenericWord);
+  const weights = generic.map((isGeneric) => (isGeneric ? GENERIC_WEIGHT : 1));
   return {
     tokens,
     text: tokens.join(' '),
     compact: tokens.join(''),
     words,
-    weights: generic.map((isGeneric) => (isGeneric ? GENERIC_WEIGHT : 1)),
+    weights,
+    weight: weights.reduce((sum, w) => sum + w, 0),
     content: words.filter((_, i) => !generic[i]),
     acronym: acronymOf(words),
-    initials: initialsOf(words, generic),
     numbers: tokens
       .filter((token) => /\d/.test(token))
       .sort()

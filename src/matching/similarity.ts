@@ -65,35 +65,39 @@ function softDice(a: NormalizedName, b: NormalizedName, atLeast: number): number
   const n = Math.min(a.words.length, 31);
   const m = Math.min(b.words.length, 31);
   if (n === 0 || m === 0) return 0;
-  const size = sum(a.weights) + sum(b.weights);
+  const size = a.weight + b.weight;
   let usedA = 0;
   let usedB = 0;
   let total = 0;
-  let open = size;
-  const pair = (i: number, j: number, similarity: number) => {
-    usedA |= 1 << i;
-    usedB |= 1 << j;
-    const weight = a.weights[i]! + b.weights[j]!;
-    total += similarity * weight;
-    open -= weight;
-  };
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
       if (usedB & (1 << j) || a.words[i] !== b.words[j]) continue;
-      pair(i, j, 1);
+      usedA |= 1 << i;
+      usedB |= 1 << j;
+      total += a.weights[i]! + b.weights[j]!;
       break;
     }
   }
-  // What the other passes could add at most; below `atLeast` the exact answer does not matter.
-  if ((total + open) / size < atLeast || open === 0) return total / size;
-  for (const likeness of [abbreviationLikeness, tokenSimilarity]) {
+  // What the other passes could add at most (as many pairs as the side with fewer words left, each
+  // word weighing 1 at most); below `atLeast` the exact answer does not matter.
+  const pairsLeft = Math.min(n - popCount(usedA), m - popCount(usedB));
+  const leftA = unpairedWeight(a.weights, usedA, n);
+  const leftB = unpairedWeight(b.weights, usedB, m);
+  const most = total + Math.min(leftA, pairsLeft) + Math.min(leftB, pairsLeft);
+  if (pairsLeft === 0 || most / size < atLeast) return total / size;
+  // Abbreviations, then typos: two passes over the words left, each pairing in reading order.
+  for (let pass = 0; pass < 2; pass++) {
     for (let i = 0; i < n; i++) {
       if (usedA & (1 << i)) continue;
+      const x = a.words[i]!;
       for (let j = 0; j < m; j++) {
         if (usedB & (1 << j)) continue;
-        const similarity = likeness(a.words[i]!, b.words[j]!);
+        const y = b.words[j]!;
+        const similarity = pass === 0 ? (abbreviationPair(x, y) ? 1 : 0) : tokenSimilarity(x, y);
         if (similarity === 0) continue;
-        pair(i, j, similarity);
+        usedA |= 1 << i;
+        usedB |= 1 << j;
+        total += similarity * (a.weights[i]! + b.weights[j]!);
         break;
       }
     }
@@ -101,12 +105,16 @@ function softDice(a: NormalizedName, b: NormalizedName, atLeast: number): number
   return total / size;
 }
 
-const abbreviationLikeness = (a: string, b: string) => (abbreviationPair(a, b) ? 1 : 0);
+function popCount(bits: number): number {
+  let count = 0;
+  for (; bits; bits &= bits - 1) count++;
+  return count;
+}
 
-function sum(values: readonly number[]): number {
-  let total = 0;
-  for (const value of values) total += value;
-  return total;
+function unpairedWeight(weights: readonly number[], used: number, count: number): number {
+  let weight = 0;
+  for (let i = 0; i < count; i++) if (!(used & (1 << i))) weight += weights[i]!;
+  return weight;
 }
 
 /** Shorter words may be short forms or typos of them ("Tehcs", "Invts"): no evidence either way. */
