@@ -29,12 +29,17 @@ const MAX_PREFIX_SHARE = 0.6;
  */
 export function abbreviates(short: string, long: string): boolean {
   if (short.length >= long.length) return false;
-  if (short.charCodeAt(0) !== long.charCodeAt(0) || short.length < 3)
-    return IRREGULAR_BY_SHORT.get(short)?.includes(long) ?? false;
-  if (IRREGULAR_BY_SHORT.get(short)?.includes(long)) return true;
+  if (short.charCodeAt(0) !== long.charCodeAt(0) || short.length < 3) return irregular(short, long);
+  if (irregular(short, long)) return true;
   if (!lettersOnly(short) || !lettersOnly(long)) return false;
   return isCut(short, long) || isContraction(short, long);
 }
+
+// Most pairs are told apart by their first letter: look the table up only for its own first letters.
+const IRREGULAR_FIRST = new Set([...IRREGULAR_BY_SHORT.keys()].map((short) => short.charCodeAt(0)));
+const irregular = (short: string, long: string) =>
+  IRREGULAR_FIRST.has(short.charCodeAt(0)) &&
+  (IRREGULAR_BY_SHORT.get(short)?.includes(long) ?? false);
 
 function lettersOnly(word: string): boolean {
   for (let i = 0; i < word.length; i++) {

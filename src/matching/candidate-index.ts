@@ -64,24 +64,18 @@ function hashedKeys(record: PreparedRecord): { keys: number[]; exactCount: numbe
 }
 
 /**
- * A word with the initials of the other words, generic words left out: "Northwind Intl Mfg" and
- * "Northwind International Manufacturing" share northwind|m, "Northwind Capital Group" and
- * "Northwind Capital" share northwind|c, whatever is abbreviated or dropped. Made for the first
- * word (the brand, which nobody abbreviates) and the longest; the longest of a common second
- * word made blocks that cost a third more comparisons at 200k records for little.
+ * The first word with the initials of the other words, generic words left out: "Northwind Intl
+ * Mfg" and "Northwind International Manufacturing" share northwind|m, "Northwind Capital Group"
+ * and "Northwind Capital" share northwind|c, whatever is abbreviated or dropped. The first word is
+ * the brand, which nobody abbreviates; the same key for the longest word as well found 0.2 % more
+ * true pairs at 200k records for 5 % more comparisons and a sixth more candidates per registration.
  */
 function abbreviationKeys(content: readonly string[], keys: number[]): void {
   const words = content.filter((word) => word.length >= 3 && !STOP_TOKENS.has(word));
   if (words.length < 2) return;
-  const longest = words.reduce((x, y) => (y.length > x.length ? y : x));
-  for (const word of new Set([words[0]!, longest])) {
-    const others = words.filter((other) => other !== word);
-    const initials = others
-      .map((other) => other[0])
-      .sort()
-      .join('');
-    keys.push(key('a', word, initials));
-  }
+  const initials: string[] = [];
+  for (let i = 1; i < words.length; i++) initials.push(words[i]![0]!);
+  keys.push(key('a', words[0]!, initials.sort().join('')));
 }
 
 /**

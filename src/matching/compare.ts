@@ -148,15 +148,17 @@ function supportedAcronym(
   a: PreparedRecord,
   b: PreparedRecord,
 ): { acronym: string; expansion: string } | undefined {
-  if (!a.name || !b.name || countriesDiffer(a, b) || domainConflict(a, b)) return undefined;
-  for (const [short, long] of [
-    [a, b],
-    [b, a],
-  ] as const) {
-    const acronym = short.name!.acronym;
-    if (!acronym || !initialsOf(long.name!.words).includes(acronym)) continue;
-    if (sameLabel(a, b) || long.domain?.label === acronym)
-      return { acronym, expansion: long.name!.text };
-  }
-  return undefined;
+  if (!a.name || !b.name || (!a.name.acronym && !b.name.acronym)) return undefined;
+  if (countriesDiffer(a, b) || domainConflict(a, b)) return undefined;
+  return acronymOf(a, b) ?? acronymOf(b, a);
+}
+
+function acronymOf(
+  short: PreparedRecord,
+  long: PreparedRecord,
+): { acronym: string; expansion: string } | undefined {
+  const acronym = short.name!.acronym;
+  if (!acronym || !initialsOf(long.name!.words).includes(acronym)) return undefined;
+  if (!sameLabel(short, long) && long.domain?.label !== acronym) return undefined;
+  return { acronym, expansion: long.name!.text };
 }

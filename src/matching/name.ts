@@ -89,16 +89,23 @@ export function normalizeName(raw: string | null | undefined): NormalizedName | 
   const tokens = stripLegalForms(tokenize(raw ?? ''));
   if (tokens.length === 0) return undefined;
   const words = tokens.filter((token) => token !== 'and');
-  const generic = words.map(isGenericWord);
-  const weights = generic.map((isGeneric) => (isGeneric ? GENERIC_WEIGHT : 1));
+  const weights: number[] = [];
+  const content: string[] = [];
+  let weight = 0;
+  for (const word of words) {
+    const generic = isGenericWord(word);
+    weights.push(generic ? GENERIC_WEIGHT : 1);
+    weight += generic ? GENERIC_WEIGHT : 1;
+    if (!generic) content.push(word);
+  }
   return {
     tokens,
     text: tokens.join(' '),
     compact: tokens.join(''),
     words,
     weights,
-    weight: weights.reduce((sum, w) => sum + w, 0),
-    content: words.filter((_, i) => !generic[i]),
+    weight,
+    content,
     acronym: acronymOf(words),
     numbers: tokens
       .filter((token) => /\d/.test(token))
