@@ -20,8 +20,8 @@ const MAX_PREFIX_SHARE = 0.6;
 /**
  * True when `short` is a usual abbreviation of `long`, in either of the two ways business names
  * are shortened (docs/matching.md, "Abbreviations"):
- *  - a cut: the word's start, at most 60 % of it and at least 4 letters fewer, with the plural
- *    kept ("Tech" / "Technologies", "Labs" / "Laboratories", "Assoc" / "Associates");
+ *  - a cut: the word's start, at most 60 % of it and at least 4 letters fewer (3 when the cut
+ *    ends on a consonant), with the plural kept ("Tech" / "Technologies", "Labs" / "Laboratories", "Assoc" / "Associates");
  *  - a contraction: the word's start and then only consonants of the rest, in order, ending on the
  *    word's last consonant, two letters fewer at least ("Intl" / "International", "Mfg" / "Manufacturing", "Svcs" / "Services",
  *    "Mgmt" / "Management", "Natl" / "National");
@@ -52,10 +52,13 @@ function lettersOnly(word: string): boolean {
 function isCut(short: string, long: string): boolean {
   const plural = short.length > 3 && short.endsWith('s') && long.endsWith('s');
   const stem = plural && !long.startsWith(short) ? short.slice(0, -1) : short;
+  // A cut on a consonant may drop one letter fewer ("Acad" / "Academy"); one on a vowel is more
+  // often a word of its own ("Care" / "Careers").
+  const dropped = isVowel(stem[stem.length - 1]) ? MIN_DROPPED : MIN_DROPPED - 1;
   return (
     long.startsWith(stem) &&
     stem.length <= long.length * MAX_PREFIX_SHARE &&
-    long.length - stem.length >= MIN_DROPPED
+    long.length - stem.length >= dropped
   );
 }
 

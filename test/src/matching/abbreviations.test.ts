@@ -11,6 +11,7 @@ describe('abbreviates', () => {
     ['bros', 'brothers'],
     ['pharma', 'pharmaceuticals'],
     ['telecom', 'telecommunications'],
+    ['acad', 'academy'],
   ])('finds the cut %s of %s', (short, long) => {
     expect(abbreviates(short, long)).toBe(true);
   });
