@@ -21,10 +21,11 @@ const MAX_PREFIX_SHARE = 0.6;
  * True when `short` is a usual abbreviation of `long`, in either of the two ways business names
  * are shortened (docs/matching.md, "Abbreviations"):
  *  - a cut: the word's start, at most 60 % of it and at least 4 letters fewer (3 when the cut
- *    ends on a consonant), with the plural kept ("Tech" / "Technologies", "Labs" / "Laboratories", "Assoc" / "Associates");
+ *    ends on a consonant), with the plural kept ("Tech" / "Technologies", "Labs" /
+ *    "Laboratories", "Assoc" / "Associates");
  *  - a contraction: the word's start and then only consonants of the rest, in order, ending on the
- *    word's last consonant, two letters fewer at least ("Intl" / "International", "Mfg" / "Manufacturing", "Svcs" / "Services",
- *    "Mgmt" / "Management", "Natl" / "National");
+ *    word's last consonant, two letters fewer at least ("Intl" / "International", "Mfg" /
+ *    "Manufacturing", "Svcs" / "Services", "Mgmt" / "Management");
  * or one of the few irregular forms ("Xpress" / "Express").
  */
 export function abbreviates(short: string, long: string): boolean {

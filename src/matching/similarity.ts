@@ -124,9 +124,9 @@ const SIBLING_DISTANCE = 5;
 
 /**
  * Siblings of one brand: the names share their other words and differ in one long word each (7+
- * letters, 5+ edits apart) that is neither an abbreviation nor a typo of the other ("Northwind Technologies" / "Northwind
- * Techniques"). Such records clearly differ, so that "Northwind Techs", which matches both, cannot
- * join them.
+ * letters, 5+ edits apart) that is neither an abbreviation nor a typo of the other ("Northwind
+ * Technologies" / "Northwind Techniques"). Such records clearly differ, so that "Northwind Techs",
+ * which matches both, cannot join them.
  */
 export function wordConflict(
   a: NormalizedName,
