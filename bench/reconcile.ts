@@ -6,9 +6,11 @@ import { token_set_ratio } from 'fuzzball';
 
 import { writeCsv } from '../server/csv/write-csv';
 import { reconcile } from '../src/reconciliation/reconcile';
-import { labelledCompanies, type LabelledRecord } from './data/labelled-companies';
+import { reconcile as reconcileBefore } from './baselines/matcher-before-12/reconcile';
+import { labelledCompanies, type LabelledRecord } from './data/labelled-set';
 import { timeCli } from './lib/cli';
 import { pairwiseQuality } from './lib/pairwise';
+import { precisionByNegative, recallByKind } from './lib/variant-quality';
 
 const toInput = (r: LabelledRecord) => ({
   id: r.record_id,
@@ -45,28 +47,58 @@ export function baselineClusters(records: readonly LabelledRecord[]): string[] {
   return records.map((_, i) => String(find(i)));
 }
 
-export async function reconcileBench() {
-  const qualitySet = labelledCompanies({ seed: 2026, organisations: 1000 });
-  const truth = qualitySet.map((r) => r.organisation);
-  let started = performance.now();
-  const engine = reconcile(qualitySet.map(toInput));
-  const engineSeconds = (performance.now() - started) / 1000;
-  started = performance.now();
-  const baseline = baselineClusters(qualitySet);
-  const baselineSeconds = (performance.now() - started) / 1000;
+const timed = <T>(run: () => T): [T, number] => {
+  const started = performance.now();
+  const result = run();
+  return [result, Number(((performance.now() - started) / 1000).toFixed(2))];
+};
 
+/** Today's engine, the engine before issue 12 and the fuzzball baseline on one labelled set. */
+function quality() {
+  const records = labelledCompanies({ seed: 2026, organisations: 1500 });
+  const truth = records.map((r) => r.organisation);
+  const [engine, engineSeconds] = timed(() => reconcile(records.map(toInput)));
+  const [before, beforeSeconds] = timed(() => reconcileBefore(records.map(toInput)));
+  const [baseline, baselineSeconds] = timed(() => baselineClusters(records));
+  const engines = { engine: engine.clusterIds, before: before.clusterIds, fuzzball: baseline };
+  return {
+    records: records.length,
+    organisations: new Set(truth).size,
+    overall: {
+      engine: {
+        ...pairwiseQuality(engine.clusterIds, truth),
+        seconds: engineSeconds,
+        reviews: engine.reviews.length,
+      },
+      before: {
+        name: 'the matcher before issue 12 (bench/baselines/matcher-before-12)',
+        ...pairwiseQuality(before.clusterIds, truth),
+        seconds: beforeSeconds,
+        reviews: before.reviews.length,
+      },
+      fuzzball: {
+        name: 'fuzzball token_set_ratio ≥ 90 or same bare domain, all pairs',
+        ...pairwiseQuality(baseline, truth),
+        seconds: baselineSeconds,
+      },
+    },
+    recallByVariant: recallByKind(records, engines),
+    precisionByNegative: precisionByNegative(records, engines),
+  };
+}
+
+export async function reconcileBench() {
+  const qualityResult = quality();
   const speed = [];
   for (const size of [50_000, 100_000, 200_000]) {
     const records = labelledCompanies({ seed: size, organisations: Math.round(size / 2) }).slice(
       0,
       size,
     );
-    started = performance.now();
-    const result = reconcile(records.map(toInput));
-    const seconds = (performance.now() - started) / 1000;
+    const [result, seconds] = timed(() => reconcile(records.map(toInput)));
     speed.push({
       records: records.length,
-      seconds: Number(seconds.toFixed(2)),
+      seconds,
       recordsPerSecond: Math.round(records.length / seconds),
       comparisons: result.stats.comparisons,
       quality: pairwiseQuality(
@@ -100,19 +132,7 @@ export async function reconcileBench() {
   }
 
   return {
-    quality: {
-      records: qualitySet.length,
-      engine: {
-        ...pairwiseQuality(engine.clusterIds, truth),
-        seconds: Number(engineSeconds.toFixed(2)),
-        reviews: engine.reviews.length,
-      },
-      baseline: {
-        name: 'fuzzball token_set_ratio ≥ 90 or same bare domain, all pairs',
-        ...pairwiseQuality(baseline, truth),
-        seconds: Number(baselineSeconds.toFixed(2)),
-      },
-    },
+    quality: qualityResult,
     speed,
     growth: {
       '100k/50k': Number((speed[1]!.seconds / speed[0]!.seconds).toFixed(2)),

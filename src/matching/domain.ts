@@ -10,6 +10,8 @@ export interface NormalizedDomain {
   label: string;
   /** Free-mail and webmail domains never identify a company. */
   freeMail: boolean;
+  /** Under a private suffix (acme.myshopify.com): a platform's customer, not a country's registry. */
+  privateSuffix: boolean;
 }
 
 /**
@@ -29,5 +31,5 @@ export function normalizeDomain(raw: string | null | undefined): NormalizedDomai
   const freeMail =
     FREE_MAIL.has(registrable) ||
     (parsed.isPrivate === true && FREE_MAIL.has(getDomain(host) ?? ''));
-  return { registrable, label, freeMail };
+  return { registrable, label, freeMail, privateSuffix: parsed.isPrivate === true };
 }

@@ -1,3 +1,4 @@
+import { acronymOf, GENERIC_WEIGHT, isGenericWord } from './generic-words';
 import { LEADING_LEGAL_FORMS, LEGAL_FORMS } from './legal-forms';
 
 export interface NormalizedName {
@@ -9,6 +10,14 @@ export interface NormalizedName {
   compact: string;
   /** The tokens compared word by word ("and" says nothing about identity). */
   words: string[];
+  /** Each word's weight in the comparison: generic organisation words ("group", "intl") weigh little. */
+  weights: number[];
+  /** The weights added up. */
+  weight: number;
+  /** The words that are not generic: what blocking keys are made of. */
+  content: string[];
+  /** The name read as an acronym ("IBM", "I.B.M."), when it can be one. */
+  acronym: string | undefined;
   /** The numbers in the name, sorted: names with different numbers are different names. */
   numbers: string;
 }
@@ -79,11 +88,25 @@ function stripLegalForms(tokens: string[]): string[] {
 export function normalizeName(raw: string | null | undefined): NormalizedName | undefined {
   const tokens = stripLegalForms(tokenize(raw ?? ''));
   if (tokens.length === 0) return undefined;
+  const words = tokens.filter((token) => token !== 'and');
+  const weights: number[] = [];
+  const content: string[] = [];
+  let weight = 0;
+  for (const word of words) {
+    const generic = isGenericWord(word);
+    weights.push(generic ? GENERIC_WEIGHT : 1);
+    weight += generic ? GENERIC_WEIGHT : 1;
+    if (!generic) content.push(word);
+  }
   return {
     tokens,
     text: tokens.join(' '),
     compact: tokens.join(''),
-    words: tokens.filter((token) => token !== 'and'),
+    words,
+    weights,
+    weight,
+    content,
+    acronym: acronymOf(words),
     numbers: tokens
       .filter((token) => /\d/.test(token))
       .sort()

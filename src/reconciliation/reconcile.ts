@@ -6,9 +6,18 @@ import {
   type Evidence,
   matchScore,
   type PreparedRecord,
+  sameDomain,
+  sameLabel,
 } from '../matching/compare';
 import { type MatchInput, prepareRecord } from '../matching/prepare';
-import { byStrength, clearlyDifferent, type Edge, GuardedClusters } from './guarded-clusters';
+import {
+  byStrength,
+  clearDifference,
+  type Difference,
+  type Edge,
+  GuardedClusters,
+  type Place,
+} from './guarded-clusters';
 
 export interface ReconcileInput extends MatchInput {
   source: string;
@@ -42,6 +51,16 @@ export interface ReconcileResult {
 
 const MERGE_DECISION_SCORE = 2;
 
+/**
+ * The order in which matches are merged: a shared domain, then one brand's label under two
+ * suffixes, then names by score. The guard then meets a brand's countries before the records
+ * that only a name ties to one of them.
+ */
+function strength(a: PreparedRecord, b: PreparedRecord, score: number): number {
+  if (sameDomain(a, b)) return 1.5;
+  return sameLabel(a, b) ? 1 + score / 4 : score;
+}
+
 /** Groups records of several sources that are the same organisation (DESIGN.md §3, docs/matching.md). */
 export function reconcile(
   inputs: readonly ReconcileInput[],
@@ -71,7 +90,8 @@ export function reconcile(
       if (j < i) continue;
       compared++;
       const score = matchScore(records[i]!, records[j]!, settings);
-      if (score !== undefined) edges.push({ a: i, b: j, score });
+      if (score !== undefined)
+        edges.push({ a: i, b: j, score: strength(records[i]!, records[j]!, score) });
     }
   }
   const pairs = (decisions: ReconcileOptions['mergeDecisions']) =>
@@ -87,23 +107,29 @@ export function reconcile(
   );
   edges.sort(byStrength);
 
-  const differ = (p: number, q: number) =>
-    keptApart.has(Math.min(p, q) * records.length + Math.max(p, q)) ||
-    clearlyDifferent(compare(p, q));
+  const differ = (p: number, q: number): Difference =>
+    keptApart.has(Math.min(p, q) * records.length + Math.max(p, q))
+      ? 'hard'
+      : clearDifference(compare(p, q));
+  const place = (i: number): Place => {
+    const { country, domain } = records[i]!;
+    return domain && !domain.privateSuffix
+      ? { country, label: domain.label, registrable: domain.registrable }
+      : { country };
+  };
 
   // Pass 1 finds the records that sit between clusters; pass 2 clusters without them.
-  const first = new GuardedClusters(records.length, differ);
+  const first = new GuardedClusters(records.length, differ, place);
   const between = new Set<number>();
   for (const edge of first.mergeAll(edges)) {
     for (const [self, other] of [
       [edge.a, edge.b],
       [edge.b, edge.a],
     ] as const) {
-      const compatibleWithOther = first.membersOf(other).every((q) => !differ(self, q));
-      if (first.membersOf(self).length > 1 && compatibleWithOther) between.add(self);
+      if (first.membersOf(self).length > 1 && first.fits(self, other)) between.add(self);
     }
   }
-  const clusters = new GuardedClusters(records.length, differ);
+  const clusters = new GuardedClusters(records.length, differ, place);
   clusters.mergeAll(edges, (i) => between.has(i));
   const reviews = placeBetweenRecords(between, edges, clusters, records, inputs, compare);
 

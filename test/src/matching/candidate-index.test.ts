@@ -47,4 +47,29 @@ describe('CandidateIndex', () => {
     const big = new CandidateIndex(many);
     expect(big.candidates(0).length).toBeLessThan(60);
   });
+
+  describe('for the variants of issue 12', () => {
+    const variants = [
+      { id: 'full', name: 'Northwind International Manufacturing', domain: '' },
+      { id: 'short', name: 'Northwind Intl Mfg', domain: '' },
+      { id: 'group', name: 'Keystone Capital Group', domain: '' },
+      { id: 'nogroup', name: 'Keystone Capital', domain: '' },
+      { id: 'de', name: 'Acme GmbH', domain: 'acme.de' },
+      { id: 'com', name: 'Acme Inc', domain: 'acme.com' },
+      { id: 'acronym', name: 'IBM', domain: '' },
+      { id: 'expanded', name: 'International Business Machines', domain: 'ibm.com' },
+    ].map(prepareRecord);
+    const variantIndex = new CandidateIndex(variants);
+    const meets = (a: string, b: string) =>
+      variantIndex
+        .candidates(variants.findIndex((r) => r.id === a))
+        .map((j) => variants[j]!.id)
+        .includes(b);
+
+    it('finds a name with its words abbreviated', () => expect(meets('short', 'full')).toBe(true));
+    it('finds a name without its generic word', () => expect(meets('nogroup', 'group')).toBe(true));
+    it('finds one brand under another suffix', () => expect(meets('de', 'com')).toBe(true));
+    it('finds an acronym by the domain label it is', () =>
+      expect(meets('acronym', 'expanded')).toBe(true));
+  });
 });

@@ -107,13 +107,13 @@ describe('compareRecords', () => {
     ).toBe(true);
   });
 
-  it('does not see a conflict between one brand under two country suffixes', () => {
+  it('does not see a conflict between one brand under two country suffixes, and says so', () => {
     expect(
       compare(
         { name: 'Acme Inc', domain: 'acme.com' },
         { name: 'Acme GmbH', domain: 'acme.de' },
       ).evidence.map((e) => e.kind),
-    ).toEqual(['name']);
+    ).toEqual(['domain_label', 'name']);
   });
 
   it('keeps namesakes in different countries apart unless a domain joins them', () => {
@@ -142,5 +142,132 @@ describe('compareRecords', () => {
     const b = record({ name: 'Northwnid Analytics' });
     expect(compareRecords(a, b, { nameThreshold: 0.9 }).match).toBe(true);
     expect(compareRecords(a, b, { nameThreshold: 0.99 }).match).toBe(false);
+  });
+});
+
+describe('abbreviations and generic words (issue 12)', () => {
+  it('matches a name with its words abbreviated, in either record', () => {
+    expect(similarity('Northwind Intl Labs', 'Northwind International Laboratories')).toBe(1);
+    expect(similarity('Bluepeak Manufacturing Svcs', 'Bluepeak Mfg Services Inc')).toBe(1);
+  });
+
+  it('lowers the score a little for a generic word present in one name only, and never blocks', () => {
+    const score = similarity('Northwind Capital Group', 'Northwind Capital');
+    expect(score).toBeLessThan(1);
+    expect(score).toBeGreaterThanOrEqual(DEFAULT_NAME_THRESHOLD);
+    expect(similarity('Northwind Holdings', 'Northwind')).toBeGreaterThanOrEqual(
+      DEFAULT_NAME_THRESHOLD,
+    );
+    expect(similarity('Northwind Intl', 'Northwind Group')).toBeLessThan(1);
+  });
+
+  it('does not let a generic word stand in for a sector word', () => {
+    expect(similarity('Northwind Group', 'Northwind Health')).toBeLessThan(DEFAULT_NAME_THRESHOLD);
+  });
+});
+
+describe('acronyms (issue 12)', () => {
+  it('matches "IBM" with "International Business Machines" when the domain label agrees', () => {
+    const result = compare(
+      { name: 'IBM', domain: 'ibm.de', country: 'US' },
+      { name: 'International Business Machines Corp', domain: 'ibm.com', country: 'US' },
+    );
+    expect(result.match).toBe(true);
+    expect(result.evidence).toContainEqual({
+      kind: 'acronym',
+      acronym: 'ibm',
+      expansion: 'international business machines',
+    });
+    expect(
+      compare(
+        { name: 'I.B.M.', domain: '' },
+        { name: 'International Business Machines', domain: 'www.ibm.com' },
+      ).match,
+    ).toBe(true);
+  });
+
+  it('never matches on the acronym alone, nor against other evidence', () => {
+    const full = { name: 'International Business Machines', domain: 'ibm.com', country: 'US' };
+    expect(compare({ name: 'IBM' }, { name: 'International Business Machines' }).match).toBe(false);
+    expect(compare({ name: 'IBM', country: 'DE' }, full).match).toBe(false);
+    expect(compare({ name: 'IBM', domain: 'ibm-partners.com' }, full).match).toBe(false);
+  });
+});
+
+describe('one brand on several country suffixes (issue 12)', () => {
+  it('matches acme.de and acme.com when the names agree, whatever the countries', () => {
+    const result = compare(
+      { name: 'Acme GmbH', domain: 'acme.de', country: 'Germany' },
+      { name: 'Acme Inc', domain: 'https://www.acme.com', country: 'US' },
+    );
+    expect(result.match).toBe(true);
+    expect(result.evidence).toContainEqual({
+      kind: 'domain_label',
+      label: 'acme',
+      left: 'acme.de',
+      right: 'acme.com',
+    });
+  });
+
+  it('keeps them apart when the names differ', () => {
+    expect(
+      compare(
+        { name: 'Acme Analytics', domain: 'acme.de', country: 'DE' },
+        { name: 'Acme Robotics', domain: 'acme.com', country: 'US' },
+      ).match,
+    ).toBe(false);
+  });
+
+  it('does not read one label under two private suffixes as one brand', () => {
+    expect(
+      compare(
+        { name: 'Acme', domain: 'acme.myshopify.com', country: 'DE' },
+        { name: 'Acme', domain: 'acme.com', country: 'US' },
+      ).match,
+    ).toBe(false);
+  });
+
+  it('still reads e-mail addresses and mailto: in the domain column', () => {
+    expect(
+      compare(
+        { name: 'Acme GmbH', domain: 'mailto:j.doe@acme.de', country: 'DE' },
+        { name: 'Acme Inc', domain: 'sales@acme.com', country: 'US' },
+      ).match,
+    ).toBe(true);
+  });
+});
+
+describe('the precision guards stay (issue 12)', () => {
+  it('keeps one brand in another industry apart', () => {
+    expect(compare({ name: 'Northwind Analytics' }, { name: 'Northwind Robotics' }).match).toBe(
+      false,
+    );
+  });
+
+  it('keeps look-alike siblings apart, and says they clearly differ', () => {
+    const result = compare({ name: 'Acme Consulting' }, { name: 'Acme Construction' });
+    expect(result.match).toBe(false);
+    expect(result.evidence).toContainEqual({
+      kind: 'word_conflict',
+      left: 'consulting',
+      right: 'construction',
+    });
+    expect(compare({ name: 'Acme Care' }, { name: 'Acme Careers' }).match).toBe(false);
+    expect(compare({ name: 'Acme Pharma' }, { name: 'Acme Pharmacy' }).match).toBe(false);
+  });
+
+  it('keeps names that differ only by a number apart, abbreviated or not', () => {
+    expect(compare({ name: 'Studio 54 Intl' }, { name: 'Studio 45 International' }).match).toBe(
+      false,
+    );
+  });
+
+  it('never merges on a shared free-mail domain, however the names are abbreviated', () => {
+    expect(
+      compare(
+        { name: 'Northwind Intl', domain: 'gmail.com' },
+        { name: 'Southgate International', domain: 'gmail.com' },
+      ).match,
+    ).toBe(false);
   });
 });

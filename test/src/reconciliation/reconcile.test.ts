@@ -125,4 +125,40 @@ describe('reconcile', () => {
       partition(clusterOf(inputs).byId),
     );
   });
+
+  describe('one brand on two country domains (issue 12)', () => {
+    it('puts its records in one cluster, with a record that only a name and a country tie to one part', () => {
+      const { byId } = clusterOf([
+        { id: 'de', source: 'hubspot', name: 'Acme GmbH', domain: 'acme.de', country: 'DE' },
+        { id: 'com', source: 'salesforce', name: 'Acme Inc', domain: 'acme.com', country: 'US' },
+        { id: 'us', source: 'program', name: 'ACME', domain: '', country: 'USA' },
+      ]);
+      expect(new Set(Object.values(byId))).toEqual(new Set(['de']));
+    });
+
+    it('still keeps a namesake in another country apart from a brand of one country', () => {
+      const { byId } = clusterOf([
+        {
+          id: 'a',
+          source: 'hubspot',
+          name: 'Delta Consulting',
+          domain: 'delta.com',
+          country: 'US',
+        },
+        { id: 'b', source: 'program', name: 'Delta Consulting', domain: '', country: 'US' },
+        { id: 'c', source: 'salesforce', name: 'Delta Consulting', domain: '', country: 'DE' },
+      ]);
+      expect(byId.a).toBe(byId.b);
+      expect(byId.c).not.toBe(byId.a);
+    });
+  });
+
+  it('does not join look-alike siblings through an abbreviation that fits both (issue 12)', () => {
+    const { byId } = clusterOf([
+      { id: 'tech', source: 'hubspot', name: 'Clearspring Technologies', domain: '' },
+      { id: 'techniques', source: 'program', name: 'Clearspring Techniques', domain: '' },
+      { id: 'short', source: 'salesforce', name: 'Clearspring Techs', domain: '' },
+    ]);
+    expect(byId.tech).not.toBe(byId.techniques);
+  });
 });
