@@ -48,3 +48,63 @@ export async function markConnection(
     ],
   );
 }
+
+export interface SyncHealth {
+  crm: CrmKind;
+  /** The portal or org this tenant is connected to. */
+  externalId: string | null;
+  status: 'connected' | 'broken' | 'disconnected';
+  /** Why it is not connected, in words. */
+  statusReason: string | null;
+  lastFullSyncAt: string | null;
+  lastSyncAt: string | null;
+  lastEventAt: string | null;
+  /** Seconds since the mirror last heard from the CRM (a sync or a change event). */
+  lagSeconds: number | null;
+  lastError: string | null;
+  apiUsage: ApiUsage | null;
+}
+
+/** Each CRM the tenant has connected, and how its mirror is doing. */
+export async function syncHealth(
+  db: Queryable,
+  tenantId: string,
+  now: number,
+): Promise<SyncHealth[]> {
+  const rows = await db.query<{
+    provider: CrmKind;
+    external_id: string | null;
+    status: SyncHealth['status'];
+    status_reason: string | null;
+    last_full_sync_at: Date | null;
+    last_sync_at: Date | null;
+    last_event_at: Date | null;
+    last_error: string | null;
+    api_used: number | null;
+    api_limit: number | null;
+  }>(
+    `select provider, external_id, status, status_reason, last_full_sync_at, last_sync_at, last_event_at,
+            last_error, api_used, api_limit
+       from crm_credentials where tenant_id = $1 order by provider`,
+    [tenantId],
+  );
+  const iso = (at: Date | null) => at?.toISOString() ?? null;
+  return rows.map((row) => {
+    const heard = Math.max(row.last_sync_at?.getTime() ?? 0, row.last_event_at?.getTime() ?? 0);
+    return {
+      crm: row.provider,
+      externalId: row.external_id,
+      status: row.status,
+      statusReason: row.status_reason,
+      lastFullSyncAt: iso(row.last_full_sync_at),
+      lastSyncAt: iso(row.last_sync_at),
+      lastEventAt: iso(row.last_event_at),
+      lagSeconds: heard === 0 ? null : Math.max(0, Math.round((now - heard) / 1000)),
+      lastError: row.last_error,
+      apiUsage:
+        row.api_used !== null && row.api_limit !== null
+          ? { used: row.api_used, limit: row.api_limit }
+          : null,
+    };
+  });
+}

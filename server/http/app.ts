@@ -160,7 +160,7 @@ export function createApp(deps: AppDependencies): Express {
   );
   api.use(whoamiRoutes());
   api.use(dealRoutes(deps.db, deps.now ?? Date.now, new PartnerDirectory(deps.db)));
-  api.use(syncRoutes(deps.db, deps.crmSync));
+  api.use(syncRoutes(deps.db, deps.crmSync, deps.now ?? Date.now));
   api.use(mergeCandidateRoutes(deps.db, deps.reconcile));
   api.use(partnerRoutes(deps.db));
   api.use(programRoutes(deps.db, deps.commissions));

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 
+import { syncHealth } from '../../crm/connections';
 import { recordAudit } from '../../db/audit';
 import type { Queryable } from '../../db/database';
 import type { CrmSyncQueue } from '../../queue/queues';
@@ -9,7 +10,7 @@ import { HttpError, notFound } from '../errors';
 
 const jobId = z.string().regex(/^[A-Za-z0-9:_-]{1,100}$/);
 
-export function syncRoutes(db: Queryable, crmSync: CrmSyncQueue): Router {
+export function syncRoutes(db: Queryable, crmSync: CrmSyncQueue, now: () => number): Router {
   const router = Router();
 
   /** Asks for a full sync of the tenant's CRM; answers the job to follow. */
@@ -39,6 +40,11 @@ export function syncRoutes(db: Queryable, crmSync: CrmSyncQueue): Router {
         jobId: id,
         statusUrl: `/api/v1/sync/jobs/${encodeURIComponent(id)}`,
       });
+  });
+
+  /** Each connected CRM: last full sync, last event, lag, error state, API budget used. */
+  router.get('/sync/health', async (req, res) => {
+    res.json({ crms: await syncHealth(db, callerOf(req).tenantId, now()) });
   });
 
   router.get('/sync/jobs/:jobId', async (req, res) => {

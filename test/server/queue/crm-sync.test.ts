@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { Worker } from 'bullmq';
 
+import { syncHealth } from '../../../server/crm/connections';
 import { storeHubSpotRefreshToken } from '../../../server/crm/hubspot/credentials';
 import { roleForLabel } from '../../../server/crm/hubspot/partner-roles';
 import { createTenant, type Tenant } from '../../../server/db/tenants';
@@ -190,6 +191,12 @@ describe('crm-sync', () => {
   it('fails a sync whose refresh token HubSpot refuses at once, and syncs again once reconnected', async () => {
     await storeHubSpotRefreshToken(database.db, box, tenant.id, 'revoked-token');
     await expect(syncOnce()).rejects.toThrow(/refused the tenant's refresh token \(400\)/);
+    const [broken] = await syncHealth(database.db, tenant.id, Date.now());
+    expect(broken).toMatchObject({
+      crm: 'hubspot',
+      status: 'broken',
+      statusReason: expect.stringMatching(/refused the tenant's refresh token/),
+    });
     await storeHubSpotRefreshToken(
       database.db,
       box,
@@ -197,6 +204,10 @@ describe('crm-sync', () => {
       sandbox.store.grantRefreshToken('555'),
     );
     await expect(syncOnce()).resolves.toBeUndefined();
+    const [healthy] = await syncHealth(database.db, tenant.id, Date.now());
+    expect(healthy).toMatchObject({ status: 'connected', statusReason: null, lastError: null });
+    expect(healthy!.lastFullSyncAt).not.toBeNull();
+    expect(healthy!.lagSeconds).toBeLessThan(60);
   });
 
   it('does not open a token copied to another tenant', async () => {
