@@ -1,7 +1,9 @@
 import { listen } from '../lib/listen';
 import { createHubSpotSandbox } from './hubspot/app';
 import { loadEcosystem } from './hubspot/load';
+import type { FaultOptions, RateLimitOptions } from './hubspot/rate-limit';
 import { HubSpotSandboxStore, type SandboxApp } from './hubspot/store';
+import { startWebhookDelivery, type WebhookDelivery } from './hubspot/webhooks';
 import { createSalesforceSandbox, type SalesforceSandboxOptions } from './salesforce/app';
 import type { StreamingHooks } from './salesforce/cometd';
 import { loadSalesforceOrg } from './salesforce/load';
@@ -12,21 +14,53 @@ import type { SalesforceOrgSeed } from './seed/salesforce-org';
 export interface RunningSandbox {
   url: string;
   store: HubSpotSandboxStore;
+  /** Signed webhooks to the app, when a target was given. */
+  webhooks?: WebhookDelivery;
+  /** Calls to fail on purpose (a 429 or 5xx storm); undefined: none. */
+  faults: { current: FaultOptions | undefined };
   close(): Promise<void>;
 }
 
-/** The local HubSpot on a port of this machine, holding the given ecosystems as portals. */
+/**
+ * The local HubSpot on a port of this machine, holding the given ecosystems as portals. With a
+ * webhook target, the portals the app is installed in send it their changes, signed.
+ */
 export async function startSandbox(options: {
   port: number;
   app: SandboxApp;
   ecosystems?: Ecosystem[];
   host?: string;
+  /** The portal an install consents to when it names none (a portal not installed at start). */
+  installPortalId?: string;
+  /** Where webhooks go (the app's /webhooks/hubspot); read at each delivery. */
+  webhookTarget?: () => string | undefined;
+  limits?: RateLimitOptions;
 }): Promise<RunningSandbox> {
   const store = new HubSpotSandboxStore(options.app);
   for (const ecosystem of options.ecosystems ?? []) loadEcosystem(store, ecosystem);
   const host = options.host ?? '127.0.0.1';
-  const listening = await listen(createHubSpotSandbox(store), options.port, host);
-  return { url: `http://${host}:${listening.port}`, store, close: listening.close };
+  const faults: RunningSandbox['faults'] = { current: undefined };
+  const listening = await listen(
+    createHubSpotSandbox(store, options.limits, {
+      installPortalId: options.installPortalId,
+      faults: () => faults.current,
+    }),
+    options.port,
+    host,
+  );
+  const webhooks = options.webhookTarget
+    ? startWebhookDelivery(store, options.webhookTarget)
+    : undefined;
+  return {
+    url: `http://${host}:${listening.port}`,
+    store,
+    ...(webhooks ? { webhooks } : {}),
+    faults,
+    async close() {
+      webhooks?.close();
+      await listening.close();
+    },
+  };
 }
 
 export interface RunningSalesforceSandbox {

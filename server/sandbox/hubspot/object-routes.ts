@@ -3,13 +3,15 @@ import { z } from 'zod';
 
 import { hubspotError } from './errors';
 import {
+  type AssociationType,
   DEAL_COMPANY_LABELS,
+  type HubSpotSandboxStore,
   type SandboxObject,
   type SandboxObjectType,
   type SandboxPortal,
 } from './store';
 
-const OBJECT_TYPES: Record<string, SandboxObjectType> = {
+export const OBJECT_TYPES: Record<string, SandboxObjectType> = {
   deals: 'deals',
   '0-3': 'deals',
   companies: 'companies',
@@ -47,7 +49,7 @@ const associationsBody = z.object({
   inputs: z.array(z.object({ id: z.coerce.string() })).max(1000),
 });
 
-function present(object: SandboxObject, properties: string[]) {
+export function present(object: SandboxObject, properties: string[]) {
   const wanted = [...new Set([...ALWAYS_RETURNED, ...properties])];
   return {
     id: object.id,
@@ -278,15 +280,12 @@ export function objectRoutes(): Router {
     );
     if (types.some((t) => !t))
       return hubspotError(res, 400, 'VALIDATION_ERROR', 'Unknown association type');
-    const existing = portal.dealCompanies.get(dealId) ?? [];
-    let association = existing.find((a) => a.toObjectId === companyId);
-    if (!association) {
-      association = { toObjectId: companyId, associationTypes: [] };
-      portal.dealCompanies.set(dealId, [...existing, association]);
-    }
-    for (const type of types)
-      if (!association.associationTypes.some((t) => t.typeId === type!.typeId))
-        association.associationTypes.push(type!);
+    const association = (res.locals.store as HubSpotSandboxStore).associate(
+      portal,
+      dealId,
+      companyId,
+      types as AssociationType[],
+    );
     // HubSpot answers the create with 201, and its client takes nothing else as success.
     res.status(201).json({
       fromObjectTypeId: '0-3',

@@ -37,3 +37,39 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
     next();
   };
 }
+
+/** Calls to fail on purpose, to try what the app does with a 429 or 5xx storm. */
+export interface FaultOptions {
+  /** One call in this many fails (deterministic: every n-th call of a portal). */
+  every: number;
+  /** Answers taken in turn: 429 (ten-secondly) and 5xx. */
+  statuses: ReadonlyArray<429 | 500 | 502 | 503>;
+}
+
+/** Fails every n-th call with HubSpot's answers for it (429 with its policy, 5xx). */
+export function injectFaults(faults: () => FaultOptions | undefined): RequestHandler {
+  const counts = new Map<string, number>();
+  return (_req, res, next) => {
+    const options = faults();
+    if (!options) return next();
+    const portal = res.locals.portal as SandboxPortal;
+    const count = (counts.get(portal.portalId) ?? 0) + 1;
+    counts.set(portal.portalId, count);
+    if (count % options.every !== 0) return next();
+    const status = options.statuses[(count / options.every) % options.statuses.length]!;
+    if (status === 429)
+      return res.status(429).json({
+        status: 'error',
+        message: 'You have reached your ten_secondly_rolling limit.',
+        errorType: 'RATE_LIMIT',
+        correlationId: crypto.randomUUID(),
+        policyName: 'TEN_SECONDLY_ROLLING',
+      });
+    res.status(status).json({
+      status: 'error',
+      message: 'internal error',
+      correlationId: crypto.randomUUID(),
+      category: 'INTERNAL_ERROR',
+    });
+  };
+}

@@ -69,6 +69,17 @@ interface AccessToken {
   expiresAt: number;
 }
 
+/** A change in a portal, as HubSpot's webhooks tell an installed app of it. */
+export type SandboxChange = {
+  portalId: string;
+  objectType: SandboxObjectType;
+  objectId: string;
+} & (
+  | { kind: 'creation' | 'deletion' }
+  | { kind: 'propertyChange'; propertyName: string; propertyValue: string | null }
+  | { kind: 'associationChange'; toObjectId: string; typeId: number; removed: boolean }
+);
+
 const ACCESS_TOKEN_SECONDS = 1800;
 
 /** In-memory state of the local HubSpot: portals, their CRM objects and the OAuth tokens it issued. */
@@ -76,6 +87,13 @@ export class HubSpotSandboxStore {
   private readonly portals = new Map<string, SandboxPortal>();
   private readonly refreshTokens = new Map<string, string>();
   private readonly accessTokens = new Map<string, AccessToken>();
+  private readonly codes = new Map<
+    string,
+    { portalId: string; redirectUri: string; expiresAt: number }
+  >();
+  private readonly listeners: Array<(change: SandboxChange) => void> = [];
+  /** Portals the app is installed in (a refresh token was granted): they get webhooks. */
+  readonly installed = new Set<string>();
 
   constructor(
     readonly app: SandboxApp,
@@ -97,15 +115,114 @@ export class HubSpotSandboxStore {
     return this.portals.get(portalId);
   }
 
+  /** Hears every change made through the store (what webhooks are made of). */
+  onChange(listener: (change: SandboxChange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private emit(change: SandboxChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+
   putObject(portal: SandboxPortal, type: SandboxObjectType, object: SandboxObject): void {
+    const before = portal.objects[type].get(object.id);
     portal.objects[type].set(object.id, object);
     portal.revisions[type]++;
+    const at = { portalId: portal.portalId, objectType: type, objectId: object.id };
+    if (!before) return this.emit({ ...at, kind: 'creation' });
+    for (const [name, value] of Object.entries(object.properties))
+      if ((before.properties[name] ?? null) !== value && name !== 'hs_lastmodifieddate')
+        this.emit({ ...at, kind: 'propertyChange', propertyName: name, propertyValue: value });
   }
 
   deleteObject(portal: SandboxPortal, type: SandboxObjectType, id: string): void {
     portal.objects[type].delete(id);
     if (type === 'deals') portal.dealCompanies.delete(id);
     portal.revisions[type]++;
+    this.emit({ portalId: portal.portalId, objectType: type, objectId: id, kind: 'deletion' });
+  }
+
+  /** Associates a deal with a company under these types (added to those it has). */
+  associate(
+    portal: SandboxPortal,
+    dealId: string,
+    companyId: string,
+    types: AssociationType[],
+  ): SandboxAssociation {
+    const existing = portal.dealCompanies.get(dealId) ?? [];
+    let association = existing.find((a) => a.toObjectId === companyId);
+    if (!association) {
+      association = { toObjectId: companyId, associationTypes: [] };
+      portal.dealCompanies.set(dealId, [...existing, association]);
+    }
+    for (const type of types)
+      if (!association.associationTypes.some((t) => t.typeId === type.typeId)) {
+        association.associationTypes.push(type);
+        this.emit({
+          portalId: portal.portalId,
+          objectType: 'deals',
+          objectId: dealId,
+          kind: 'associationChange',
+          toObjectId: companyId,
+          typeId: type.typeId,
+          removed: false,
+        });
+      }
+    return association;
+  }
+
+  /** Removes every association between a deal and a company. */
+  dissociate(portal: SandboxPortal, dealId: string, companyId: string): boolean {
+    const existing = portal.dealCompanies.get(dealId) ?? [];
+    const removed = existing.find((a) => a.toObjectId === companyId);
+    if (!removed) return false;
+    portal.dealCompanies.set(
+      dealId,
+      existing.filter((a) => a !== removed),
+    );
+    for (const type of removed.associationTypes)
+      this.emit({
+        portalId: portal.portalId,
+        objectType: 'deals',
+        objectId: dealId,
+        kind: 'associationChange',
+        toObjectId: companyId,
+        typeId: type.typeId,
+        removed: true,
+      });
+    return true;
+  }
+
+  /** The consent step of an install: a one-time code for the portal, valid 5 minutes. */
+  authorizationCode(portalId: string, redirectUri: string): string {
+    const code = `sandbox-code-${randomBytes(16).toString('hex')}`;
+    this.codes.set(code, { portalId, redirectUri, expiresAt: this.now() + 5 * 60 * 1000 });
+    return code;
+  }
+
+  /** Spends an install's code (once, with the redirect URI it was given for) for a token pair. */
+  exchangeCode(
+    code: string,
+    redirectUri: string,
+  ):
+    { portalId: string; refreshToken: string; accessToken: string; expiresIn: number } | undefined {
+    const granted = this.codes.get(code);
+    this.codes.delete(code);
+    if (!granted || granted.expiresAt <= this.now() || granted.redirectUri !== redirectUri)
+      return undefined;
+    const refreshToken = this.grantRefreshToken(granted.portalId);
+    const issued = this.exchangeRefreshToken(refreshToken)!;
+    return { portalId: granted.portalId, refreshToken, ...issued };
+  }
+
+  /** The app uninstalled from the portal: its tokens stop working and its webhooks stop. */
+  uninstall(portalId: string): void {
+    this.installed.delete(portalId);
+    for (const [token, portal] of this.refreshTokens)
+      if (portal === portalId) this.refreshTokens.delete(token);
+    for (const [token, access] of this.accessTokens)
+      if (access.portalId === portalId && access.expiresAt !== Number.POSITIVE_INFINITY)
+        this.accessTokens.delete(token);
   }
 
   /** A refresh token for the portal, as an app install would have produced. */
@@ -114,6 +231,7 @@ export class HubSpotSandboxStore {
     token = `sandbox-refresh-${randomBytes(16).toString('hex')}`,
   ): string {
     this.refreshTokens.set(token, portalId);
+    this.installed.add(portalId);
     return token;
   }
 
@@ -144,6 +262,11 @@ export class HubSpotSandboxStore {
     const token = this.accessTokens.get(accessToken);
     if (!token || token.expiresAt <= this.now()) return undefined;
     return this.portals.get(token.portalId);
+  }
+
+  /** Whether the portal exists in the sandbox. */
+  hasPortal(portalId: string): boolean {
+    return this.portals.has(portalId);
   }
 
   accessTokenInfo(accessToken: string): { portalId: string; expiresIn: number } | undefined {
