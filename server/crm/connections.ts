@@ -13,6 +13,26 @@ export interface ConnectionChange {
   usage?: ApiUsage;
 }
 
+/**
+ * The CRM took the app away (uninstalled, or a refresh answered as revoked): its tokens are
+ * deleted and syncing stops; the data stays for the retention period (docs/hubspot.md). A
+ * re-install connects it again.
+ */
+export async function disconnectCrm(
+  db: Queryable,
+  tenantId: string,
+  crm: CrmKind,
+  reason: string,
+): Promise<void> {
+  await db.query(
+    `update crm_credentials
+        set status = 'disconnected', status_reason = $3, refresh_token_enc = null, access_token_enc = null,
+            access_token_expires_at = null, sync_cursor = null, disconnected_at = now(), updated_at = now()
+      where tenant_id = $1 and provider = $2 and status <> 'disconnected'`,
+    [tenantId, crm, reason],
+  );
+}
+
 export async function markConnection(
   db: Queryable,
   tenantId: string,

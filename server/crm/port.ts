@@ -116,7 +116,11 @@ export interface CrmAdapter {
 /** The tenant's connection to a CRM is missing or gone (revoked, uninstalled): retrying will not help. */
 export class CrmAuthError extends Error {
   readonly code = 'CRM.AUTH_FAILED';
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The CRM no longer knows the app's grant: it was uninstalled (or access revoked there). */
+    readonly uninstalled = false,
+  ) {
     super(message);
     this.name = 'CrmAuthError';
   }

@@ -10,7 +10,7 @@ import {
   upsertDeals,
 } from '../db/mirror';
 import { refreshCrmAttributions } from './attributions';
-import { markConnection } from './connections';
+import { disconnectCrm, markConnection } from './connections';
 import {
   CRM_NAMES,
   CrmAuthError,
@@ -106,8 +106,13 @@ export async function syncTenant(
       connection = await deps.crms.connect(tenantId, crm);
     } catch (error) {
       if (!(error instanceof CrmAuthError)) throw error;
-      await markConnection(deps.db, tenantId, crm, { status: 'broken', reason: error.message });
-      deps.logger.warn({ tenantId, crm, reason: error.message }, 'CRM connection broken');
+      if (error.uninstalled) await disconnectCrm(deps.db, tenantId, crm, error.message);
+      else
+        await markConnection(deps.db, tenantId, crm, { status: 'broken', reason: error.message });
+      deps.logger.warn(
+        { tenantId, crm, reason: error.message },
+        error.uninstalled ? 'CRM disconnected: the app was uninstalled' : 'CRM connection broken',
+      );
       broken.push(error);
       continue;
     }

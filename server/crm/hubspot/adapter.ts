@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/database';
 import type { CryptoBox } from '../../lib/crypto-box';
 import type { CrmAdapter } from '../port';
 import { hubspotAccessToken, type HubSpotApp, hubspotClient } from './credentials';
+import { limiterForPortal } from './rate-limiter';
 import { readPortal, rereadRecords } from './sync';
 import { attachWithLabel } from './write-back';
 
@@ -15,8 +16,15 @@ export function hubspotAdapter(deps: {
   return {
     crm: 'hubspot',
     async connect(tenantId) {
-      const token = await hubspotAccessToken(deps.db, deps.box, deps.hubspot, tenantId, deps.now());
-      const client = hubspotClient(deps.hubspot, token);
+      const { token, portalId } = await hubspotAccessToken(
+        deps.db,
+        deps.box,
+        deps.hubspot,
+        tenantId,
+        deps.now(),
+      );
+      // One limiter per portal in this process: the sync and the webhook re-reads share it.
+      const client = hubspotClient(deps.hubspot, token, limiterForPortal(portalId ?? tenantId));
       return {
         crm: 'hubspot',
         read: () => readPortal(client),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import { emptyPage, type MirrorPage } from '../port';
 import { type DealAssociations, toDealLinks } from './associations';
+import { withRetries } from './rate-limiter';
 import { COMPANY_PROPERTIES, crmObjectSchema, DEAL_PROPERTIES, toAccount, toDeal } from './records';
 
 const PAGE_SIZE = 100;
@@ -63,14 +64,14 @@ export async function* readPortal(
   client: Client,
 ): AsyncGenerator<MirrorPage, { cursor: string | undefined }> {
   for await (const companies of pages((after) =>
-    client.crm.companies.basicApi.getPage(PAGE_SIZE, after, COMPANY_PROPERTIES),
+    withRetries(() => client.crm.companies.basicApi.getPage(PAGE_SIZE, after, COMPANY_PROPERTIES)),
   )) {
     const page = emptyPage();
     page.accounts = valid(page, companies).map((c) => toAccount(c, c.updatedAt));
     yield page;
   }
   for await (const deals of pages((after) =>
-    client.crm.deals.basicApi.getPage(PAGE_SIZE, after, DEAL_PROPERTIES),
+    withRetries(() => client.crm.deals.basicApi.getPage(PAGE_SIZE, after, DEAL_PROPERTIES)),
   )) {
     const page = emptyPage();
     page.deals = valid(page, deals).map((d) => toDeal(d, d.updatedAt));
@@ -90,21 +91,25 @@ export async function rereadRecords(
 ): Promise<MirrorPage> {
   const page = emptyPage();
   for (const chunk of chunks(ids.accounts)) {
-    const read = await client.crm.companies.batchApi.read({
-      inputs: chunk.map((id) => ({ id })),
-      properties: COMPANY_PROPERTIES,
-      propertiesWithHistory: [],
-    });
+    const read = await withRetries(() =>
+      client.crm.companies.batchApi.read({
+        inputs: chunk.map((id) => ({ id })),
+        properties: COMPANY_PROPERTIES,
+        propertiesWithHistory: [],
+      }),
+    );
     const found = valid(page, read.results as HubSpotObject[]);
     page.accounts.push(...found.map((c) => toAccount(c, c.updatedAt)));
     page.deletedAccounts.push(...missing(chunk, found));
   }
   for (const chunk of chunks(ids.deals)) {
-    const read = await client.crm.deals.batchApi.read({
-      inputs: chunk.map((id) => ({ id })),
-      properties: DEAL_PROPERTIES,
-      propertiesWithHistory: [],
-    });
+    const read = await withRetries(() =>
+      client.crm.deals.batchApi.read({
+        inputs: chunk.map((id) => ({ id })),
+        properties: DEAL_PROPERTIES,
+        propertiesWithHistory: [],
+      }),
+    );
     const found = valid(page, read.results as HubSpotObject[]);
     const deals = found.map((d) => toDeal(d, d.updatedAt));
     page.deals.push(...deals);
@@ -135,9 +140,11 @@ const batchErrors = z
 /** Each deal's companies with their association labels; a deal with none comes back with none. */
 async function readDealLinks(client: Client, dealIds: string[]) {
   if (dealIds.length === 0) return [];
-  const response = await client.crm.associations.v4.batchApi.getPage('deals', 'companies', {
-    inputs: dealIds.map((id) => ({ id })),
-  });
+  const response = await withRetries(() =>
+    client.crm.associations.v4.batchApi.getPage('deals', 'companies', {
+      inputs: dealIds.map((id) => ({ id })),
+    }),
+  );
   // A deal without companies comes back as a per-input "not found" error (207): it has none. Any
   // other error means we do not know its companies, so the page fails and the job retries rather
   // than erase them.

@@ -3,6 +3,7 @@ import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/
 
 import { CrmWriteError, type PartnerRole } from '../port';
 import { PARTNER_ROLE_BY_LABEL } from './partner-roles';
+import { withRetries } from './rate-limiter';
 
 const LABEL_BY_ROLE = Object.fromEntries(
   Object.entries(PARTNER_ROLE_BY_LABEL).map(([label, role]) => [role, label]),
@@ -16,9 +17,8 @@ export async function attachWithLabel(
   client: Client,
   link: { dealCrmId: string; companyCrmId: string; role: PartnerRole },
 ): Promise<void> {
-  const labels = await client.crm.associations.v4.schema.definitionsApi.getAll(
-    'deals',
-    'companies',
+  const labels = await withRetries(() =>
+    client.crm.associations.v4.schema.definitionsApi.getAll('deals', 'companies'),
   );
   const label = LABEL_BY_ROLE[link.role];
   const type = labels.results.find((t) => t.label === label);
@@ -26,16 +26,18 @@ export async function attachWithLabel(
     throw new CrmWriteError(
       `The portal has no "${label}" deal→company label; reinstall PartnerLens to create it`,
     );
-  await client.crm.associations.v4.basicApi.create(
-    'deals',
-    link.dealCrmId,
-    'companies',
-    link.companyCrmId,
-    [
-      {
-        associationCategory: type.category as unknown as AssociationSpecAssociationCategoryEnum,
-        associationTypeId: type.typeId,
-      },
-    ],
+  await withRetries(() =>
+    client.crm.associations.v4.basicApi.create(
+      'deals',
+      link.dealCrmId,
+      'companies',
+      link.companyCrmId,
+      [
+        {
+          associationCategory: type.category as unknown as AssociationSpecAssociationCategoryEnum,
+          associationTypeId: type.typeId,
+        },
+      ],
+    ),
   );
 }

@@ -21,6 +21,9 @@ alter table deal_companies add column is_primary boolean not null default false;
 alter table tenants add column salesforce_org_id text unique;
 
 -- One row per connected CRM: where it is, how it is doing, where the incremental sync stands.
+-- A disconnected CRM (the app uninstalled) keeps its row, its history and its data, not its tokens.
+alter table crm_credentials alter column refresh_token_enc drop not null;
+alter table crm_credentials add column disconnected_at timestamptz;
 alter table crm_credentials add column external_id text;
 alter table crm_credentials add column instance_url text;
 alter table crm_credentials add column status text not null default 'connected'

@@ -188,15 +188,24 @@ describe('crm-sync', () => {
     );
   });
 
-  it('fails a sync whose refresh token HubSpot refuses at once, and syncs again once reconnected', async () => {
+  it('reads a refresh token HubSpot refuses as an uninstall: disconnected, tokens gone, syncing stopped, until reconnected', async () => {
     await storeHubSpotRefreshToken(database.db, box, tenant.id, 'revoked-token');
-    await expect(syncOnce()).rejects.toThrow(/refused the tenant's refresh token \(400\)/);
-    const [broken] = await syncHealth(database.db, tenant.id, Date.now());
-    expect(broken).toMatchObject({
+    await expect(syncOnce()).rejects.toThrow(
+      /refused the tenant's refresh token \(400 invalid_grant\)/,
+    );
+    const [gone] = await syncHealth(database.db, tenant.id, Date.now());
+    expect(gone).toMatchObject({
       crm: 'hubspot',
-      status: 'broken',
+      status: 'disconnected',
       statusReason: expect.stringMatching(/refused the tenant's refresh token/),
     });
+    const [tokens] = await database.db.query<{ refresh_token_enc: string | null }>(
+      'select refresh_token_enc from crm_credentials where tenant_id = $1',
+      [tenant.id],
+    );
+    expect(tokens!.refresh_token_enc).toBeNull();
+    // Nothing is synced any more: the job has no connected CRM to read.
+    await expect(syncOnce()).resolves.toBeUndefined();
     await storeHubSpotRefreshToken(
       database.db,
       box,
