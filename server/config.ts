@@ -42,6 +42,7 @@ const environmentSchema = z
     HUBSPOT_CLIENT_ID: optionalString,
     HUBSPOT_CLIENT_SECRET: optionalString,
     HUBSPOT_API_BASE: z.url().optional(),
+    HUBSPOT_AUTHORIZE_URL: z.url().default('https://app.hubspot.com/oauth/authorize'),
     SANDBOX: booleanFlag.optional(),
     SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
     ROLE: z.enum(['all', 'api', 'worker']).default('all'),
@@ -88,7 +89,7 @@ export interface Config {
   redis: { url: string; autostart: boolean };
   queuePrefix: string;
   encryptionKey: Buffer | undefined;
-  hubspot: { clientId: string; clientSecret: string; apiBase: string };
+  hubspot: { clientId: string; clientSecret: string; apiBase: string; authorizeUrl: string };
   sandbox: { enabled: boolean; port: number };
 }
 
@@ -141,6 +142,7 @@ export function loadConfig(
       clientId: env.HUBSPOT_CLIENT_ID ?? SANDBOX_HUBSPOT_APP.clientId,
       clientSecret: env.HUBSPOT_CLIENT_SECRET ?? SANDBOX_HUBSPOT_APP.clientSecret,
       apiBase: env.HUBSPOT_API_BASE ?? 'https://api.hubapi.com',
+      authorizeUrl: env.HUBSPOT_AUTHORIZE_URL,
     },
     sandbox: { enabled: sandboxEnabled, port: env.SANDBOX_PORT },
   };

@@ -12,7 +12,15 @@ export interface DemoFile {
   apiUrl: string;
   apiKey: string;
   tenantId: string;
-  hubspot?: { apiBase: string; portalId: string; accessToken: string; sampleDealId: string | null };
+  hubspot?: {
+    apiBase: string;
+    portalId: string;
+    accessToken: string;
+    sampleDealId: string | null;
+    /** A portal of the local HubSpot the app is not installed in: open installUrl to try it. */
+    installPortalId: string;
+    installUrl: string;
+  };
 }
 
 const previous = z.object({ apiKey: z.string().startsWith('pl_') }).loose();

@@ -48,6 +48,7 @@ export async function ensureDemoTenant(
       box,
       tenant.id,
       sandbox.grantRefreshToken(ecosystem.portalId),
+      ecosystem.portalId,
     );
     await upsertProgramPartners(tx, tenant.id, programPartnersOf(ecosystem));
     if ((await loadProgram(tx, tenant.id)).version === 0) {

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 
 import { type Config } from './config';
 import { hubspotAdapter } from './crm/hubspot/adapter';
+import { HUBSPOT_SCOPES } from './crm/hubspot/scopes';
 import { CrmRegistry } from './crm/port';
 import { migrate } from './db/migrate';
 import { ensureDemoTenant } from './demo';
@@ -11,14 +12,21 @@ import { CryptoBox } from './lib/crypto-box';
 import { listen } from './lib/listen';
 import { assertPortFree } from './lib/port-check';
 import { ensureRedis, redisAnswers } from './lib/redis-server';
-import { CommissionsQueue, CrmSyncQueue, QUEUE_NAMES, ReconcileQueue } from './queue/queues';
+import {
+  CommissionsQueue,
+  CrmChangesQueue,
+  CrmSyncQueue,
+  QUEUE_NAMES,
+  ReconcileQueue,
+} from './queue/queues';
 import { addAndWait } from './queue/wait-for-job';
 import { startCommissionsWorker } from './queue/workers/commissions-worker';
+import { startCrmChangesWorker } from './queue/workers/crm-changes-worker';
 import { startCrmSyncWorker } from './queue/workers/crm-sync-worker';
 import { startReconcileWorker } from './queue/workers/reconcile-worker';
 import { startRegistrationSweep } from './queue/workers/registration-sweep-worker';
 import { loadEncryptionKey, openDatabase } from './runtime';
-import { DEMO_PORTAL_ID, generateEcosystem } from './sandbox/seed/ecosystem';
+import { DEMO_PORTAL_ID, generateEcosystem, INSTALL_PORTAL_ID } from './sandbox/seed/ecosystem';
 import { startSandbox } from './sandbox/server';
 
 export interface Running {
@@ -75,11 +83,24 @@ export async function startPartnerLens(
           portalId: DEMO_PORTAL_ID,
         })
       : undefined;
+    // Known once the API listens: where the local HubSpot sends its webhooks, and where an
+    // install comes back to.
+    let apiUrl: string | undefined;
     const sandbox = ecosystem
       ? await startSandbox({
           port: config.sandbox.port,
           app: config.hubspot,
-          ecosystems: [ecosystem],
+          ecosystems: [
+            ecosystem,
+            generateEcosystem({
+              seed: DEMO_SEED + 1,
+              now: new Date(new Date().toISOString().slice(0, 10)),
+              portalId: INSTALL_PORTAL_ID,
+              size: { partners: 12, companies: 60, deals: 120 },
+            }),
+          ],
+          installPortalId: INSTALL_PORTAL_ID,
+          webhookTarget: () => (apiUrl ? `${apiUrl}/webhooks/hubspot` : undefined),
         })
       : undefined;
     if (sandbox) {
@@ -93,10 +114,12 @@ export async function startPartnerLens(
     const crmSync = new CrmSyncQueue(queueSettings);
     const reconcileQueue = new ReconcileQueue(queueSettings);
     const commissionsQueue = new CommissionsQueue(queueSettings);
+    const crmChanges = new CrmChangesQueue(queueSettings);
     stops.push(
       () => crmSync.close(),
       () => reconcileQueue.close(),
       () => commissionsQueue.close(),
+      () => crmChanges.close(),
     );
 
     const crms = new CrmRegistry([hubspotAdapter({ db, box, hubspot, now: Date.now })]);
@@ -109,6 +132,13 @@ export async function startPartnerLens(
         reconcile: reconcileQueue,
         commissions: commissionsQueue,
         crms,
+        crmChanges,
+        hubspotInstall: {
+          app: hubspot,
+          authorizeUrl: sandbox ? `${sandbox.url}/oauth/authorize` : config.hubspot.authorizeUrl,
+          redirectUri: () => `${running.apiUrl}/oauth/hubspot/callback`,
+          scopes: HUBSPOT_SCOPES,
+        },
         hubspotClientSecret: config.hubspot.clientSecret,
         box,
         publicUrl: config.http.publicUrl,
@@ -122,6 +152,7 @@ export async function startPartnerLens(
       running.apiUrl =
         config.http.publicUrl ??
         `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${http.port}`;
+      apiUrl = running.apiUrl;
     }
     if (config.role !== 'api') {
       const workers = [
@@ -139,6 +170,23 @@ export async function startPartnerLens(
         }),
         startCommissionsWorker(queueSettings, { db, logger }),
       ];
+      // Webhooks' changes: partner companies may have changed (reconcile, which brings the ledger
+      // along), deals surely did (the ledger).
+      const changes = await startCrmChangesWorker(queueSettings, {
+        db,
+        crms,
+        logger,
+        queue: crmChanges,
+        onChanged: async (tenantId, crm, changed) => {
+          if (changed.accounts.length > 0)
+            await reconcileQueue.reconcile(
+              tenantId,
+              changed.accounts.map((id) => `${crm}:${id}`),
+            );
+          if (changed.deals.length > 0) await commissionsQueue.recompute(tenantId);
+        },
+      });
+      stops.push(() => changes.close());
       const sweep = await startRegistrationSweep(queueSettings, { db, logger });
       // Registered after the API so that, stopping in reverse, the workers drain first.
       stops.push(() => Promise.all([...workers.map((worker) => worker.close()), sweep.close()]));
@@ -188,6 +236,8 @@ export async function startPartnerLens(
               portalId: ecosystem.portalId,
               accessToken: sandbox.store.grantPrivateAppToken(ecosystem.portalId),
               sampleDealId: deal?.crm_id ?? null,
+              installPortalId: INSTALL_PORTAL_ID,
+              installUrl: `${running.apiUrl}/oauth/hubspot/install`,
             },
           });
       }

@@ -10,7 +10,12 @@ import { PartnerDirectory } from '../cosell/partner-directory';
 import type { CrmRegistry } from '../crm/port';
 import type { Database } from '../db/database';
 import type { CryptoBox } from '../lib/crypto-box';
-import type { CommissionsQueue, CrmSyncQueue, ReconcileQueue } from '../queue/queues';
+import type {
+  CommissionsQueue,
+  CrmChangesQueue,
+  CrmSyncQueue,
+  ReconcileQueue,
+} from '../queue/queues';
 import { authenticate } from './auth/authenticate';
 import { errorMiddleware, notFound } from './errors';
 import { guardRequest } from './request-guard';
@@ -18,10 +23,12 @@ import { commissionRoutes } from './routes/commissions';
 import { cosellRoutes } from './routes/cosell';
 import { dealRoutes } from './routes/deals';
 import { mergeCandidateRoutes } from './routes/merge-candidates';
+import { hubspotInstallRoutes, type HubSpotInstallSettings } from './routes/oauth-hubspot';
 import { partnerRoutes } from './routes/partners';
 import { programRoutes } from './routes/program';
 import { registrationRoutes } from './routes/registrations';
 import { syncRoutes } from './routes/sync';
+import { webhookRoutes } from './routes/webhooks';
 import { whoamiRoutes } from './routes/whoami';
 
 export interface AppDependencies {
@@ -37,6 +44,10 @@ export interface AppDependencies {
   /** Opens the Salesforce orgs' callout signing secrets; without it Salesforce callouts are refused. */
   box?: CryptoBox;
   publicUrl?: string;
+  /** The HubSpot marketplace install (its routes are there only with it and `box`). */
+  hubspotInstall?: HubSpotInstallSettings;
+  /** Where HubSpot's webhook events go to be re-read; without it they are kept for the sweep. */
+  crmChanges?: CrmChangesQueue;
   /** Each named check resolves when its dependency answers. */
   readiness: Record<string, () => Promise<unknown>>;
   now?: () => number;
@@ -168,6 +179,29 @@ export function createApp(deps: AppDependencies): Express {
   api.use(registrationRoutes(deps.db, deps.now ?? Date.now));
   api.use(cosellRoutes(deps.db, { crms: deps.crms, commissions: deps.commissions }));
   app.use('/api/v1', api);
+
+  // Outside /api/v1: HubSpot signs its webhooks, and the install is a browser's redirect chain.
+  app.use(
+    webhookRoutes({
+      db: deps.db,
+      hubspotClientSecret: deps.hubspotClientSecret,
+      publicUrl: deps.publicUrl,
+      now: deps.now ?? Date.now,
+      changes: deps.crmChanges,
+      logger: deps.logger,
+    }),
+  );
+  if (deps.hubspotInstall && deps.box)
+    app.use(
+      hubspotInstallRoutes({
+        db: deps.db,
+        box: deps.box,
+        install: deps.hubspotInstall,
+        crmSync: deps.crmSync,
+        now: deps.now ?? Date.now,
+        logger: deps.logger,
+      }),
+    );
 
   app.use((req, _res, next) =>
     next(notFound('ROUTE.NOT_FOUND', `No route for ${req.method} ${req.path}`)),

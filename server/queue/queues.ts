@@ -15,6 +15,7 @@ export interface QueueSettings {
 
 export const QUEUE_NAMES = {
   crmSync: 'crm-sync',
+  crmChanges: 'crm-changes',
   reconcile: 'reconcile',
   commissions: 'commissions',
 } as const;
@@ -158,5 +159,21 @@ export class CommissionsQueue extends TenantQueue<CommissionsJob> {
 
   recompute(tenantId: string): Promise<string> {
     return this.enqueue({ tenantId });
+  }
+}
+
+export interface CrmChangesJob {
+  tenantId: string;
+  crm: 'hubspot' | 'salesforce';
+}
+
+/** Re-reads what a tenant's CRM said changed (its notices wait in Postgres); one waits per CRM. */
+export class CrmChangesQueue extends TenantQueue<CrmChangesJob> {
+  constructor(settings: QueueSettings) {
+    super(QUEUE_NAMES.crmChanges, settings);
+  }
+
+  process(tenantId: string, crm: CrmChangesJob['crm']): Promise<string> {
+    return this.enqueue({ tenantId, crm }, `${tenantId}-${crm}`);
   }
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -9,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../support/services';
 // the shape the API answers with (every key path), so the fixtures cannot drift from the API.
 const LWC = path.join(__dirname, '../../extensions/salesforce/force-app/main/default/lwc');
 const UPDATE = process.env.UPDATE_SALESFORCE_FIXTURES === '1';
+const PRETTIER = path.join(__dirname, '../../node_modules/.bin/prettier');
 
 /** Every key path, array positions collapsed: `partners[].performance.won12m`. */
 function keyPaths(value: unknown, prefix = ''): string[] {
@@ -149,11 +151,13 @@ describe('the LWC fixtures', () => {
 
   it('are answers of the real API, with the shape it answers with', () => {
     expect(captured.length).toBeGreaterThan(10);
+    const written: string[] = [];
     for (const { component, name, body } of captured) {
       const file = path.join(LWC, component, '__tests__', 'data', `${name}.json`);
       if (UPDATE) {
         mkdirSync(path.dirname(file), { recursive: true });
         writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
+        written.push(file);
         continue;
       }
       expect(existsSync(file)).toBe(true);
@@ -163,5 +167,7 @@ describe('the LWC fixtures', () => {
         paths: keyPaths(body).sort(),
       });
     }
+    // Regenerated fixtures are committed, so they leave here in the repository's formatting.
+    if (written.length > 0) execFileSync(PRETTIER, ['--write', '--log-level', 'warn', ...written]);
   });
 });

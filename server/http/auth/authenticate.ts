@@ -85,6 +85,16 @@ async function identify(req: Request, options: AuthOptions): Promise<Caller> {
       'AUTH.PORTAL_NOT_INSTALLED',
       `PartnerLens is not installed in portal ${portalId}`,
     );
+  const [connection] = await options.db.query<{ status: string }>(
+    `select status from crm_credentials where tenant_id = $1 and provider = 'hubspot'`,
+    [tenant.id],
+  );
+  if (connection?.status === 'disconnected')
+    throw new HttpError(
+      403,
+      'AUTH.APP_UNINSTALLED',
+      `PartnerLens was uninstalled from portal ${portalId}: install it again to see partners here (the data is kept for 90 days)`,
+    );
   const userId = typeof req.query.userId === 'string' ? req.query.userId : undefined;
   return { tenantId: tenant.id, via: 'hubspot', ...(userId ? { userId } : {}) };
 }
@@ -127,6 +137,34 @@ async function identifySalesforce(req: Request, options: AuthOptions): Promise<C
   );
   if (!check.ok) throw signatureError('Salesforce', check);
   return { tenantId: known.tenantId, via: 'salesforce', ...(userId ? { userId } : {}) };
+}
+
+/**
+ * Checks a request's HubSpot signature v3 (card calls and webhooks alike): over the URL HubSpot
+ * called (rebuilt from PUBLIC_URL behind a proxy), the exact body bytes and the timestamp.
+ */
+export function requireHubSpotSignature(
+  req: Request,
+  options: Pick<AuthOptions, 'hubspotClientSecret' | 'publicUrl' | 'now'>,
+): void {
+  const base = options.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
+  const check = verifyHubSpotV3(
+    {
+      method: req.method,
+      url: `${base}${req.originalUrl}`,
+      rawBody: req.rawBody?.toString('utf8') ?? '',
+      timestamp: req.get('x-hubspot-request-timestamp'),
+      signature: req.get('x-hubspot-signature-v3'),
+    },
+    options.hubspotClientSecret,
+    options.now(),
+  );
+  if (!check.ok)
+    throw new HttpError(
+      401,
+      `AUTH.SIGNATURE_${check.reason.toUpperCase()}`,
+      `The HubSpot signature is ${check.reason === 'stale' ? 'too old' : check.reason === 'missing' ? 'incomplete' : 'not valid'}`,
+    );
 }
 
 export function callerOf(req: Request): Caller {

@@ -32,6 +32,8 @@ export interface EcosystemSize {
 
 export const DEMO_SIZE: EcosystemSize = { partners: 50, companies: 500, deals: 1000 };
 export const DEMO_PORTAL_ID = '4000001';
+/** A second demo portal, not installed at start: an admin can try the install with it. */
+export const INSTALL_PORTAL_ID = '4000002';
 
 export interface SeedPartner {
   id: string;

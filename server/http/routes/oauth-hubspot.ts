@@ -1,0 +1,174 @@
+import { Router } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+
+import {
+  exchangeHubSpotCode,
+  type HubSpotApp,
+  storeHubSpotRefreshToken,
+} from '../../crm/hubspot/credentials';
+import { consumeOAuthState, issueOAuthState } from '../../crm/oauth-state';
+import { recordAudit } from '../../db/audit';
+import type { Database } from '../../db/database';
+import { createTenant, findTenantByPortalId } from '../../db/tenants';
+import type { CryptoBox } from '../../lib/crypto-box';
+import type { CrmSyncQueue } from '../../queue/queues';
+import { installPage } from '../install-page';
+
+export interface HubSpotInstallSettings {
+  app: HubSpotApp;
+  /** HubSpot's consent screen (the local HubSpot's in development). */
+  authorizeUrl: string;
+  /** Where HubSpot sends the admin back: this service's /oauth/hubspot/callback. */
+  redirectUri: () => string;
+  /** The scopes the app declares (app-hsmeta.json). */
+  scopes: readonly string[];
+}
+
+const callbackQuery = z.object({
+  code: z.string().min(1).max(500).optional(),
+  state: z.string().min(1).max(2000).optional(),
+  error: z.string().max(200).optional(),
+  error_description: z.string().max(1000).optional(),
+});
+
+/**
+ * The marketplace install: to HubSpot's consent with a sealed, expiring, single-use state, and
+ * back: the code exchanged, the portal learnt, the tenant created or re-linked (a re-install keeps
+ * its data), tokens sealed, the first sync queued, and a page saying what happened. A failure
+ * says what went wrong and writes nothing.
+ */
+export function hubspotInstallRoutes(deps: {
+  db: Database;
+  box: CryptoBox;
+  install: HubSpotInstallSettings;
+  crmSync: CrmSyncQueue;
+  now: () => number;
+  logger: Logger;
+}): Router {
+  const router = Router();
+  const page = (
+    res: import('express').Response,
+    status: number,
+    content: Parameters<typeof installPage>[0],
+  ) => res.status(status).type('html').send(installPage(content));
+  const failed = (res: import('express').Response, status: number, title: string, why: string) =>
+    page(res, status, {
+      ok: false,
+      title,
+      paragraphs: [why, 'Nothing was installed or changed.'],
+      next: ['Start the install again from the HubSpot marketplace (or /oauth/hubspot/install).'],
+    });
+
+  router.get('/oauth/hubspot/install', async (_req, res) => {
+    const state = await issueOAuthState(deps.db, deps.box, 'hubspot', deps.now());
+    const url = new URL(deps.install.authorizeUrl);
+    url.searchParams.set('client_id', deps.install.app.clientId);
+    url.searchParams.set('redirect_uri', deps.install.redirectUri());
+    url.searchParams.set('scope', deps.install.scopes.join(' '));
+    url.searchParams.set('state', state);
+    res.redirect(302, url.toString());
+  });
+
+  router.get('/oauth/hubspot/callback', async (req, res) => {
+    const query = callbackQuery.safeParse(req.query);
+    if (!query.success || !query.data.state)
+      return failed(
+        res,
+        400,
+        'This is not an install HubSpot sent back',
+        'The link has no state PartnerLens gave out.',
+      );
+    const state = await consumeOAuthState(
+      deps.db,
+      deps.box,
+      query.data.state,
+      'hubspot',
+      deps.now(),
+    );
+    if (!state.ok)
+      return failed(
+        res,
+        400,
+        'This install link cannot be used',
+        state.reason === 'expired'
+          ? 'It waited more than 10 minutes.'
+          : state.reason === 'used'
+            ? 'It was used already.'
+            : 'It was not given out by PartnerLens, or was changed on the way.',
+      );
+    if (query.data.error || !query.data.code)
+      return failed(
+        res,
+        400,
+        'PartnerLens was not installed',
+        query.data.error === 'access_denied'
+          ? 'Access was not granted on HubSpot’s consent screen.'
+          : `HubSpot said: ${query.data.error_description ?? query.data.error ?? 'no code came back'}.`,
+      );
+    let tokens;
+    try {
+      tokens = await exchangeHubSpotCode(
+        deps.install.app,
+        query.data.code,
+        deps.install.redirectUri(),
+      );
+    } catch (error) {
+      deps.logger.warn({ err: error }, 'HubSpot install: the code exchange failed');
+      return failed(
+        res,
+        502,
+        'PartnerLens could not finish the install',
+        'HubSpot did not accept the install’s code.',
+      );
+    }
+    const portalId = tokens.portalId;
+    if (!portalId)
+      return failed(
+        res,
+        502,
+        'PartnerLens could not finish the install',
+        'HubSpot did not say which portal it is.',
+      );
+    const { tenant, reinstalled } = await deps.db.transaction(async (tx) => {
+      const existing = await findTenantByPortalId(tx, portalId);
+      const tenant =
+        existing ??
+        (await createTenant(tx, { name: `HubSpot portal ${portalId}`, hubspotPortalId: portalId }));
+      await storeHubSpotRefreshToken(tx, deps.box, tenant.id, tokens.refreshToken, portalId, {
+        token: tokens.accessToken,
+        expiresAt: new Date(deps.now() + tokens.expiresIn * 1000),
+      });
+      await recordAudit(tx, {
+        tenantId: tenant.id,
+        actor: 'hubspot-install',
+        action: existing ? 'tenant.reinstalled' : 'tenant.installed',
+        subjectType: 'tenant',
+        subjectId: tenant.id,
+        details: { crm: 'hubspot', portalId },
+      });
+      return { tenant, reinstalled: Boolean(existing) };
+    });
+    let queued = true;
+    await deps.crmSync.sync(tenant.id, { crm: 'hubspot' }).catch((error: unknown) => {
+      queued = false;
+      deps.logger.warn({ err: error }, 'HubSpot install: the first sync was not queued');
+    });
+    page(res, 200, {
+      ok: true,
+      title: reinstalled ? 'PartnerLens is installed again' : 'PartnerLens is installed',
+      paragraphs: [
+        `HubSpot portal ${portalId} is connected${reinstalled ? ' again; its data in PartnerLens was kept' : ''}.`,
+        queued
+          ? 'Its companies and deals are being read now: the first sync takes a minute for a few thousand deals.'
+          : 'Its first sync starts with the next scheduled one.',
+      ],
+      next: [
+        'Open any deal in HubSpot: the PartnerLens card shows its partners, conflicts and co-sell suggestions.',
+        'Set up the program (protection windows, rates, auto-approval) in HubSpot, on PartnerLens’s settings page.',
+        'Import your partner program and partners’ account lists there too, and watch sync health.',
+      ],
+    });
+  });
+  return router;
+}

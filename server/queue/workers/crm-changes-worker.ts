@@ -1,0 +1,77 @@
+import { Queue, UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
+
+import { type ChangesResult, processChanges, tenantsWithStaleChanges } from '../../crm/changes';
+import { disconnectCrm, markConnection } from '../../crm/connections';
+import { CRM_KINDS, CrmAuthError, type CrmKind } from '../../crm/port';
+import type { SyncDependencies } from '../../crm/sync';
+import { connectionOf, type CrmChangesQueue, QUEUE_NAMES, type QueueSettings } from '../queues';
+import { startWorker } from './start-worker';
+
+const jobData = z.object({ tenantId: z.uuid(), crm: z.enum(CRM_KINDS) });
+const SWEEP = 'crm-changes-sweep';
+const SWEEP_EVERY_MS = 30_000;
+/** Notices older than this without a job were lost with Redis (or a worker): they get one. */
+const STALE_MS = 20_000;
+
+/**
+ * Works the change notices a CRM sent (webhooks): re-reads the records, writes the mirror, then
+ * `onChanged` (reconcile, ledger) follows. A sweep every 30 s gives notices whose job went
+ * missing (Redis lost, a worker killed before it enqueued) a job again: nothing waits for ever.
+ */
+export async function startCrmChangesWorker(
+  settings: QueueSettings,
+  deps: SyncDependencies & {
+    queue: CrmChangesQueue;
+    onChanged?: (tenantId: string, crm: CrmKind, changed: ChangesResult) => Promise<unknown>;
+  },
+) {
+  const worker = startWorker<{ tenantId: string; crm: CrmKind }>(
+    QUEUE_NAMES.crmChanges,
+    settings,
+    async (job) => {
+      const data = jobData.safeParse(job.data);
+      if (!data.success) throw new UnrecoverableError('crm-changes job without a tenant and CRM');
+      const { tenantId, crm } = data.data;
+      try {
+        const changed = await processChanges(deps, tenantId, crm);
+        if (changed.accounts.length + changed.deals.length > 0)
+          await deps.onChanged?.(tenantId, crm, changed);
+        return { accounts: changed.accounts.length, deals: changed.deals.length };
+      } catch (error) {
+        if (!(error instanceof CrmAuthError)) throw error;
+        if (error.uninstalled) await disconnectCrm(deps.db, tenantId, crm, error.message);
+        else
+          await markConnection(deps.db, tenantId, crm, { status: 'broken', reason: error.message });
+        throw new UnrecoverableError(error.message);
+      }
+    },
+    deps.logger,
+  );
+  const sweepQueue = new Queue(SWEEP, {
+    connection: connectionOf(settings),
+    prefix: settings.prefix,
+  });
+  await sweepQueue.upsertJobScheduler(
+    'sweep',
+    { every: SWEEP_EVERY_MS },
+    { name: 'sweep', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+  );
+  const sweeper = startWorker(
+    SWEEP,
+    settings,
+    async () => {
+      const stale = await tenantsWithStaleChanges(deps.db, STALE_MS);
+      for (const { tenantId, crm } of stale) await deps.queue.process(tenantId, crm);
+      return { requeued: stale.length };
+    },
+    deps.logger,
+    1,
+  );
+  return {
+    close: async () => {
+      await Promise.all([worker.close(), sweeper.close()]);
+      await sweepQueue.close();
+    },
+  };
+}
