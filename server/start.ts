@@ -27,11 +27,13 @@ import { startReconcileWorker } from './queue/workers/reconcile-worker';
 import { startRegistrationSweep } from './queue/workers/registration-sweep-worker';
 import { loadEncryptionKey, openDatabase } from './runtime';
 import { DEMO_PORTAL_ID, generateEcosystem, INSTALL_PORTAL_ID } from './sandbox/seed/ecosystem';
-import { startSandbox } from './sandbox/server';
+import { type RunningSandbox, startSandbox } from './sandbox/server';
 
 export interface Running {
   apiUrl?: string;
   sandboxUrl?: string;
+  /** The local HubSpot, in development (tests change it, uninstall from it, flush its webhooks). */
+  sandbox?: RunningSandbox;
   demo?: { tenantId: string; apiKey: string; cardUrl?: string; file?: string };
   stop(): Promise<void>;
 }
@@ -123,7 +125,7 @@ export async function startPartnerLens(
     );
 
     const crms = new CrmRegistry([hubspotAdapter({ db, box, hubspot, now: Date.now })]);
-    const running: Running = { stop, ...(sandbox ? { sandboxUrl: sandbox.url } : {}) };
+    const running: Running = { stop, ...(sandbox ? { sandboxUrl: sandbox.url, sandbox } : {}) };
     if (config.role !== 'worker') {
       const app = createApp({
         db,

@@ -179,11 +179,15 @@ async function syncConnection(
       usage: connection.usage(),
     });
   } catch (error) {
-    await markConnection(deps.db, tenantId, crm, {
-      error: (error as Error).message,
-      usage: connection.usage(),
-      ...(error instanceof CrmAuthError ? { status: 'broken', reason: error.message } : {}),
-    });
+    // Uninstalled mid-sync (its tokens refused): let go of the connection, as at connect.
+    if (error instanceof CrmAuthError && error.uninstalled)
+      await disconnectCrm(deps.db, tenantId, crm, error.message);
+    else
+      await markConnection(deps.db, tenantId, crm, {
+        error: (error as Error).message,
+        usage: connection.usage(),
+        ...(error instanceof CrmAuthError ? { status: 'broken', reason: error.message } : {}),
+      });
     throw error;
   }
   if (result.skipped > 0)

@@ -1,6 +1,8 @@
+import type { Client } from '@hubspot/api-client';
+
 import type { Queryable } from '../../db/database';
 import type { CryptoBox } from '../../lib/crypto-box';
-import type { CrmAdapter } from '../port';
+import { type CrmAdapter, CrmAuthError } from '../port';
 import { hubspotAccessToken, type HubSpotApp, hubspotClient } from './credentials';
 import { limiterForPortal } from './rate-limiter';
 import { readPortal, rereadRecords } from './sync';
@@ -16,22 +18,58 @@ export function hubspotAdapter(deps: {
   return {
     crm: 'hubspot',
     async connect(tenantId) {
-      const { token, portalId } = await hubspotAccessToken(
-        deps.db,
-        deps.box,
-        deps.hubspot,
-        tenantId,
-        deps.now(),
-      );
-      // One limiter per portal in this process: the sync and the webhook re-reads share it.
-      const client = hubspotClient(deps.hubspot, token, limiterForPortal(portalId ?? tenantId));
+      const open = async (refresh: boolean) => {
+        const { token, portalId } = await hubspotAccessToken(
+          deps.db,
+          deps.box,
+          deps.hubspot,
+          tenantId,
+          deps.now(),
+          { refresh },
+        );
+        // One limiter per portal in this process: the sync and the webhook re-reads share it.
+        return hubspotClient(deps.hubspot, token, limiterForPortal(portalId ?? tenantId));
+      };
+      let client = await open(false);
+      // A 401 on a token not yet expired: it was revoked (an uninstall) or rotated. A refresh tells
+      // which: refused, it is a CrmAuthError (the caller disconnects); granted, the call is tried
+      // once more on the new token.
+      const refreshed = async (error: unknown) => {
+        if (!isUnauthorized(error)) throw error;
+        client = await open(true);
+      };
+      const once = async <T>(call: (c: Client) => Promise<T>): Promise<T> => {
+        try {
+          return await call(client);
+        } catch (error) {
+          await refreshed(error);
+          try {
+            return await call(client);
+          } catch (again) {
+            if (isUnauthorized(again))
+              throw new CrmAuthError('HubSpot refuses even a freshly refreshed access token');
+            throw again;
+          }
+        }
+      };
       return {
         crm: 'hubspot',
-        read: () => readPortal(client),
-        reread: (ids) => rereadRecords(client, ids),
-        attachPartner: (link) => attachWithLabel(client, link),
+        async *read() {
+          try {
+            return yield* readPortal(client);
+          } catch (error) {
+            // The sync job runs again (with backoff) on the refreshed token.
+            await refreshed(error);
+            throw error;
+          }
+        },
+        reread: (ids) => once((c) => rereadRecords(c, ids)),
+        attachPartner: (link) => once((c) => attachWithLabel(c, link)),
         usage: () => undefined,
       };
     },
   };
 }
+
+const isUnauthorized = (error: unknown) =>
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 401;

@@ -137,6 +137,7 @@ export async function hubspotAccessToken(
   app: HubSpotApp,
   tenantId: string,
   now: number,
+  options: { refresh?: boolean } = {},
 ): Promise<{ token: string; portalId: string | null }> {
   const [row] = await db.query<CredentialRow>(
     `select refresh_token_enc, access_token_enc, access_token_expires_at, external_id
@@ -146,6 +147,7 @@ export async function hubspotAccessToken(
   if (!row?.refresh_token_enc)
     throw new CrmAuthError(`Tenant ${tenantId} has no HubSpot connection`);
   if (
+    !options.refresh &&
     row.access_token_enc &&
     row.access_token_expires_at &&
     row.access_token_expires_at.getTime() - REFRESH_MARGIN_MS > now

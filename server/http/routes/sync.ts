@@ -16,14 +16,21 @@ export function syncRoutes(db: Queryable, crmSync: CrmSyncQueue, now: () => numb
   /** Asks for a full sync of the tenant's CRM; answers the job to follow. */
   router.post('/sync', async (req, res) => {
     const caller = callerOf(req);
-    const connected = await db.query('select 1 from crm_credentials where tenant_id = $1', [
-      caller.tenantId,
-    ]);
-    if (connected.length === 0)
+    const connections = await db.query<{ status: string }>(
+      'select status from crm_credentials where tenant_id = $1',
+      [caller.tenantId],
+    );
+    if (connections.length === 0)
       throw new HttpError(
         409,
         'SYNC.NOT_CONNECTED',
         'No CRM is connected to this tenant: install PartnerLens in HubSpot or Salesforce first',
+      );
+    if (connections.every((connection) => connection.status === 'disconnected'))
+      throw new HttpError(
+        409,
+        'SYNC.DISCONNECTED',
+        'PartnerLens was uninstalled from this tenant’s CRM: install it again to resume syncing (the data is kept for 90 days)',
       );
     const id = await crmSync.sync(caller.tenantId);
     await recordAudit(db, {

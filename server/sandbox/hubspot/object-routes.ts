@@ -163,6 +163,15 @@ export function objectRoutes(): Router {
     });
   });
 
+  // One object by id (idProperty and associations are not modelled).
+  router.get('/v3/objects/:objectType/:id', (req, res) => {
+    const objects = objectsOf(req, res)?.objects;
+    if (!objects) return;
+    const found = objects.get(String(req.params.id));
+    if (!found) return hubspotError(res, 404, 'OBJECT_NOT_FOUND', 'Resource not found');
+    res.json(present(found, listOf(req.query.properties)));
+  });
+
   router.post('/v3/objects/:objectType/batch/read', (req, res) => {
     const objects = objectsOf(req, res)?.objects;
     if (!objects) return;
