@@ -14,6 +14,7 @@ import { disconnectCrm, markConnection } from './connections';
 import {
   CRM_NAMES,
   CrmAuthError,
+  CrmBudgetError,
   type CrmConnection,
   type CrmKind,
   type CrmRegistry,
@@ -182,7 +183,11 @@ async function syncConnection(
     await markConnection(deps.db, tenantId, crm, {
       error: (error as Error).message,
       usage: connection.usage(),
-      ...(error instanceof CrmAuthError ? { status: 'broken', reason: error.message } : {}),
+      ...(error instanceof CrmAuthError
+        ? { status: 'broken', reason: error.message }
+        : error instanceof CrmBudgetError
+          ? { status: 'paused', reason: error.message, usage: error.usage ?? connection.usage() }
+          : {}),
     });
     throw error;
   }
