@@ -12,7 +12,7 @@ import { salesforceAdapter } from '../../../server/crm/salesforce/adapter';
 import { SalesforceChangeStreams } from '../../../server/crm/salesforce/change-stream';
 import { storeSalesforceTokens } from '../../../server/crm/salesforce/credentials';
 import { decodeChangeEvent } from '../../../server/crm/salesforce/notifications';
-import { syncTenant } from '../../../server/crm/sync';
+import { CrmSyncIncomplete, syncTenant } from '../../../server/crm/sync';
 import { issueApiKey } from '../../../server/db/api-keys';
 import { createTenant, type Tenant } from '../../../server/db/tenants';
 import { CryptoBox } from '../../../server/lib/crypto-box';
@@ -399,5 +399,29 @@ describe('Salesforce live: install, change events, write-back, tenants of one or
       catchUp: true,
       notices: [{ objectType: 'deal', key: '7:006000000000000AAA' }],
     });
+  });
+
+  it('syncs the HubSpot portal of a tenant whose Salesforce grant was revoked, and says which is broken', async () => {
+    const [row] = await database.db.query<{ refresh_token_enc: string }>(
+      `select refresh_token_enc from crm_credentials where tenant_id = $1 and provider = 'salesforce'`,
+      [tenants.both.id],
+    );
+    salesforce.store.revoke(
+      box.open(row!.refresh_token_enc, `${tenants.both.id}:salesforce:refresh_token`),
+    );
+    await database.db.query(
+      `update crm_credentials set access_token_enc = null where tenant_id = $1 and provider = 'salesforce'`,
+      [tenants.both.id],
+    );
+    const failure = (await syncTenant(deps(), tenants.both.id).catch(
+      (error: unknown) => error,
+    )) as CrmSyncIncomplete;
+    expect(failure).toBeInstanceOf(CrmSyncIncomplete);
+    expect(failure.synced.map((r) => r.crm)).toEqual(['hubspot']);
+    const health = await syncHealth(database.db, tenants.both.id, Date.now());
+    expect(health.map((h) => [h.crm, h.status])).toEqual([
+      ['hubspot', 'connected'],
+      ['salesforce', 'broken'],
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import jsforce, { type Connection } from 'jsforce';
 import { syncHealth } from '../../../server/crm/connections';
 import { CrmAuthError } from '../../../server/crm/port';
 import { storeSalesforceTokens } from '../../../server/crm/salesforce/credentials';
-import { syncTenant } from '../../../server/crm/sync';
+import { CrmSyncIncomplete, syncTenant } from '../../../server/crm/sync';
 import { createTenant, type Tenant } from '../../../server/db/tenants';
 import { CryptoBox } from '../../../server/lib/crypto-box';
 import { generateSalesforceOrg } from '../../../server/sandbox/seed/salesforce-org';
@@ -224,7 +224,10 @@ describe('Salesforce sync through the CRM port', () => {
   it('stops short of the daily API budget, says so in sync health, and resumes when there is room', async () => {
     const usage = sandbox.store.apiUsage(ORG_ID);
     usage.set(14_000);
-    await expect(sync()).rejects.toMatchObject({ code: 'CRM.BUDGET_REACHED' });
+    await expect(sync()).rejects.toMatchObject({
+      synced: [],
+      broken: [expect.objectContaining({ code: 'CRM.BUDGET_REACHED' })],
+    });
     expect(await health()).toMatchObject({
       status: 'paused',
       statusReason: expect.stringContaining('of its 15000 daily API calls'),
@@ -244,7 +247,8 @@ describe('Salesforce sync through the CRM port', () => {
     sandbox.store.revoke(refreshToken);
     sandbox.store.expireAccessTokens(ORG_ID);
     const failure = await sync().catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(CrmAuthError);
+    expect(failure).toBeInstanceOf(CrmSyncIncomplete);
+    expect((failure as CrmSyncIncomplete).broken[0]).toBeInstanceOf(CrmAuthError);
     expect(await health()).toMatchObject({
       status: 'broken',
       statusReason: expect.stringContaining('refused the org'),
