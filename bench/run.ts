@@ -10,6 +10,7 @@ import { ledgerWorkerBench } from './ledger-worker';
 import { silent } from './lib/context';
 import { reconcileBench } from './reconcile';
 import { replayBench } from './replay';
+import { salesforceSyncBench } from './salesforce-sync';
 import { simulateBench } from './simulate';
 
 // `npm run bench [suite…]`: each suite measures against its baseline in the same run and the
@@ -21,6 +22,7 @@ const SUITES = {
   'ledger-worker': ledgerWorkerBench,
   reconcile: reconcileBench,
   replay: replayBench,
+  'salesforce-sync': salesforceSyncBench,
   simulate: simulateBench,
 } as const;
 

@@ -43,6 +43,14 @@ const environmentSchema = z
     HUBSPOT_CLIENT_SECRET: optionalString,
     HUBSPOT_API_BASE: z.url().optional(),
     HUBSPOT_AUTHORIZE_URL: z.url().default('https://app.hubspot.com/oauth/authorize'),
+    SALESFORCE_CLIENT_ID: optionalString,
+    SALESFORCE_CLIENT_SECRET: optionalString,
+    SALESFORCE_LOGIN_URL: z.url().default('https://login.salesforce.com'),
+    SALESFORCE_API_VERSION: z
+      .string()
+      .regex(/^\d{2}\.0$/, 'must be a REST API version such as 64.0')
+      .default('64.0'),
+    SALESFORCE_SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
     SANDBOX: booleanFlag.optional(),
     SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
     ROLE: z.enum(['all', 'api', 'worker']).default('all'),
@@ -90,7 +98,10 @@ export interface Config {
   queuePrefix: string;
   encryptionKey: Buffer | undefined;
   hubspot: { clientId: string; clientSecret: string; apiBase: string; authorizeUrl: string };
-  sandbox: { enabled: boolean; port: number };
+  /** Absent outside the sandbox when no connected app is configured: Salesforce is not offered. */
+  salesforce:
+    { clientId: string; clientSecret: string; loginUrl: string; apiVersion: string } | undefined;
+  sandbox: { enabled: boolean; port: number; salesforcePort: number };
 }
 
 export class ConfigError extends Error {
@@ -105,6 +116,12 @@ export class ConfigError extends Error {
 export const SANDBOX_HUBSPOT_APP = {
   clientId: 'sandbox-client-id',
   clientSecret: 'sandbox-client-secret',
+};
+
+/** The local Salesforce's connected app, in the same way. */
+export const SANDBOX_SALESFORCE_APP = {
+  clientId: 'sandbox-salesforce-consumer-key',
+  clientSecret: 'sandbox-salesforce-consumer-secret',
 };
 
 export function loadConfig(
@@ -144,7 +161,26 @@ export function loadConfig(
       apiBase: env.HUBSPOT_API_BASE ?? 'https://api.hubapi.com',
       authorizeUrl: env.HUBSPOT_AUTHORIZE_URL,
     },
-    sandbox: { enabled: sandboxEnabled, port: env.SANDBOX_PORT },
+    salesforce:
+      env.SALESFORCE_CLIENT_ID && env.SALESFORCE_CLIENT_SECRET
+        ? {
+            clientId: env.SALESFORCE_CLIENT_ID,
+            clientSecret: env.SALESFORCE_CLIENT_SECRET,
+            loginUrl: env.SALESFORCE_LOGIN_URL,
+            apiVersion: env.SALESFORCE_API_VERSION,
+          }
+        : sandboxEnabled
+          ? {
+              ...SANDBOX_SALESFORCE_APP,
+              loginUrl: env.SALESFORCE_LOGIN_URL,
+              apiVersion: env.SALESFORCE_API_VERSION,
+            }
+          : undefined,
+    sandbox: {
+      enabled: sandboxEnabled,
+      port: env.SANDBOX_PORT,
+      salesforcePort: env.SALESFORCE_SANDBOX_PORT,
+    },
   };
 }
 

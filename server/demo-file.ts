@@ -21,6 +21,15 @@ export interface DemoFile {
     installPortalId: string;
     installUrl: string;
   };
+  salesforce?: {
+    instanceUrl: string;
+    apiVersion: string;
+    accessToken: string;
+    sampleDealId: string | null;
+    orgId: string;
+    /** Connect another org of the local Salesforce (an install): open it in a browser. */
+    installUrl: string;
+  };
 }
 
 const previous = z.object({ apiKey: z.string().startsWith('pl_') }).loose();

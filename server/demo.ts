@@ -1,12 +1,14 @@
 import { parseProgram } from '../src/program/program';
 import { storeHubSpotRefreshToken } from './crm/hubspot/credentials';
+import { storeSalesforceTokens } from './crm/salesforce/credentials';
 import { issueApiKey, revokeApiKeys, tenantForApiKey } from './db/api-keys';
 import type { Database } from './db/database';
-import { createTenant, findTenantByPortalId, type Tenant } from './db/tenants';
+import { createTenant, findTenantByPortalId, linkSalesforceOrg, type Tenant } from './db/tenants';
 import type { CryptoBox } from './lib/crypto-box';
 import { upsertProgramPartners } from './partners/program-partners';
 import { loadProgram, saveProgram } from './registrations/program-store';
 import type { HubSpotSandboxStore } from './sandbox/hubspot/store';
+import type { SalesforceSandboxStore } from './sandbox/salesforce/store';
 import { type Ecosystem, programPartnersOf } from './sandbox/seed/ecosystem';
 
 const DEMO_KEY_NAME = 'demo';
@@ -37,6 +39,8 @@ export async function ensureDemoTenant(
   sandbox: HubSpotSandboxStore,
   ecosystem: Ecosystem,
   keepKey?: string,
+  /** The local Salesforce's demo org, connected to the same tenant (sales in Salesforce). */
+  salesforce?: { store: SalesforceSandboxStore; orgId: string },
 ): Promise<{ tenant: Tenant; apiKey: string }> {
   return db.transaction(async (tx) => {
     const tenant =
@@ -50,6 +54,14 @@ export async function ensureDemoTenant(
       sandbox.grantRefreshToken(ecosystem.portalId),
       ecosystem.portalId,
     );
+    if (salesforce) {
+      await linkSalesforceOrg(tx, tenant.id, salesforce.orgId);
+      await storeSalesforceTokens(tx, box, tenant.id, {
+        ...salesforce.store.grantTokens(salesforce.orgId),
+        instanceUrl: salesforce.store.baseUrl,
+        orgId: salesforce.orgId,
+      });
+    }
     await upsertProgramPartners(tx, tenant.id, programPartnersOf(ecosystem));
     if ((await loadProgram(tx, tenant.id)).version === 0) {
       const program = parseProgram(DEMO_PROGRAM);

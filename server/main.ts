@@ -40,11 +40,15 @@ export async function main(overrides: NodeJS.ProcessEnv = {}): Promise<void> {
       `\nDemo tenant ${running.demo.tenantId}; its API key: ${running.demo.apiKey} (kept across restarts on this data folder${running.demo.file ? `; with the local CRMs' tokens in ${running.demo.file}` : ''})`,
     );
     console.log(`HubSpot sandbox: ${running.sandboxUrl}`);
+    if (running.salesforceSandboxUrl)
+      console.log(`Salesforce sandbox: ${running.salesforceSandboxUrl}`);
   }
   if (running.demo?.cardUrl) {
-    console.log(
-      `\nReady. Try: curl -H "Authorization: Bearer ${running.demo.apiKey}" ${running.demo.cardUrl}\n`,
-    );
+    const curl = (url: string) => `curl -H "Authorization: Bearer ${running.demo!.apiKey}" ${url}`;
+    console.log(`\nReady. Try a HubSpot deal's card:     ${curl(running.demo.cardUrl)}`);
+    if (running.demo.salesforceCardUrl)
+      console.log(`and a Salesforce opportunity's card: ${curl(running.demo.salesforceCardUrl)}`);
+    console.log('');
   } else if (running.apiUrl) {
     console.log(`\nReady on ${running.apiUrl}\n`);
   } else {

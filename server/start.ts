@@ -4,6 +4,8 @@ import { type Config } from './config';
 import { hubspotAdapter } from './crm/hubspot/adapter';
 import { HUBSPOT_SCOPES } from './crm/hubspot/scopes';
 import { CrmRegistry } from './crm/port';
+import { salesforceAdapter } from './crm/salesforce/adapter';
+import { SalesforceChangeStreams } from './crm/salesforce/change-stream';
 import { migrate } from './db/migrate';
 import { ensureDemoTenant } from './demo';
 import { previousDemoKey, writeDemoFile } from './demo-file';
@@ -27,14 +29,26 @@ import { startReconcileWorker } from './queue/workers/reconcile-worker';
 import { startRegistrationSweep } from './queue/workers/registration-sweep-worker';
 import { loadEncryptionKey, openDatabase } from './runtime';
 import { DEMO_PORTAL_ID, generateEcosystem, INSTALL_PORTAL_ID } from './sandbox/seed/ecosystem';
-import { type RunningSandbox, startSandbox } from './sandbox/server';
+import { generateSalesforceOrg, SALESFORCE_DEMO_ORG_ID } from './sandbox/seed/salesforce-org';
+import { type RunningSandbox, startSalesforceSandbox, startSandbox } from './sandbox/server';
 
 export interface Running {
   apiUrl?: string;
   sandboxUrl?: string;
   /** The local HubSpot, in development (tests change it, uninstall from it, flush its webhooks). */
   sandbox?: RunningSandbox;
-  demo?: { tenantId: string; apiKey: string; cardUrl?: string; file?: string };
+  salesforceSandboxUrl?: string;
+  demo?: {
+    tenantId: string;
+    apiKey: string;
+    /** A HubSpot deal's card. */
+    cardUrl?: string;
+    /** A Salesforce opportunity's card. */
+    salesforceCardUrl?: string;
+    file?: string;
+  };
+  /** Salesforce's change events, in a process that runs the workers. */
+  changeStreams?: SalesforceChangeStreams;
   stop(): Promise<void>;
 }
 
@@ -58,6 +72,13 @@ export async function startPartnerLens(
     await assertPortFree(config.http.port, config.http.host, 'the API', 'PORT');
   if (config.sandbox.enabled)
     await assertPortFree(config.sandbox.port, '127.0.0.1', 'the local HubSpot', 'SANDBOX_PORT');
+  if (config.sandbox.enabled)
+    await assertPortFree(
+      config.sandbox.salesforcePort,
+      '127.0.0.1',
+      'the local Salesforce',
+      'SALESFORCE_SANDBOX_PORT',
+    );
   try {
     const db = await openDatabase(config, (error) =>
       logger.warn({ err: error }, 'database connection lost; the pool reconnects'),
@@ -112,6 +133,32 @@ export async function startPartnerLens(
       checkpoint();
     }
 
+    const salesforce = config.salesforce ? { ...config.salesforce } : undefined;
+    const salesforceSandbox =
+      config.sandbox.enabled && salesforce
+        ? await startSalesforceSandbox({
+            port: config.sandbox.salesforcePort,
+            app: {
+              clientId: salesforce.clientId,
+              clientSecret: salesforce.clientSecret,
+              // demo.json's token stays good for a working day of trying things.
+              accessTokenSeconds: 12 * 3600,
+            },
+            orgs: [
+              generateSalesforceOrg({
+                seed: DEMO_SEED,
+                now: new Date(new Date().toISOString().slice(0, 10)),
+              }),
+            ],
+          })
+        : undefined;
+    if (salesforceSandbox && salesforce) {
+      stops.push(() => salesforceSandbox.close());
+      salesforce.loginUrl = salesforceSandbox.url;
+      logger.info({ url: salesforceSandbox.url }, 'local Salesforce sandbox up');
+      checkpoint();
+    }
+
     const queueSettings = { redisUrl: redis.url, prefix: config.queuePrefix };
     const crmSync = new CrmSyncQueue(queueSettings);
     const reconcileQueue = new ReconcileQueue(queueSettings);
@@ -124,8 +171,15 @@ export async function startPartnerLens(
       () => crmChanges.close(),
     );
 
-    const crms = new CrmRegistry([hubspotAdapter({ db, box, hubspot, now: Date.now })]);
-    const running: Running = { stop, ...(sandbox ? { sandboxUrl: sandbox.url, sandbox } : {}) };
+    const crms = new CrmRegistry([
+      hubspotAdapter({ db, box, hubspot, now: Date.now }),
+      ...(salesforce ? [salesforceAdapter({ db, box, salesforce })] : []),
+    ]);
+    const running: Running = {
+      stop,
+      ...(sandbox ? { sandboxUrl: sandbox.url, sandbox } : {}),
+      ...(salesforceSandbox ? { salesforceSandboxUrl: salesforceSandbox.url } : {}),
+    };
     if (config.role !== 'worker') {
       const app = createApp({
         db,
@@ -141,6 +195,14 @@ export async function startPartnerLens(
           redirectUri: () => `${running.apiUrl}/oauth/hubspot/callback`,
           scopes: HUBSPOT_SCOPES,
         },
+        ...(salesforce
+          ? {
+              salesforceInstall: {
+                app: salesforce,
+                redirectUri: () => `${running.apiUrl}/oauth/salesforce/callback`,
+              },
+            }
+          : {}),
         hubspotClientSecret: config.hubspot.clientSecret,
         box,
         publicUrl: config.http.publicUrl,
@@ -189,6 +251,19 @@ export async function startPartnerLens(
         },
       });
       stops.push(() => changes.close());
+      if (salesforce) {
+        const streams = new SalesforceChangeStreams({
+          db,
+          box,
+          salesforce,
+          logger,
+          onChanges: (tenantId) => crmChanges.process(tenantId, 'salesforce'),
+          onCatchUp: (tenantId) => crmSync.sync(tenantId, { crm: 'salesforce', incremental: true }),
+        });
+        await streams.start();
+        running.changeStreams = streams;
+        stops.push(() => streams.close());
+      }
       const sweep = await startRegistrationSweep(queueSettings, { db, logger });
       // Registered after the API so that, stopping in reverse, the workers drain first.
       stops.push(() => Promise.all([...workers.map((worker) => worker.close()), sweep.close()]));
@@ -201,6 +276,9 @@ export async function startPartnerLens(
         sandbox.store,
         ecosystem,
         await previousDemoKey(config.dataDir),
+        salesforceSandbox
+          ? { store: salesforceSandbox.store, orgId: SALESFORCE_DEMO_ORG_ID }
+          : undefined,
       );
       running.demo = { tenantId: demo.tenant.id, apiKey: demo.apiKey };
       if (config.role !== 'all') {
@@ -221,13 +299,22 @@ export async function startPartnerLens(
           60_000,
           abort,
         );
-        const [deal] = await db.query<{ crm_id: string }>(
-          `select d.crm_id from deals d where d.tenant_id = $1 and exists (select 1 from deal_partners dp where dp.tenant_id = d.tenant_id and dp.deal_id = d.id)
-           order by d.crm_id limit 1`,
-          [demo.tenant.id],
-        );
+        const sampleDeal = async (crm: 'hubspot' | 'salesforce') =>
+          (
+            await db.query<{ crm_id: string }>(
+              `select d.crm_id from deals d where d.tenant_id = $1 and d.crm = $2 and d.stage = 'open'
+                  and exists (select 1 from deal_partners dp where dp.tenant_id = d.tenant_id and dp.deal_id = d.id)
+                order by d.crm_id limit 1`,
+              [demo.tenant.id, crm],
+            )
+          )[0];
+        const deal = await sampleDeal('hubspot');
+        const opportunity = salesforceSandbox ? await sampleDeal('salesforce') : undefined;
         if (deal && running.apiUrl)
           running.demo.cardUrl = `${running.apiUrl}/api/v1/deals/${deal.crm_id}/card`;
+        if (opportunity && running.apiUrl)
+          running.demo.salesforceCardUrl = `${running.apiUrl}/api/v1/deals/${opportunity.crm_id}/card`;
+        await running.changeStreams?.scan();
         if (running.apiUrl)
           running.demo.file = await writeDemoFile(config.dataDir, {
             apiUrl: running.apiUrl,
@@ -241,6 +328,19 @@ export async function startPartnerLens(
               installPortalId: INSTALL_PORTAL_ID,
               installUrl: `${running.apiUrl}/oauth/hubspot/install`,
             },
+            ...(salesforceSandbox && salesforce
+              ? {
+                  salesforce: {
+                    instanceUrl: salesforceSandbox.url,
+                    apiVersion: salesforce.apiVersion,
+                    accessToken:
+                      salesforceSandbox.store.grantTokens(SALESFORCE_DEMO_ORG_ID).accessToken,
+                    sampleDealId: opportunity?.crm_id ?? null,
+                    orgId: SALESFORCE_DEMO_ORG_ID,
+                    installUrl: `${running.apiUrl}/oauth/salesforce/install`,
+                  },
+                }
+              : {}),
           });
       }
     }

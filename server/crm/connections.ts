@@ -3,7 +3,7 @@ import type { ApiUsage, CrmKind } from './port';
 
 /** What a sync or a refresh learnt about a tenant's connection to a CRM (only what is given is written). */
 export interface ConnectionChange {
-  status?: 'connected' | 'broken' | 'disconnected';
+  status?: 'connected' | 'broken' | 'paused' | 'disconnected';
   reason?: string | null;
   /** Where the next incremental read starts; null: the next read is a full one. */
   cursor?: string | null;
@@ -73,8 +73,8 @@ export interface SyncHealth {
   crm: CrmKind;
   /** The portal or org this tenant is connected to. */
   externalId: string | null;
-  status: 'connected' | 'broken' | 'disconnected';
-  /** Why it is not connected, in words. */
+  status: 'connected' | 'broken' | 'paused' | 'disconnected';
+  /** Why it is not connected (or paused), in words. */
   statusReason: string | null;
   lastFullSyncAt: string | null;
   lastSyncAt: string | null;

@@ -126,6 +126,21 @@ export class CrmAuthError extends Error {
   }
 }
 
+/**
+ * PartnerLens stopped short of the CRM's API budget (or the CRM refuses calls for its limit): the
+ * connection is paused, shown in sync health, and a later sync resumes where it left off.
+ */
+export class CrmBudgetError extends Error {
+  readonly code = 'CRM.BUDGET_REACHED';
+  constructor(
+    message: string,
+    readonly usage?: ApiUsage,
+  ) {
+    super(message);
+    this.name = 'CrmBudgetError';
+  }
+}
+
 /** The CRM said no to a change, for a reason a retry will not mend. */
 export class CrmWriteError extends Error {
   constructor(message: string) {

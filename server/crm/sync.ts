@@ -14,6 +14,7 @@ import { disconnectCrm, markConnection } from './connections';
 import {
   CRM_NAMES,
   CrmAuthError,
+  CrmBudgetError,
   type CrmConnection,
   type CrmKind,
   type CrmRegistry,
@@ -98,7 +99,7 @@ export async function syncTenant(
   options: { crm?: CrmKind; full?: boolean } = {},
 ): Promise<SyncResult[]> {
   const results: SyncResult[] = [];
-  const broken: CrmAuthError[] = [];
+  const broken: Array<CrmAuthError | CrmBudgetError> = [];
   for (const { crm, cursor } of await connectedCrms(deps.db, tenantId)) {
     if (options.crm && options.crm !== crm) continue;
     let connection: CrmConnection;
@@ -116,25 +117,35 @@ export async function syncTenant(
       broken.push(error);
       continue;
     }
-    results.push(
-      await syncConnection(
-        deps,
-        tenantId,
-        connection,
-        options.full || !cursor ? undefined : cursor,
-      ),
-    );
+    try {
+      results.push(
+        await syncConnection(
+          deps,
+          tenantId,
+          connection,
+          options.full || !cursor ? undefined : cursor,
+        ),
+      );
+    } catch (error) {
+      // Marked broken or paused by syncConnection; the tenant's other CRMs still sync.
+      if (!(error instanceof CrmAuthError || error instanceof CrmBudgetError)) throw error;
+      deps.logger.warn({ tenantId, crm, reason: error.message }, 'CRM sync stopped');
+      broken.push(error);
+    }
   }
   // The other CRMs are synced; the broken one is said (and shown in sync health), never retried.
   if (broken.length > 0) throw new CrmSyncIncomplete(results, broken);
   return results;
 }
 
-/** Some of the tenant's CRMs refused their credentials: `synced` holds what the others gave. */
+/**
+ * Some of the tenant's CRMs refused their credentials (or were paused short of their API budget):
+ * `synced` holds what the others gave.
+ */
 export class CrmSyncIncomplete extends CrmAuthError {
   constructor(
     readonly synced: SyncResult[],
-    readonly broken: CrmAuthError[],
+    readonly broken: Array<CrmAuthError | CrmBudgetError>,
   ) {
     super(broken.map((error) => error.message).join('; '));
     this.name = 'CrmSyncIncomplete';
@@ -186,7 +197,11 @@ async function syncConnection(
       await markConnection(deps.db, tenantId, crm, {
         error: (error as Error).message,
         usage: connection.usage(),
-        ...(error instanceof CrmAuthError ? { status: 'broken', reason: error.message } : {}),
+        ...(error instanceof CrmAuthError
+          ? { status: 'broken', reason: error.message }
+          : error instanceof CrmBudgetError
+            ? { status: 'paused', reason: error.message, usage: error.usage ?? connection.usage() }
+            : {}),
       });
     throw error;
   }

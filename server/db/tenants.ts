@@ -72,3 +72,22 @@ export async function listTenants(
     activeApiKeys: row.keys,
   }));
 }
+
+export async function findTenantBySalesforceOrgId(
+  db: Queryable,
+  orgId: string,
+): Promise<Tenant | undefined> {
+  const [row] = await db.query<TenantRow>(
+    'select id, name, hubspot_portal_id::text from tenants where salesforce_org_id = $1',
+    [orgId.slice(0, 15)],
+  );
+  return row && toTenant(row);
+}
+
+/** Links the tenant to its Salesforce org (kept by its 15-character id, as Salesforce compares them). */
+export async function linkSalesforceOrg(db: Queryable, tenantId: string, orgId: string) {
+  await db.query('update tenants set salesforce_org_id = $2 where id = $1', [
+    tenantId,
+    orgId.slice(0, 15),
+  ]);
+}

@@ -24,6 +24,7 @@ import { cosellRoutes } from './routes/cosell';
 import { dealRoutes } from './routes/deals';
 import { mergeCandidateRoutes } from './routes/merge-candidates';
 import { hubspotInstallRoutes, type HubSpotInstallSettings } from './routes/oauth-hubspot';
+import { salesforceInstallRoutes, type SalesforceInstallSettings } from './routes/oauth-salesforce';
 import { partnerRoutes } from './routes/partners';
 import { programRoutes } from './routes/program';
 import { registrationRoutes } from './routes/registrations';
@@ -46,6 +47,8 @@ export interface AppDependencies {
   publicUrl?: string;
   /** The HubSpot marketplace install (its routes are there only with it and `box`). */
   hubspotInstall?: HubSpotInstallSettings;
+  /** Connecting a Salesforce org (its routes are there only with it and `box`). */
+  salesforceInstall?: SalesforceInstallSettings;
   /** Where HubSpot's webhook events go to be re-read; without it they are kept for the sweep. */
   crmChanges?: CrmChangesQueue;
   /** Each named check resolves when its dependency answers. */
@@ -197,6 +200,17 @@ export function createApp(deps: AppDependencies): Express {
         db: deps.db,
         box: deps.box,
         install: deps.hubspotInstall,
+        crmSync: deps.crmSync,
+        now: deps.now ?? Date.now,
+        logger: deps.logger,
+      }),
+    );
+  if (deps.salesforceInstall && deps.box)
+    app.use(
+      salesforceInstallRoutes({
+        db: deps.db,
+        box: deps.box,
+        install: deps.salesforceInstall,
         crmSync: deps.crmSync,
         now: deps.now ?? Date.now,
         logger: deps.logger,

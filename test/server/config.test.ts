@@ -119,7 +119,30 @@ describe('config', () => {
         clientId: 'id',
         clientSecret: 'secret',
         apiBase: 'https://api.hubapi.com',
+        authorizeUrl: 'https://app.hubspot.com/oauth/authorize',
       });
+      // No connected app configured: Salesforce is not offered.
+      expect(config.salesforce).toBeUndefined();
+    });
+
+    it('offers Salesforce with a connected app, on login.salesforce.com by default', () => {
+      const config = loadConfig({
+        NODE_ENV: 'production',
+        ENCRYPTION_KEY: 'cd'.repeat(32),
+        HUBSPOT_CLIENT_ID: 'id',
+        HUBSPOT_CLIENT_SECRET: 'secret',
+        SALESFORCE_CLIENT_ID: 'key',
+        SALESFORCE_CLIENT_SECRET: 'sf-secret',
+        DATABASE_URL: 'postgresql://db/pl',
+        REDIS_URL: 'redis://cache:6379',
+      });
+      expect(config.salesforce).toEqual({
+        clientId: 'key',
+        clientSecret: 'sf-secret',
+        loginUrl: 'https://login.salesforce.com',
+        apiVersion: '64.0',
+      });
+      expect(() => loadConfig({ SALESFORCE_API_VERSION: 'v64' })).toThrow(/SALESFORCE_API_VERSION/);
     });
   });
 });

@@ -1,6 +1,7 @@
 import type { CrmRegistry } from '../../server/crm/port';
 import type { Database } from '../../server/db/database';
 import { createApp } from '../../server/http/app';
+import type { SalesforceInstallSettings } from '../../server/http/routes/oauth-salesforce';
 import type { CryptoBox } from '../../server/lib/crypto-box';
 import { listen } from '../../server/lib/listen';
 import { CommissionsQueue, CrmSyncQueue, ReconcileQueue } from '../../server/queue/queues';
@@ -21,7 +22,12 @@ export interface TestApi {
 /** The API on a free loopback port, with queues under a key prefix of its own. */
 export async function startTestApi(
   db: Database,
-  options: { now?: () => number; crms?: CrmRegistry; box?: CryptoBox } = {},
+  options: {
+    now?: () => number;
+    crms?: CrmRegistry;
+    box?: CryptoBox;
+    salesforceInstall?: SalesforceInstallSettings;
+  } = {},
 ): Promise<TestApi> {
   const settings = testQueueSettings();
   const crmSync = new CrmSyncQueue(settings);
@@ -39,6 +45,7 @@ export async function startTestApi(
       readiness: {},
       now: options.now,
       crms: options.crms,
+      ...(options.salesforceInstall ? { salesforceInstall: options.salesforceInstall } : {}),
     }),
     0,
   );

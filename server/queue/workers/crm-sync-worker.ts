@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 
-import { CRM_KINDS, CrmAuthError } from '../../crm/port';
+import { CRM_KINDS, CrmAuthError, CrmBudgetError } from '../../crm/port';
 import { CrmSyncIncomplete, type SyncDependencies, syncTenant } from '../../crm/sync';
 import { type CrmSyncJob, QUEUE_NAMES, type QueueSettings } from '../queues';
 import { startWorker } from './start-worker';
@@ -36,6 +36,8 @@ export function startCrmSyncWorker(
           await deps.onSynced?.(data.data.tenantId);
         // The connection is marked broken (sync health shows it): retrying cannot mend it.
         if (error instanceof CrmAuthError) throw new UnrecoverableError(error.message);
+        // Paused short of the CRM's daily budget: the next scheduled catch-up resumes, not a retry now.
+        if (error instanceof CrmBudgetError) throw new UnrecoverableError(error.message);
         throw error;
       }
     },

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { Client } from '@hubspot/api-client';
+import jsforce from 'jsforce';
 
 import { loadConfig } from '../../../server/config';
 import type { DemoFile } from '../../../server/demo-file';
@@ -28,6 +29,7 @@ describe('the demo that npm start gives', () => {
       DATA_DIR: dataDir,
       PORT: '0',
       SANDBOX_PORT: '0',
+      SALESFORCE_SANDBOX_PORT: '0',
       REDIS_URL: process.env.TEST_REDIS_URL,
       QUEUE_PREFIX: `demo_${randomBytes(4).toString('hex')}`,
     },
@@ -70,6 +72,47 @@ describe('the demo that npm start gives', () => {
       headers: { authorization: `Bearer ${demo.apiKey}` },
     });
     expect(card.status).toBe(200);
+  });
+
+  it('connects the same tenant to the local Salesforce: an opportunity has a card with its partners', async () => {
+    expect(demo.salesforce).toMatchObject({
+      instanceUrl: running.salesforceSandboxUrl,
+      apiVersion: expect.stringMatching(/^\d+\.0$/),
+      accessToken: expect.any(String),
+      sampleDealId: expect.stringMatching(/^006/),
+    });
+    const card = await call<Card>('GET', `/deals/${demo.salesforce!.sampleDealId}/card`);
+    expect(card.status).toBe(200);
+    expect(card.body.partners.length).toBeGreaterThan(0);
+    expect(running.demo!.salesforceCardUrl).toContain(demo.salesforce!.sampleDealId!);
+    const health = await call<{ crms: Array<{ crm: string; status: string }> }>(
+      'GET',
+      '/sync/health',
+    );
+    expect(health.status).toBe(200);
+    expect(JSON.stringify(health.body)).toContain('salesforce');
+  });
+
+  it('shows an amount changed in Salesforce through jsforce on the card within seconds', async () => {
+    const conn = new jsforce.Connection({
+      instanceUrl: demo.salesforce!.instanceUrl,
+      accessToken: demo.salesforce!.accessToken,
+      version: demo.salesforce!.apiVersion,
+    });
+    const dealId = demo.salesforce!.sampleDealId!;
+    await conn.sobject('Opportunity').update({ Id: dealId, Amount: 424242 });
+    const started = Date.now();
+    let amount: string | undefined;
+    while (Date.now() - started < 20_000) {
+      const card = await call<{ deal: { amount: { amount: string } | null } }>(
+        'GET',
+        `/deals/${dealId}/card`,
+      );
+      amount = card.body.deal.amount?.amount;
+      if (amount !== undefined && Number(amount) === 424242) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(Number(amount)).toBe(424242);
   });
 
   it('lets an account executive add a suggested co-seller without freezing anything', async () => {
