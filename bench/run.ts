@@ -6,6 +6,7 @@ import { ensureRedis } from '../server/lib/redis-server';
 import { accountImportBench } from './account-import';
 import { cardLarge } from './card-large';
 import { cardLatency } from './card-latency';
+import { hubspotLiveBench } from './hubspot-live';
 import { ledgerWorkerBench } from './ledger-worker';
 import { silent } from './lib/context';
 import { reconcileBench } from './reconcile';
@@ -19,6 +20,7 @@ const SUITES = {
   'account-import': accountImportBench,
   'card-latency': cardLatency,
   'card-large': cardLarge,
+  'hubspot-live': hubspotLiveBench,
   'ledger-worker': ledgerWorkerBench,
   reconcile: reconcileBench,
   replay: replayBench,

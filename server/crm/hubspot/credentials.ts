@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Queryable } from '../../db/database';
 import type { CryptoBox } from '../../lib/crypto-box';
 import { CrmAuthError } from '../port';
-import type { PortalLimiter } from './rate-limiter';
+import { bindLimiter, type PortalLimiter } from './rate-limiter';
 
 export interface HubSpotApp {
   clientId: string;
@@ -180,38 +180,21 @@ export async function hubspotAccessToken(
 }
 
 /**
- * The official client on the tenant's token, its calls spaced by the portal's limiter (which reads
- * each answer's rate-limit headers). Retries are PartnerLens's own (withRetries): the client's
- * would wait ten seconds per attempt after a 429.
+ * The official client on the tenant's token, tied to the portal's limiter: withRetries takes a
+ * turn of it before each call and follows the rate-limit headers of the answers it sees.
+ * (@hubspot/api-client 13.5 ignores the `middleware` option: its generated APIs apply only
+ * call-time middleware, so the limiter cannot live in the client.) The client's own retries are
+ * off: it waits ten seconds per attempt after a 429.
  */
 export function hubspotClient(
   app: HubSpotApp,
   accessToken: string,
   limiter?: PortalLimiter,
 ): Client {
-  return new Client({
+  const client = new Client({
     accessToken,
     basePath: app.apiBase.replace(/\/$/, ''),
-    numberOfApiCallRetries: 1,
-    ...(limiter
-      ? {
-          middleware: [
-            {
-              pre: async (context: unknown) => {
-                await limiter.acquire();
-                return context;
-              },
-              post: (context: unknown) => {
-                const response = context as {
-                  httpStatusCode: number;
-                  headers: Record<string, string>;
-                };
-                limiter.observe(response.httpStatusCode, response.headers);
-                return context;
-              },
-            },
-          ],
-        }
-      : {}),
+    numberOfApiCallRetries: 0,
   });
+  return bindLimiter(client, limiter);
 }

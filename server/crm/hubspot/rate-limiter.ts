@@ -37,21 +37,49 @@ export class PortalLimiter {
     }
   }
 
-  /** What an answer says of the limit: its headers, or a 429 (wait out the window). */
-  observe(status: number, headers: Record<string, string | undefined>): void {
+  /**
+   * A call refused with a 429. When its headers say the window still has room, the refusal was not
+   * this window's (a burst or secondary limit): a short pause, growing with each attempt. When the
+   * window is used up (or the headers do not say), the first refusal waits for the oldest call this
+   * process made to leave it; a second in a row means others share the portal's budget, and the
+   * whole window is waited out.
+   */
+  refused(attempt: number, headers: Record<string, string | undefined> = {}): void {
+    const at = this.now();
+    const remaining = Number(headers['x-hubspot-ratelimit-remaining']);
+    const oldest = this.sent[0];
+    const wait =
+      Number.isFinite(remaining) && remaining > 0
+        ? Math.min(this.windowMs, 250 * 2 ** attempt)
+        : attempt === 0 && oldest !== undefined
+          ? Math.max(250, oldest + this.windowMs - at)
+          : this.windowMs;
+    this.pausedUntil = Math.max(this.pausedUntil, at + wait);
+  }
+
+  /** What an answer's rate-limit headers say: the limit, and a window nearly used up. */
+  observe(headers: Record<string, string | undefined>): void {
     const max = Number(headers['x-hubspot-ratelimit-max']);
     const interval = Number(headers['x-hubspot-ratelimit-interval-milliseconds']);
     const remaining = Number(headers['x-hubspot-ratelimit-remaining']);
     if (Number.isFinite(max) && max > 0) this.max = max;
     if (Number.isFinite(interval) && interval > 0) this.windowMs = interval;
-    const at = this.now();
-    if (status === 429) this.pausedUntil = Math.max(this.pausedUntil, at + this.windowMs);
-    else if (Number.isFinite(remaining) && remaining < this.headroom && this.sent.length > 0)
+    if (Number.isFinite(remaining) && remaining < this.headroom && this.sent.length > 0)
       this.pausedUntil = Math.max(this.pausedUntil, this.sent[0]! + this.windowMs);
   }
 }
 
 const limiters = new Map<string, PortalLimiter>();
+const clientLimiters = new WeakMap<object, PortalLimiter>();
+
+/** Ties a client to its portal's limiter, whose turns withRetries takes for each call. */
+export function bindLimiter<C extends object>(client: C, limiter: PortalLimiter | undefined): C {
+  if (limiter) clientLimiters.set(client, limiter);
+  return client;
+}
+
+/** The limiter a client's calls go through, if it was given one. */
+export const limiterOf = (client: object) => clientLimiters.get(client);
 
 /** The limiter of a portal, shared in this process. */
 export function limiterForPortal(portalKey: string): PortalLimiter {
@@ -66,19 +94,26 @@ export function limiterForPortal(portalKey: string): PortalLimiter {
 const RETRIES = 6;
 
 /**
- * One call to HubSpot (through the portal's limiter, which the client's middleware applies), retried on a 429 (after the window the
- * limiter waits out) and on 5xx (with a growing pause); other errors are HubSpot's answer.
+ * One call to HubSpot, in a turn of the client's portal limiter, retried on a 429 (the limiter
+ * pauses: see `refused`) and on 5xx (with a growing pause); other errors are HubSpot's answer.
+ * Error answers carry their rate-limit headers, which the limiter follows.
  */
-export async function withRetries<T>(call: () => Promise<T>): Promise<T> {
+export async function withRetries<T>(client: object, call: () => Promise<T>): Promise<T> {
+  const limiter = limiterOf(client);
   for (let attempt = 0; ; attempt++) {
+    await limiter?.acquire();
     try {
       return await call();
     } catch (error) {
-      const status = (error as { code?: number }).code ?? 0;
+      const { code, headers } = error as { code?: number; headers?: Record<string, string> };
+      const status = code ?? 0;
+      if (limiter && headers) limiter.observe(headers);
       const retryable = status === 429 || (status >= 500 && status < 600);
       if (!retryable || attempt >= RETRIES) throw error;
-      // A 429 paused the limiter for the window: the retry's own turn waits it out.
-      if (status >= 500) await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+      if (status === 429) {
+        if (limiter) limiter.refused(attempt, headers);
+        else await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** attempt));
+      } else await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
     }
   }
 }

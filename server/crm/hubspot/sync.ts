@@ -64,14 +64,16 @@ export async function* readPortal(
   client: Client,
 ): AsyncGenerator<MirrorPage, { cursor: string | undefined }> {
   for await (const companies of pages((after) =>
-    withRetries(() => client.crm.companies.basicApi.getPage(PAGE_SIZE, after, COMPANY_PROPERTIES)),
+    withRetries(client, () =>
+      client.crm.companies.basicApi.getPage(PAGE_SIZE, after, COMPANY_PROPERTIES),
+    ),
   )) {
     const page = emptyPage();
     page.accounts = valid(page, companies).map((c) => toAccount(c, c.updatedAt));
     yield page;
   }
   for await (const deals of pages((after) =>
-    withRetries(() => client.crm.deals.basicApi.getPage(PAGE_SIZE, after, DEAL_PROPERTIES)),
+    withRetries(client, () => client.crm.deals.basicApi.getPage(PAGE_SIZE, after, DEAL_PROPERTIES)),
   )) {
     const page = emptyPage();
     page.deals = valid(page, deals).map((d) => toDeal(d, d.updatedAt));
@@ -91,7 +93,7 @@ export async function rereadRecords(
 ): Promise<MirrorPage> {
   const page = emptyPage();
   for (const chunk of chunks(ids.accounts)) {
-    const read = await withRetries(() =>
+    const read = await withRetries(client, () =>
       client.crm.companies.batchApi.read({
         inputs: chunk.map((id) => ({ id })),
         properties: COMPANY_PROPERTIES,
@@ -103,7 +105,7 @@ export async function rereadRecords(
     page.deletedAccounts.push(...missing(chunk, found));
   }
   for (const chunk of chunks(ids.deals)) {
-    const read = await withRetries(() =>
+    const read = await withRetries(client, () =>
       client.crm.deals.batchApi.read({
         inputs: chunk.map((id) => ({ id })),
         properties: DEAL_PROPERTIES,
@@ -140,7 +142,7 @@ const batchErrors = z
 /** Each deal's companies with their association labels; a deal with none comes back with none. */
 async function readDealLinks(client: Client, dealIds: string[]) {
   if (dealIds.length === 0) return [];
-  const response = await withRetries(() =>
+  const response = await withRetries(client, () =>
     client.crm.associations.v4.batchApi.getPage('deals', 'companies', {
       inputs: dealIds.map((id) => ({ id })),
     }),

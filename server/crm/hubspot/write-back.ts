@@ -17,7 +17,7 @@ export async function attachWithLabel(
   client: Client,
   link: { dealCrmId: string; companyCrmId: string; role: PartnerRole },
 ): Promise<void> {
-  const labels = await withRetries(() =>
+  const labels = await withRetries(client, () =>
     client.crm.associations.v4.schema.definitionsApi.getAll('deals', 'companies'),
   );
   const label = LABEL_BY_ROLE[link.role];
@@ -26,7 +26,7 @@ export async function attachWithLabel(
     throw new CrmWriteError(
       `The portal has no "${label}" deal→company label; reinstall PartnerLens to create it`,
     );
-  await withRetries(() =>
+  await withRetries(client, () =>
     client.crm.associations.v4.basicApi.create(
       'deals',
       link.dealCrmId,
