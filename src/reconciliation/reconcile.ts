@@ -185,9 +185,11 @@ function dropAmbiguousAcronyms(
     if (ambiguous) positions.forEach((position) => dropped.add(position));
   }
   if (dropped.size === 0) return;
-  const kept = edges.filter((_, position) => !dropped.has(position));
-  edges.length = 0;
-  edges.push(...kept);
+  // In place: a spread of hundreds of thousands of edges would overflow the stack.
+  let kept = 0;
+  for (let position = 0; position < edges.length; position++)
+    if (!dropped.has(position)) edges[kept++] = edges[position]!;
+  edges.length = kept;
 }
 
 /** A between record that fits only one cluster after all joins it; one that fits several is for review. */
