@@ -1,4 +1,5 @@
-import type { PreparedRecord } from './compare';
+import { MIN_COUNTRY_ACRONYM, type PreparedRecord } from './compare';
+import { initialsOf } from './generic-words';
 
 /** Blocks larger than this are too common to say anything ("solutions", "group"): other keys must find the pair. */
 const MAX_BLOCK = 50;
@@ -33,6 +34,11 @@ function hashedKeys(record: PreparedRecord): { keys: number[]; exactCount: numbe
   const exactCount = keys.length;
   // An acronym meets the records whose domain label it is ("IBM" / ibm.com).
   if (name.acronym) keys.push(key('l', name.acronym));
+  // A spelled-out name without a company domain meets the records whose domain label is its
+  // initials ("International Business Machines" / IBM on ibm.com): compare.ts rule 6, by country.
+  if (!record.domain)
+    for (const initials of initialsOf(name.words))
+      if (initials.length >= MIN_COUNTRY_ACRONYM) keys.push(key('l', initials));
   abbreviationKeys(name.content, keys);
   const words = [...new Set(name.tokens)].filter(
     (token) => token.length >= 3 && !STOP_TOKENS.has(token),

@@ -16,7 +16,13 @@ export type Evidence =
   | { kind: 'domain'; domain: string }
   | { kind: 'domain_label'; label: string; left: string; right: string }
   | { kind: 'name'; score: number; left: string; right: string }
-  | { kind: 'acronym'; acronym: string; expansion: string }
+  | {
+      kind: 'acronym';
+      acronym: string;
+      expansion: string;
+      /** What agrees beside the initials: the domain label, or the acronym's own domain and the country. */
+      support: 'domain_label' | 'country';
+    }
   | { kind: 'domain_conflict'; left: string; right: string }
   | { kind: 'word_conflict'; left: string; right: string }
   | { kind: 'country_conflict'; left: string; right: string };
@@ -36,6 +42,9 @@ export interface MatchSettings {
 export const DEFAULT_NAME_THRESHOLD = 0.9;
 /** With two different company domains, only identical (normalised) names still match. */
 export const CONFLICTING_DOMAIN_NAME_THRESHOLD = 1;
+
+/** A two-letter acronym stands for too many names to rest on a country: three letters or more. */
+export const MIN_COUNTRY_ACRONYM = 3;
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
@@ -140,14 +149,20 @@ export function domainConflict(a: PreparedRecord, b: PreparedRecord): boolean {
 }
 
 /**
- * One name is the other's acronym ("IBM" / "International Business Machines") and the rest agrees:
- * the same domain label, or the acronym is the spelled-out record's domain label; no conflicting
- * domains or countries. Never the acronym alone: "IBM" is also "Iron Bridge Marine".
+ * One name is the other's acronym ("IBM" / "International Business Machines") and the rest agrees;
+ * no conflicting domains or countries. Never the acronym alone: "IBM" is also "Iron Bridge Marine".
+ * What agrees (docs/matching.md, rule 6):
+ * - `domain_label`: the two records share a domain label, or the acronym is the spelled-out
+ *   record's domain label;
+ * - `country`: the acronym is its own record's domain label (the organisation goes by it: IBM on
+ *   ibm.com), the spelled-out record has no company domain (none, or free-mail), and both records
+ *   name the same country. reconcile() drops such a match when the acronym's domain could stand
+ *   for two different spelled-out names in the data (`ambiguousAcronyms`).
  */
-function supportedAcronym(
+export function supportedAcronym(
   a: PreparedRecord,
   b: PreparedRecord,
-): { acronym: string; expansion: string } | undefined {
+): { acronym: string; expansion: string; support: 'domain_label' | 'country' } | undefined {
   if (!a.name || !b.name || (!a.name.acronym && !b.name.acronym)) return undefined;
   if (countriesDiffer(a, b) || domainConflict(a, b)) return undefined;
   return acronymOf(a, b) ?? acronymOf(b, a);
@@ -156,9 +171,20 @@ function supportedAcronym(
 function acronymOf(
   short: PreparedRecord,
   long: PreparedRecord,
-): { acronym: string; expansion: string } | undefined {
+): { acronym: string; expansion: string; support: 'domain_label' | 'country' } | undefined {
   const acronym = short.name!.acronym;
   if (!acronym || !initialsOf(long.name!.words).includes(acronym)) return undefined;
-  if (!sameLabel(short, long) && long.domain?.label !== acronym) return undefined;
-  return { acronym, expansion: long.name!.text };
+  const expansion = long.name!.text;
+  if (sameLabel(short, long) || long.domain?.label === acronym)
+    return { acronym, expansion, support: 'domain_label' };
+  const sameCountry = short.country !== undefined && short.country === long.country;
+  if (
+    sameCountry &&
+    acronym.length >= MIN_COUNTRY_ACRONYM &&
+    !long.domain &&
+    short.domain?.label === acronym &&
+    !short.domain.privateSuffix
+  )
+    return { acronym, expansion, support: 'country' };
+  return undefined;
 }

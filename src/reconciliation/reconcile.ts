@@ -8,8 +8,10 @@ import {
   type PreparedRecord,
   sameDomain,
   sameLabel,
+  supportedAcronym,
 } from '../matching/compare';
 import { type MatchInput, prepareRecord } from '../matching/prepare';
+import { nameSimilarity } from '../matching/similarity';
 import {
   byStrength,
   clearDifference,
@@ -94,6 +96,7 @@ export function reconcile(
         edges.push({ a: i, b: j, score: strength(records[i]!, records[j]!, score) });
     }
   }
+  dropAmbiguousAcronyms(edges, records, settings.nameThreshold);
   const pairs = (decisions: ReconcileOptions['mergeDecisions']) =>
     (decisions ?? []).flatMap(([x, y]) => {
       const a = position.get(x);
@@ -149,6 +152,44 @@ export function reconcile(
       clusters: new Set(clusterIds).size,
     },
   };
+}
+
+/**
+ * An acronym matched by its own domain and a country (compare.ts, support `country`) stands for
+ * one spelled-out name only when the data holds one: when records on "ibm.com" called IBM meet
+ * both "International Business Machines" and "Iron Bridge Marine", names that do not match each
+ * other, none of those acronym matches is kept. Removes the edges in place.
+ */
+function dropAmbiguousAcronyms(
+  edges: Edge[],
+  records: readonly PreparedRecord[],
+  nameThreshold: number,
+): void {
+  const byDomain = new Map<string, { edges: number[]; expansions: number[] }>();
+  edges.forEach((edge, position) => {
+    if (edge.score !== nameThreshold) return;
+    const [a, b] = [records[edge.a]!, records[edge.b]!];
+    if (supportedAcronym(a, b)?.support !== 'country') return;
+    const [short, long] = a.domain ? [a, edge.b] : [b, edge.a];
+    const group = byDomain.get(short.domain!.label) ?? { edges: [], expansions: [] };
+    group.edges.push(position);
+    group.expansions.push(long);
+    byDomain.set(short.domain!.label, group);
+  });
+  const dropped = new Set<number>();
+  for (const { edges: positions, expansions } of byDomain.values()) {
+    const names = expansions.map((i) => records[i]!.name!);
+    const ambiguous = names.some((x, i) =>
+      names.slice(i + 1).some((y) => nameSimilarity(x, y, nameThreshold) < nameThreshold),
+    );
+    if (ambiguous) positions.forEach((position) => dropped.add(position));
+  }
+  if (dropped.size === 0) return;
+  // In place: a spread of hundreds of thousands of edges would overflow the stack.
+  let kept = 0;
+  for (let position = 0; position < edges.length; position++)
+    if (!dropped.has(position)) edges[kept++] = edges[position]!;
+  edges.length = kept;
 }
 
 /** A between record that fits only one cluster after all joins it; one that fits several is for review. */

@@ -58,6 +58,8 @@ describe('CandidateIndex', () => {
       { id: 'com', name: 'Acme Inc', domain: 'acme.com' },
       { id: 'acronym', name: 'IBM', domain: '' },
       { id: 'expanded', name: 'International Business Machines', domain: 'ibm.com' },
+      { id: 'own-domain', name: 'NBM', domain: 'nbm.com' },
+      { id: 'no-domain', name: 'Northwind Business Machines', domain: '' },
     ].map(prepareRecord);
     const variantIndex = new CandidateIndex(variants);
     const meets = (a: string, b: string) =>
@@ -71,5 +73,7 @@ describe('CandidateIndex', () => {
     it('finds one brand under another suffix', () => expect(meets('de', 'com')).toBe(true));
     it('finds an acronym by the domain label it is', () =>
       expect(meets('acronym', 'expanded')).toBe(true));
+    it('finds a spelled-out name without a domain by the domain label its initials are', () =>
+      expect(meets('no-domain', 'own-domain')).toBe(true));
   });
 });

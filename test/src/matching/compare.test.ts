@@ -177,6 +177,7 @@ describe('acronyms (issue 12)', () => {
       kind: 'acronym',
       acronym: 'ibm',
       expansion: 'international business machines',
+      support: 'domain_label',
     });
     expect(
       compare(
@@ -191,6 +192,50 @@ describe('acronyms (issue 12)', () => {
     expect(compare({ name: 'IBM' }, { name: 'International Business Machines' }).match).toBe(false);
     expect(compare({ name: 'IBM', country: 'DE' }, full).match).toBe(false);
     expect(compare({ name: 'IBM', domain: 'ibm-partners.com' }, full).match).toBe(false);
+  });
+
+  it('matches "NBM" on nbm.com with "Northwind Business Machines" without a domain in the same country', () => {
+    const result = compare(
+      { name: 'NBM LLC', domain: 'www.nbm.com', country: 'United States' },
+      { name: 'Northwind Business Machines', domain: 'jane.doe@gmail.com', country: 'USA' },
+    );
+    expect(result.match).toBe(true);
+    expect(result.evidence).toContainEqual({
+      kind: 'acronym',
+      acronym: 'nbm',
+      expansion: 'northwind business machines',
+      support: 'country',
+    });
+  });
+
+  it('needs, for a match by country, the acronym as its own domain, the same country, no other domain and three letters', () => {
+    const full = { name: 'Northwind Business Machines', domain: '', country: 'US' };
+    // No country on one side, or two countries.
+    expect(compare({ name: 'NBM', domain: 'nbm.com' }, { ...full, country: '' }).match).toBe(false);
+    expect(compare({ name: 'NBM', domain: 'nbm.com', country: 'DE' }, full).match).toBe(false);
+    // The acronym's record has no domain, or one that is not the acronym.
+    expect(compare({ name: 'NBM', domain: '', country: 'US' }, full).match).toBe(false);
+    expect(compare({ name: 'NBM', domain: 'nbm-tools.com', country: 'US' }, full).match).toBe(
+      false,
+    );
+    // A private suffix: a shop called nbm on a platform.
+    expect(compare({ name: 'NBM', domain: 'nbm.myshopify.com', country: 'US' }, full).match).toBe(
+      false,
+    );
+    // The spelled-out record has a company domain of another brand.
+    expect(
+      compare(
+        { name: 'NBM', domain: 'nbm.com', country: 'US' },
+        { ...full, domain: 'northwind.com' },
+      ).match,
+    ).toBe(false);
+    // Two letters stand for too many names.
+    expect(
+      compare(
+        { name: 'NB', domain: 'nb.com', country: 'US' },
+        { name: 'Northwind Bank', domain: '', country: 'US' },
+      ).match,
+    ).toBe(false);
   });
 });
 

@@ -161,4 +161,60 @@ describe('reconcile', () => {
     ]);
     expect(byId.tech).not.toBe(byId.techniques);
   });
+
+  describe('an acronym tied by its own domain and a country (issue 12)', () => {
+    it('joins "IBM" on ibm.com and "International Business Machines" of the same country', () => {
+      const { byId } = clusterOf([
+        { id: 'ibm', source: 'hubspot', name: 'IBM', domain: 'ibm.com', country: 'US' },
+        {
+          id: 'full',
+          source: 'program',
+          name: 'International Business Machines',
+          domain: '',
+          country: 'USA',
+        },
+      ]);
+      expect(byId.full).toBe(byId.ibm);
+    });
+
+    it('joins neither when the acronym fits two different names: "International Business Machines" and "Iron Bridge Marine"', () => {
+      const { byId } = clusterOf([
+        { id: 'ibm', source: 'hubspot', name: 'IBM', domain: 'ibm.com', country: 'US' },
+        { id: 'ibm2', source: 'salesforce', name: 'IBM Corp', domain: 'ibm.com', country: 'US' },
+        {
+          id: 'machines',
+          source: 'program',
+          name: 'International Business Machines',
+          domain: '',
+          country: 'US',
+        },
+        { id: 'marine', source: 'program', name: 'Iron Bridge Marine', domain: '', country: 'US' },
+      ]);
+      expect(byId.ibm2).toBe(byId.ibm);
+      expect(byId.machines).not.toBe(byId.ibm);
+      expect(byId.marine).not.toBe(byId.ibm);
+      expect(byId.marine).not.toBe(byId.machines);
+    });
+
+    it('still joins two spellings of one name ("Intl Business Machines")', () => {
+      const { byId } = clusterOf([
+        { id: 'ibm', source: 'hubspot', name: 'IBM', domain: 'ibm.com', country: 'US' },
+        {
+          id: 'full',
+          source: 'program',
+          name: 'International Business Machines',
+          domain: '',
+          country: 'US',
+        },
+        {
+          id: 'short',
+          source: 'salesforce',
+          name: 'Intl Business Machines',
+          domain: '',
+          country: 'US',
+        },
+      ]);
+      expect(new Set(Object.values(byId))).toEqual(new Set([byId.ibm]));
+    });
+  });
 });
