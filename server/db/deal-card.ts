@@ -10,7 +10,7 @@ import {
 import type { PartnerDirectory } from '../cosell/partner-directory';
 import { type CardSuggestion, suggestionsForAccount } from '../cosell/suggestions';
 import { type DealRegistration, registrationsForDeal } from '../registrations/deal-registrations';
-import { loadProgram } from '../registrations/program-store';
+import { programAtVersion } from '../registrations/program-store';
 import type { Queryable } from './database';
 
 export interface DealCardView {
@@ -76,6 +76,9 @@ interface DealRow {
   account_crm_id: string | null;
   account_industry: string | null;
   account_country: string | null;
+  /** What the card's prepared inputs are at (program, partner directory): read with the deal. */
+  program_version: number;
+  partners_version: string;
 }
 
 interface PartnerRow {
@@ -108,7 +111,9 @@ export async function findDealCard(
   const [deal] = await db.query<DealRow>(
     `select d.id, d.crm_id, d.name, trim_scale(d.amount)::text as amount, d.currency, d.stage,
             a.name as account_name, a.domain as account_domain, d.account_crm_id,
-            a.industry as account_industry, a.country as account_country
+            a.industry as account_industry, a.country as account_country,
+            coalesce((select version from programs where tenant_id = $1), 0) as program_version,
+            coalesce((select partners from card_versions where tenant_id = $1), 0)::text as partners_version
        from deals d
        left join accounts a on a.tenant_id = d.tenant_id and a.crm_id = d.account_crm_id
       where d.tenant_id = $1 and d.crm_id = $2 and d.archived_at is null`,
@@ -135,7 +140,7 @@ export async function findDealCard(
     sharePct: Number(row.share_pct),
   }));
   // One program for the previews and the suggestions.
-  const { program } = await loadProgram(db, tenantId);
+  const program = await programAtVersion(db, tenantId, deal.program_version);
   const previews = previewCommissions(
     program,
     { id: deal.id, amount: deal.amount, currency: deal.currency },
@@ -156,7 +161,7 @@ export async function findDealCard(
     deal.stage === 'open' && deal.account_crm_id && deal.account_name !== null
       ? await suggestionsForAccount(
           db,
-          directory,
+          await directory.get(tenantId, deal.partners_version),
           tenantId,
           {
             crmId: deal.account_crm_id,
