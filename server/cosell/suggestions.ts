@@ -1,6 +1,7 @@
 import { shortlist } from '../../src/cosell/fit-list';
 import {
   type CosellCandidate,
+  type Population,
   POPULATIONS,
   rankCosell,
   regionOfAccount,
@@ -31,10 +32,37 @@ export async function suggestionsForAccount(
   db: Queryable,
   partners: Directory,
   tenantId: string,
-  account: { crmId: string; name: string; industry: string | null; country: string | null },
+  account: SuggestionAccount,
   options: SuggestionOptions,
 ): Promise<CardSuggestion[]> {
-  const { overlap, declined } = await accountFacts(db, tenantId, account.crmId);
+  return rankSuggestions(
+    partners,
+    account,
+    await accountFacts(db, tenantId, account.crmId),
+    options,
+  );
+}
+
+/** What the account's own rows say for its suggestions: overlap (best population per partner) and declines. */
+export interface AccountFacts {
+  overlap: ReadonlyMap<string, Population>;
+  declined: ReadonlySet<string>;
+}
+
+type SuggestionAccount = {
+  crmId: string;
+  name: string;
+  industry: string | null;
+  country: string | null;
+};
+
+/** suggestionsForAccount, for a caller that read the account's facts with its own query (the card). */
+export function rankSuggestions(
+  partners: Directory,
+  account: SuggestionAccount,
+  { overlap, declined }: AccountFacts,
+  options: SuggestionOptions,
+): CardSuggestion[] {
   const region = regionOfAccount(account);
   const eligible = (id: string) =>
     !options.attached.has(id) && !declined.has(id) && !options.registrationHolders.has(id);
@@ -80,7 +108,11 @@ export async function suggestionsForAccount(
 }
 
 /** The account's overlap (best population per partner, current lists only) and its declines. */
-async function accountFacts(db: Queryable, tenantId: string, accountCrmId: string) {
+async function accountFacts(
+  db: Queryable,
+  tenantId: string,
+  accountCrmId: string,
+): Promise<AccountFacts> {
   const [overlap, declines] = await Promise.all([
     db.query<{ partner_id: string; best: number }>(
       `select pa.partner_id,
