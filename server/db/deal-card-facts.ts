@@ -59,7 +59,7 @@ interface FactsRow extends DealRow {
 }
 
 // One statement, one round trip: each part is an indexed read of this deal or its account.
-const FACTS_SQL = `
+export const FACTS_SQL = `
 with d as (
   select d.id, d.crm_id, d.name, trim_scale(d.amount)::text as amount, d.currency, d.stage,
          a.name as account_name, a.domain as account_domain, d.account_crm_id,
@@ -88,7 +88,9 @@ select d.*,
        (select coalesce(json_agg(x), '[]')
           from (select pa.partner_id, min(array_position($4::text[], pa.population))::int - 1 as best
                   from partner_accounts pa
-                  join partner_current_lists c on c.tenant_id = pa.tenant_id and c.import_id = pa.import_id
+                  -- By its key: the partner's current list is this row's import.
+                  join partner_current_lists c
+                    on c.tenant_id = pa.tenant_id and c.partner_id = pa.partner_id and c.import_id = pa.import_id
                  where pa.tenant_id = $1 and pa.account_crm_id = d.account_crm_id and d.stage = 'open'
                  group by pa.partner_id) x) as overlap,
        (select coalesce(array_agg(c.partner_id::text), '{}')
@@ -103,12 +105,11 @@ export async function readDealCardFacts(
   dealCrmId: string,
   now: number,
 ): Promise<DealCardFacts | undefined> {
-  const [row] = await db.query<FactsRow>(FACTS_SQL, [
-    tenantId,
-    dealCrmId,
-    new Date(now),
-    POPULATIONS,
-  ]);
+  const [row] = await db.query<FactsRow>(
+    FACTS_SQL,
+    [tenantId, dealCrmId, new Date(now), POPULATIONS],
+    { prepare: 'deal_card_facts' },
+  );
   if (!row) return undefined;
   const { program_version, partners_version, partners, registrations, overlap, declines, ...deal } =
     row;
