@@ -4,7 +4,8 @@ import type { Database } from '../server/db/database';
 import { loadProgram } from '../server/registrations/program-store';
 import { truePartnerSql } from '../server/sandbox/seed/large-tenant';
 import { INDUSTRIES } from '../server/sandbox/seed/vocabulary';
-import { POPULATIONS, rankCosell } from '../src/cosell/rank';
+import { shortlist } from '../src/cosell/fit-list';
+import { POPULATIONS, rankCosell, regionOfAccount } from '../src/cosell/rank';
 import type { BenchContext } from './lib/context';
 import { profiled } from './lib/cpu-profile';
 import { load } from './lib/load';
@@ -62,6 +63,7 @@ export async function cardLarge(context: BenchContext) {
     const directory = await new PartnerDirectory(db).get(tenantId, 'bench');
     // The ranking before the fit lists: every partner in the industry, for the same accounts.
     let sameAsEveryPartner = 0;
+    let everyPartnerPool = 0;
     let shortlisted = 0;
     const partners = await db.query<{
       id: string;
@@ -124,7 +126,8 @@ export async function cardLarge(context: BenchContext) {
         JSON.stringify(suggestions.map(({ type: _t, tier: _r, ...s }) => s))
       )
         sameAsEveryPartner += 1;
-      shortlisted += everyPartner.pool;
+      everyPartnerPool += everyPartner.pool;
+      shortlisted += everyPartner.shortlist;
       const overlap = await db.query<{ partner_id: string }>(
         `select pa.partner_id from partner_accounts pa join partners p on p.tenant_id = pa.tenant_id and p.id = pa.partner_id
           where pa.tenant_id = $1 and pa.account_crm_id = $2 and p.status = 'active'
@@ -175,7 +178,8 @@ export async function cardLarge(context: BenchContext) {
         baselineTopTierInVertical: rate(hits.topTierInVertical),
         msPerDealInProcess: Number(((suggestSeconds * 1000) / usable.length).toFixed(1)),
         identicalToRankingEveryPartner: `${sameAsEveryPartner} of ${usable.length}`,
-        candidatesRankedBefore: Math.round(shortlisted / usable.length),
+        candidatesRankedBefore: Math.round(everyPartnerPool / usable.length),
+        candidatesRankedNow: Math.round(shortlisted / usable.length),
       },
       cardBytes: sample,
       emptyEndpoint: empty,
@@ -219,8 +223,17 @@ async function rankEveryPartner(
     attached: options.attached.has(p.id),
   }));
   const account = { name: deal.account_name, industry: deal.industry, country: deal.country };
+  // What the card ranks instead: the overlap and the fit list's shortlist.
+  const shortlisted = new Set([
+    ...best.keys(),
+    ...shortlist(
+      directory.fitList(deal.industry, regionOfAccount(account), options.tiers),
+      (id) => !options.attached.has(id),
+    ),
+  ]);
   return {
     suggestions: rankCosell(account, candidates, { tiers: options.tiers }).suggestions,
     pool: candidates.length,
+    shortlist: shortlisted.size,
   };
 }
