@@ -118,7 +118,8 @@ async function accountFacts(
       `select pa.partner_id,
               min(array_position($3::text[], pa.population))::int - 1 as best
          from partner_accounts pa
-         join partner_current_lists c on c.tenant_id = pa.tenant_id and c.import_id = pa.import_id
+         join partner_current_lists c
+           on c.tenant_id = pa.tenant_id and c.partner_id = pa.partner_id and c.import_id = pa.import_id
         where pa.tenant_id = $1 and pa.account_crm_id = $2
         group by pa.partner_id`,
       [tenantId, accountCrmId, POPULATIONS],
