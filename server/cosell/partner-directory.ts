@@ -22,6 +22,7 @@ export interface DirectoryPartner {
 export class Directory {
   private readonly prepared = new Map<string, readonly FitEntry[]>();
   private readonly byRevenue = new Map<string, readonly DirectoryPartner[]>();
+  private readonly candidates = new Map<string, Map<string, CosellCandidate>>();
 
   constructor(
     readonly byId: ReadonlyMap<string, DirectoryPartner>,
@@ -43,6 +44,24 @@ export class Directory {
       this.prepared.set(key, list);
     }
     return list;
+  }
+
+  /** The partner as the ranking sees it in `currency`, before the account's own facts: built once. */
+  candidate(partnerId: string, currency: string): CosellCandidate | undefined {
+    let inCurrency = this.candidates.get(currency);
+    if (!inCurrency) {
+      if (this.candidates.size >= PREPARED_KEPT) this.candidates.clear();
+      inCurrency = new Map();
+      this.candidates.set(currency, inCurrency);
+    }
+    let candidate = inCurrency.get(partnerId);
+    if (!candidate) {
+      const partner = this.byId.get(partnerId);
+      if (!partner) return undefined;
+      candidate = asCandidate(partner, currency);
+      inCurrency.set(partnerId, candidate);
+    }
+    return candidate;
   }
 
   /** The vertical's active partners with a track record, by won revenue in `currency`, best first. */

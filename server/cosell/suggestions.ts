@@ -9,7 +9,7 @@ import {
 } from '../../src/cosell/rank';
 import { SUGGESTIONS } from '../../src/cosell/weights';
 import type { Queryable } from '../db/database';
-import { asCandidate, type Directory } from './partner-directory';
+import type { Directory } from './partner-directory';
 
 export type CardSuggestion = Suggestion & { type: string | null; tier: string };
 
@@ -67,10 +67,10 @@ export function rankSuggestions(
   const eligible = (id: string) =>
     !options.attached.has(id) && !declined.has(id) && !options.registrationHolders.has(id);
   const candidate = (id: string): CosellCandidate | undefined => {
-    const partner = partners.byId.get(id);
-    if (!partner) return undefined;
+    const base = partners.candidate(id, options.currency);
+    if (!base) return undefined;
     return {
-      ...asCandidate(partner, options.currency),
+      ...base,
       overlap: overlap.get(id) ?? null,
       attached: options.attached.has(id),
       declined: declined.has(id),
