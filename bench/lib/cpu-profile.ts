@@ -63,7 +63,9 @@ function summarise(profile: Profile) {
     const hits = n.hitCount ?? 0;
     if (hits === 0) continue;
     const { functionName, url, lineNumber } = n.callFrame;
-    const key = `${functionName || '(anonymous)'} ${url ? `${short(url)}:${lineNumber + 1}` : ''}`;
+    // tsx compiles each .ts file to a line or two: its line numbers say nothing there.
+    const at = url.endsWith('.ts') ? short(url) : url ? `${short(url)}:${lineNumber + 1}` : '';
+    const key = `${functionName || '(anonymous)'} ${at}`;
     self.set(key, (self.get(key) ?? 0) + hits);
     // Inclusive, per source file of ours (server/, src/) anywhere on the sample's stack.
     const seen = new Set<string>();
