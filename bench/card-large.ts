@@ -1,15 +1,21 @@
-import { PartnerDirectory } from '../server/cosell/partner-directory';
+import { asCandidate, type Directory, PartnerDirectory } from '../server/cosell/partner-directory';
 import { suggestionsForAccount } from '../server/cosell/suggestions';
+import type { Database } from '../server/db/database';
 import { loadProgram } from '../server/registrations/program-store';
 import { truePartnerSql } from '../server/sandbox/seed/large-tenant';
 import { INDUSTRIES } from '../server/sandbox/seed/vocabulary';
+import { shortlist } from '../src/cosell/fit-list';
+import { POPULATIONS, rankCosell, regionOfAccount } from '../src/cosell/rank';
 import type { BenchContext } from './lib/context';
+import { profiled } from './lib/cpu-profile';
 import { load } from './lib/load';
 import { withSeededTenant } from './lib/seeded-api';
 
 const SCALE = Number(process.env.BENCH_TENANT_SCALE ?? 1);
 /** Open deals whose account's true co-sell partner is active and not on the deal yet. */
 const QUALITY_DEALS = 1000;
+/** BENCH_CPU_PROFILE=file.cpuprofile: one more card run under the CPU profiler, after the measured ones. */
+const PROFILE_FILE = process.env.BENCH_CPU_PROFILE;
 const TIER_ORDER = ['registered', 'silver', 'gold', 'platinum'];
 
 interface EvalDeal {
@@ -54,7 +60,11 @@ export async function cardLarge(context: BenchContext) {
 
     // Suggestion quality: PartnerLens against the best overlap alone and the top tier in the vertical.
     const { program } = await loadProgram(db, tenantId);
-    const directory = new PartnerDirectory(db, 60_000);
+    const directory = await new PartnerDirectory(db).get(tenantId, 'bench');
+    // The ranking before the fit lists: every partner in the industry, for the same accounts.
+    let sameAsEveryPartner = 0;
+    let everyPartnerPool = 0;
+    let shortlisted = 0;
     const partners = await db.query<{
       id: string;
       name: string;
@@ -106,6 +116,18 @@ export async function cardLarge(context: BenchContext) {
         suggestions.map((s) => s.partnerId),
         deal.truth,
       );
+      const everyPartner = await rankEveryPartner(db, directory, tenantId, deal, {
+        attached,
+        tiers: program.tiers,
+        currency: program.currency,
+      });
+      if (
+        JSON.stringify(everyPartner.suggestions) ===
+        JSON.stringify(suggestions.map(({ type: _t, tier: _r, ...s }) => s))
+      )
+        sameAsEveryPartner += 1;
+      everyPartnerPool += everyPartner.pool;
+      shortlisted += everyPartner.shortlist;
       const overlap = await db.query<{ partner_id: string }>(
         `select pa.partner_id from partner_accounts pa join partners p on p.tenant_id = pa.tenant_id and p.id = pa.partner_id
           where pa.tenant_id = $1 and pa.account_crm_id = $2 and p.status = 'active'
@@ -140,6 +162,13 @@ export async function cardLarge(context: BenchContext) {
     await load(`${base}${paths[0]}`, headers, { connections: 10, seconds: 1, paths });
     const empty = await load(`${base}/api/v1/whoami`, headers, options);
     const card = await load(`${base}${paths[0]}`, headers, { ...options, paths });
+    const rssMiB = Math.round(process.memoryUsage().rss / 2 ** 20);
+    // After the measured runs, so that the profiler's cost is in none of them.
+    const profile = PROFILE_FILE
+      ? await profiled(PROFILE_FILE, () =>
+          load(`${base}${paths[0]}`, headers, { ...options, paths }),
+        )
+      : undefined;
     return {
       tenant: seeded,
       suggestionQuality: {
@@ -148,12 +177,63 @@ export async function cardLarge(context: BenchContext) {
         baselineOverlapOnly: rate(hits.overlapOnly),
         baselineTopTierInVertical: rate(hits.topTierInVertical),
         msPerDealInProcess: Number(((suggestSeconds * 1000) / usable.length).toFixed(1)),
+        identicalToRankingEveryPartner: `${sameAsEveryPartner} of ${usable.length}`,
+        candidatesRankedBefore: Math.round(everyPartnerPool / usable.length),
+        candidatesRankedNow: Math.round(shortlisted / usable.length),
       },
       cardBytes: sample,
       emptyEndpoint: empty,
       card,
       cardP99OverEmptyP99: Number((card.p99 / Math.max(empty.p99, 1)).toFixed(2)),
-      rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+      rssMiB,
+      ...(profile && {
+        profile: {
+          file: PROFILE_FILE,
+          card: profile.result,
+          top: profile.top,
+          byFile: profile.byFile,
+        },
+      }),
     };
   });
+}
+
+/** The suggestions as the card made them before issue 13: every partner in the industry ranked. */
+async function rankEveryPartner(
+  db: Database,
+  directory: Directory,
+  tenantId: string,
+  deal: EvalDeal,
+  options: { attached: ReadonlySet<string>; tiers: readonly string[]; currency: string },
+) {
+  const overlap = await db.query<{ partner_id: string; best: number }>(
+    `select pa.partner_id, min(array_position($3::text[], pa.population))::int - 1 as best
+       from partner_accounts pa
+       join partner_current_lists c on c.tenant_id = pa.tenant_id and c.import_id = pa.import_id
+      where pa.tenant_id = $1 and pa.account_crm_id = $2
+      group by pa.partner_id`,
+    [tenantId, deal.account_crm_id, POPULATIONS],
+  );
+  const best = new Map(overlap.map((row) => [row.partner_id, POPULATIONS[row.best]!]));
+  const pool = new Map((directory.byVertical.get(deal.industry) ?? []).map((p) => [p.id, p]));
+  for (const id of best.keys()) pool.set(id, directory.byId.get(id)!);
+  const candidates = [...pool.values()].map((p) => ({
+    ...asCandidate(p, options.currency),
+    overlap: best.get(p.id) ?? null,
+    attached: options.attached.has(p.id),
+  }));
+  const account = { name: deal.account_name, industry: deal.industry, country: deal.country };
+  // What the card ranks instead: the overlap and the fit list's shortlist.
+  const shortlisted = new Set([
+    ...best.keys(),
+    ...shortlist(
+      directory.fitList(deal.industry, regionOfAccount(account), options.tiers),
+      (id) => !options.attached.has(id),
+    ),
+  ]);
+  return {
+    suggestions: rankCosell(account, candidates, { tiers: options.tiers }).suggestions,
+    pool: candidates.length,
+    shortlist: shortlisted.size,
+  };
 }

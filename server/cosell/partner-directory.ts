@@ -1,4 +1,6 @@
-import type { PartnerRecord } from '../../src/cosell/rank';
+import { type FitEntry, fitList } from '../../src/cosell/fit-list';
+import type { CosellCandidate, PartnerRecord } from '../../src/cosell/rank';
+import type { SalesRegion } from '../../src/cosell/region';
 import type { Queryable } from '../db/database';
 
 export interface DirectoryPartner {
@@ -16,9 +18,90 @@ export interface DirectoryPartner {
   wonRevenue: Record<string, bigint>;
 }
 
-export interface Directory {
-  byId: Map<string, DirectoryPartner>;
-  byVertical: Map<string, DirectoryPartner[]>;
+/** The tenant's partners as one version of the card's inputs has them, with what is prepared from them. */
+export class Directory {
+  private readonly prepared = new Map<string, readonly FitEntry[]>();
+  private readonly byRevenue = new Map<string, readonly DirectoryPartner[]>();
+  private readonly candidates = new Map<string, Map<string, CosellCandidate>>();
+
+  constructor(
+    readonly byId: ReadonlyMap<string, DirectoryPartner>,
+    readonly byVertical: ReadonlyMap<string, readonly DirectoryPartner[]>,
+  ) {}
+
+  /** The vertical's active partners by fit for accounts in `region` (src/cosell/fit-list.ts), built on first use. */
+  fitList(industry: string, region: SalesRegion | undefined, tiers: readonly string[]) {
+    const key = `${industry}\u0000${region ?? ''}\u0000${tiers.join('\u0000')}`;
+    let list = this.prepared.get(key);
+    if (!list) {
+      list = fitList(
+        industry,
+        region,
+        (this.byVertical.get(industry) ?? []).map((p) => asCandidate(p, 'none')),
+        tiers,
+      );
+      if (this.prepared.size >= PREPARED_KEPT) this.prepared.clear();
+      this.prepared.set(key, list);
+    }
+    return list;
+  }
+
+  /** The partner as the ranking sees it in `currency`, before the account's own facts: built once. */
+  candidate(partnerId: string, currency: string): CosellCandidate | undefined {
+    let inCurrency = this.candidates.get(currency);
+    if (!inCurrency) {
+      if (this.candidates.size >= PREPARED_KEPT) this.candidates.clear();
+      inCurrency = new Map();
+      this.candidates.set(currency, inCurrency);
+    }
+    let candidate = inCurrency.get(partnerId);
+    if (!candidate) {
+      const partner = this.byId.get(partnerId);
+      if (!partner) return undefined;
+      candidate = asCandidate(partner, currency);
+      inCurrency.set(partnerId, candidate);
+    }
+    return candidate;
+  }
+
+  /** The vertical's active partners with a track record, by won revenue in `currency`, best first. */
+  revenueList(industry: string, currency: string): readonly DirectoryPartner[] {
+    const key = `${industry}\u0000${currency}`;
+    let list = this.byRevenue.get(key);
+    if (!list) {
+      const revenue = (p: DirectoryPartner) => p.wonRevenue[currency] ?? 0n;
+      list = (this.byVertical.get(industry) ?? [])
+        .filter((p) => p.active && p.record)
+        .sort((a, b) => (revenue(b) > revenue(a) ? 1 : revenue(b) < revenue(a) ? -1 : 0));
+      if (this.byRevenue.size >= PREPARED_KEPT) this.byRevenue.clear();
+      this.byRevenue.set(key, list);
+    }
+    return list;
+  }
+}
+
+/** Prepared lists kept per directory (verticals × regions × programs' tiers in use). */
+const PREPARED_KEPT = 1000;
+
+/** A directory partner as the ranking sees it, for `currency`, before the account's own facts. */
+export function asCandidate(partner: DirectoryPartner, currency: string): CosellCandidate {
+  return {
+    partnerId: partner.id,
+    name: partner.name,
+    tier: partner.tier,
+    active: partner.active,
+    regions: partner.regions,
+    verticals: partner.verticals,
+    certifications: partner.certifications,
+    overlap: null,
+    record: partner.record && {
+      ...partner.record,
+      wonRevenueMinor: partner.wonRevenue[currency] ?? 0n,
+    },
+    attached: false,
+    declined: false,
+    competingRegistration: false,
+  };
 }
 
 interface Row {
@@ -38,53 +121,61 @@ interface Row {
 }
 
 /**
- * A tenant's partners with their performance, held in memory for a few seconds: every card of a
- * large tenant ranks hundreds of partners working in the account's industry, and reading them
- * per request would cost more than the rest of the card. Tier or performance changes show within
- * `ttlMs` plus one reload; lists, declines and the partners on the deal are always read fresh.
+ * A tenant's partners with their performance, held in memory per version of them (card_versions,
+ * migration 0017, moved by every write to partners or their performance in any process): every
+ * card of a large tenant ranks the partners working in the account's industry, and reading them
+ * per request would cost more than the rest of the card. The card reads the version with its
+ * deal; lists, declines and the partners on the deal are read fresh on each card.
  */
 export class PartnerDirectory {
   private readonly entries = new Map<
     string,
-    { loadedAt: number; directory: Promise<Directory>; refreshing?: Promise<void> }
+    {
+      version: string;
+      directory: Promise<Directory>;
+      next?: { version: string; seenAt: number; directory: Promise<Directory> };
+    }
   >();
 
   constructor(
     private readonly db: Queryable,
-    private readonly ttlMs = 5000,
+    /** How long a card may still be answered from the previous version while the new one loads. */
+    private readonly staleMs = 2000,
     private readonly clock: () => number = Date.now,
     private readonly maxTenants = 500,
   ) {}
 
   /**
-   * The tenant's directory. A stale one is still answered while a fresh one loads in the
-   * background (one load per tenant at a time), so no card waits for the reload.
+   * The tenant's directory at `version`. While a newer version loads (one load at a time), the
+   * previous one still answers for up to `staleMs`, so a burst of partner writes does not make
+   * every card wait for a reload; after that, cards wait for it.
    */
-  get(tenantId: string): Promise<Directory> {
-    const now = this.clock();
+  get(tenantId: string, version: string): Promise<Directory> {
     const entry = this.entries.get(tenantId);
-    // Long unused (a tenant idle for a while): wait for a fresh one rather than answer an old one.
-    if (!entry || now - entry.loadedAt >= 2 * this.ttlMs) return this.start(tenantId, now);
-    if (now - entry.loadedAt >= this.ttlMs && !entry.refreshing) {
-      const next = this.load(tenantId);
-      entry.refreshing = next.then(
-        (directory) => {
-          this.entries.set(tenantId, {
-            loadedAt: this.clock(),
-            directory: Promise.resolve(directory),
-          });
+    if (!entry) return this.start(tenantId, version);
+    if (entry.version === version) return entry.directory;
+    const now = this.clock();
+    if (!entry.next || entry.next.version !== version) {
+      const directory = this.load(tenantId);
+      const next = { version, seenAt: entry.next?.seenAt ?? now, directory };
+      entry.next = next;
+      directory.then(
+        () => {
+          const current = this.entries.get(tenantId);
+          if (current?.next !== next) return;
+          this.entries.set(tenantId, { version, directory });
         },
         () => {
-          entry.refreshing = undefined;
+          if (entry.next === next) entry.next = undefined;
         },
       );
     }
-    return entry.directory;
+    return now - entry.next.seenAt < this.staleMs ? entry.directory : entry.next.directory;
   }
 
-  private start(tenantId: string, now: number): Promise<Directory> {
+  private start(tenantId: string, version: string): Promise<Directory> {
     const directory = this.load(tenantId);
-    this.entries.set(tenantId, { loadedAt: now, directory });
+    this.entries.set(tenantId, { version, directory });
     // A failed first read is not kept; the next card asks again.
     directory.catch(() => {
       if (this.entries.get(tenantId)?.directory === directory) this.entries.delete(tenantId);
@@ -132,6 +223,6 @@ export class PartnerDirectory {
         else byVertical.set(vertical, [partner]);
       }
     }
-    return { byId, byVertical };
+    return new Directory(byId, byVertical);
   }
 }

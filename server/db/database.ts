@@ -6,7 +6,20 @@ import { lockDirectory } from '../lib/directory-lock';
 
 /** The one query surface the repositories use; both Postgres and PGlite implement it. */
 export interface Queryable {
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  query<Row = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<Row[]>;
+}
+
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared under this name on each Postgres connection: parsed and planned
+   * once per connection instead of on each call, for the hottest reads (the deal card). One name,
+   * one SQL text. PGlite, in process, runs it as any other query.
+   */
+  prepare?: string;
 }
 
 export interface Database extends Queryable {
@@ -77,13 +90,22 @@ export async function openPostgres(
       `begin; select pg_advisory_xact_lock(${SCHEMA_LOCK}); create schema if not exists ${schema}; commit`,
     );
   }
-  const run = async <Row>(client: Pool | PoolClient, sql: string, params?: readonly unknown[]) =>
-    (await client.query(sql, params as unknown[])).rows as Row[];
+  const run = async <Row>(
+    client: Pool | PoolClient,
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ) =>
+    (
+      await (options?.prepare
+        ? client.query({ name: options.prepare, text: sql, values: params as unknown[] })
+        : client.query(sql, params as unknown[]))
+    ).rows as Row[];
   return {
     kind: 'postgres',
-    async query(sql, params) {
+    async query(sql, params, options) {
       refuseInsideTransaction(pool);
-      return run(pool, sql, params);
+      return run(pool, sql, params, options);
     },
     async transaction(fn) {
       refuseInsideTransaction(pool);
@@ -91,7 +113,7 @@ export async function openPostgres(
       try {
         await client.query('begin');
         const result = await asTransactionBody(pool, () =>
-          fn({ query: (sql, params) => run(client, sql, params) }),
+          fn({ query: (sql, params, options) => run(client, sql, params, options) }),
         );
         await client.query('commit');
         return result;

@@ -8,10 +8,14 @@ import {
   previewCommissions,
 } from '../commissions/preview';
 import type { PartnerDirectory } from '../cosell/partner-directory';
-import { type CardSuggestion, suggestionsForAccount } from '../cosell/suggestions';
-import { type DealRegistration, registrationsForDeal } from '../registrations/deal-registrations';
-import { loadProgram } from '../registrations/program-store';
+import { type CardSuggestion, rankSuggestions } from '../cosell/suggestions';
+import {
+  type DealRegistration,
+  presentDealRegistrations,
+} from '../registrations/deal-registrations';
+import { programAtVersion } from '../registrations/program-store';
 import type { Queryable } from './database';
+import { type PartnerRow, readDealCardFacts } from './deal-card-facts';
 
 export interface DealCardView {
   deal: {
@@ -64,39 +68,6 @@ export interface PartnerPerformance {
   asOf: string;
 }
 
-interface DealRow {
-  id: string;
-  crm_id: string;
-  name: string;
-  amount: string | null;
-  currency: string | null;
-  stage: 'open' | 'won' | 'lost';
-  account_name: string | null;
-  account_domain: string | null;
-  account_crm_id: string | null;
-  account_industry: string | null;
-  account_country: string | null;
-}
-
-interface PartnerRow {
-  id: string;
-  name: string;
-  type: string | null;
-  tier: string;
-  role: string;
-  share_pct: string;
-  partner_manager: string | null;
-  certifications: string[];
-  sourced_won_12m: Record<string, string> | null;
-  influenced_won_12m: Record<string, string> | null;
-  open_pipeline: Record<string, string> | null;
-  won_12m: number | null;
-  lost_12m: number | null;
-  avg_cycle_days: string | null;
-  by_vertical: Record<string, { won: number; lost: number }> | null;
-  as_of: Date | null;
-}
-
 /** The deal as the mirror has it, with its attached partners; undefined when the tenant has no such deal. */
 export async function findDealCard(
   db: Queryable,
@@ -105,27 +76,9 @@ export async function findDealCard(
   now: number,
   directory: PartnerDirectory,
 ): Promise<DealCardView | undefined> {
-  const [deal] = await db.query<DealRow>(
-    `select d.id, d.crm_id, d.name, trim_scale(d.amount)::text as amount, d.currency, d.stage,
-            a.name as account_name, a.domain as account_domain, d.account_crm_id,
-            a.industry as account_industry, a.country as account_country
-       from deals d
-       left join accounts a on a.tenant_id = d.tenant_id and a.crm_id = d.account_crm_id
-      where d.tenant_id = $1 and d.crm_id = $2 and d.archived_at is null`,
-    [tenantId, dealCrmId],
-  );
-  if (!deal) return undefined;
-  const partners = await db.query<PartnerRow>(
-    `select p.id, p.name, p.type, p.tier, dp.role, dp.share_pct::text as share_pct, p.partner_manager, p.certifications,
-            pp.sourced_won_12m, pp.influenced_won_12m, pp.open_pipeline, pp.won_12m, pp.lost_12m,
-            pp.avg_cycle_days::text, pp.by_vertical, pp.as_of
-       from deal_partners dp
-       join partners p on p.tenant_id = dp.tenant_id and p.id = dp.partner_id
-       left join partner_performance pp on pp.tenant_id = p.tenant_id and pp.partner_id = p.id
-      where dp.tenant_id = $1 and dp.deal_id = $2
-      order by dp.role, p.name`,
-    [tenantId, deal.id],
-  );
+  const facts = await readDealCardFacts(db, tenantId, dealCrmId, now);
+  if (!facts) return undefined;
+  const { deal, partners } = facts;
   const partnerViews = partners.map((row) => ({
     id: row.id,
     name: row.name,
@@ -134,8 +87,8 @@ export async function findDealCard(
     role: row.role,
     sharePct: Number(row.share_pct),
   }));
-  // One program for the previews and the suggestions.
-  const { program } = await loadProgram(db, tenantId);
+  // One program for the previews and the suggestions, parsed once per version.
+  const program = await programAtVersion(db, tenantId, facts.programVersion);
   const previews = previewCommissions(
     program,
     { id: deal.id, amount: deal.amount, currency: deal.currency },
@@ -145,25 +98,18 @@ export async function findDealCard(
     deal.stage === 'won'
       ? await accruedOnDeal(db, tenantId, deal.id, partnerViews, previews)
       : previews;
-  const registrations = await registrationsForDeal(
-    db,
-    tenantId,
-    deal.account_crm_id,
-    partnerViews,
-    now,
-  );
+  const registrations = presentDealRegistrations(facts.registrations, partnerViews, now);
   const suggestions =
     deal.stage === 'open' && deal.account_crm_id && deal.account_name !== null
-      ? await suggestionsForAccount(
-          db,
-          directory,
-          tenantId,
+      ? rankSuggestions(
+          await directory.get(tenantId, facts.partnersVersion),
           {
             crmId: deal.account_crm_id,
             name: deal.account_name,
             industry: deal.account_industry,
             country: deal.account_country,
           },
+          facts.account,
           {
             attached: new Set(partnerViews.map((p) => p.id)),
             registrationHolders: new Set(registrations.map((r) => r.partner.id)),

@@ -14,7 +14,7 @@ export interface DealRegistration {
   }>;
 }
 
-interface Row {
+export interface RegistrationRow {
   id: string;
   partner_id: string;
   partner_name: string;
@@ -35,7 +35,7 @@ export async function registrationsForDeal(
   now: number,
 ): Promise<DealRegistration[]> {
   if (!accountCrmId) return [];
-  const rows = await db.query<Row>(
+  const rows = await db.query<RegistrationRow>(
     `select r.id, r.partner_id, p.name as partner_name, p.tier, r.status, r.window_end
        from registrations r join partners p on p.tenant_id = r.tenant_id and p.id = r.partner_id
       where r.tenant_id = $1 and r.matched_account_crm_id = $2 and r.status in ('pending', 'approved')
@@ -43,6 +43,15 @@ export async function registrationsForDeal(
       order by coalesce(r.window_start, r.submitted_at), r.id`,
     [tenantId, accountCrmId, new Date(now)],
   );
+  return presentDealRegistrations(rows, partnersOnDeal, now);
+}
+
+/** The registrations holding a deal's account (read with the card), with their conflicts with its partners. */
+export function presentDealRegistrations(
+  rows: readonly RegistrationRow[],
+  partnersOnDeal: ReadonlyArray<{ id: string; name: string }>,
+  now: number,
+): DealRegistration[] {
   return rows.map((row) => {
     const conflicts: DealRegistration['conflicts'] = [];
     if (!partnersOnDeal.some((p) => p.id === row.partner_id)) {

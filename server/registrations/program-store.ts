@@ -25,6 +25,28 @@ export async function loadProgram(
   return { program: parsed.value, version: row.version };
 }
 
+const parsedPrograms = new Map<string, { version: number; program: Program }>();
+const PROGRAMS_KEPT = 500;
+
+/**
+ * The tenant's program when the caller already knows its version (read with its own query): parsed
+ * once per version and kept (a few hundred tenants), read again only when the version moved.
+ */
+export async function programAtVersion(
+  db: Queryable,
+  tenantId: string,
+  version: number,
+): Promise<Program> {
+  const cached = parsedPrograms.get(tenantId);
+  if (cached && cached.version === version) return cached.program;
+  const loaded = await loadProgram(db, tenantId);
+  parsedPrograms.delete(tenantId);
+  parsedPrograms.set(tenantId, loaded);
+  if (parsedPrograms.size > PROGRAMS_KEPT)
+    parsedPrograms.delete(parsedPrograms.keys().next().value!);
+  return loaded.program;
+}
+
 export async function saveProgram(
   db: Queryable,
   tenantId: string,

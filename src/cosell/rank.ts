@@ -79,19 +79,21 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
 export function rankCosell(
   account: CosellAccount,
   candidates: readonly CosellCandidate[],
-  options: { tiers: readonly string[]; limit?: number },
+  options: {
+    tiers: readonly string[];
+    limit?: number;
+    /**
+     * The best won revenue among all the partners that could be suggested, when `candidates` is
+     * a shortlist of them (see fit-list.ts); by default, the best among the candidates.
+     */
+    bestRevenue?: bigint;
+  },
 ): { suggestions: Suggestion[]; excluded: Array<{ partnerId: string; reason: Exclusion }> } {
   const excluded: Array<{ partnerId: string; reason: Exclusion }> = [];
-  const region = salesRegionOf(normalizeCountry(account.country));
+  const region = regionOfAccount(account);
   // The best won revenue among the partners that can be suggested: an excluded giant does not
   // shrink everyone else's part.
-  const bestRevenue = candidates.reduce(
-    (best, c) =>
-      !exclusionOf(c) && c.record && c.record.wonRevenueMinor > best
-        ? c.record.wonRevenueMinor
-        : best,
-    0n,
-  );
+  const bestRevenue = options.bestRevenue ?? bestRevenueOf(candidates);
   const context = { account, region, bestRevenue, tiers: options.tiers };
   const scored: Array<{ candidate: CosellCandidate; parts: ScoreParts; score: number }> = [];
   for (const candidate of candidates) {
@@ -125,6 +127,37 @@ export function rankCosell(
   });
   return { suggestions, excluded };
 }
+
+/** The best won revenue among the candidates that are not excluded. */
+export function bestRevenueOf(candidates: Iterable<CosellCandidate>): bigint {
+  let best = 0n;
+  for (const c of candidates)
+    if (!exclusionOf(c) && c.record && c.record.wonRevenueMinor > best)
+      best = c.record.wonRevenueMinor;
+  return best;
+}
+
+/**
+ * What a partner scores for any account in `industry` and `region` before overlap and won
+ * revenue, the two parts that depend on the account and on the other candidates: a partner's
+ * score without overlap is its fit plus at most the won-revenue weight (and rounding).
+ */
+export function fitOf(
+  industry: string | null,
+  region: SalesRegion | undefined,
+  candidate: CosellCandidate,
+  tiers: readonly string[],
+): number {
+  const parts = scoreParts(
+    { account: { name: '', industry, country: null }, region, bestRevenue: 0n, tiers },
+    { ...candidate, overlap: null },
+  );
+  return round1(Object.values(parts).reduce((a, b) => a + b, 0));
+}
+
+/** The sales region rankCosell places an account's country in. */
+export const regionOfAccount = (account: CosellAccount) =>
+  salesRegionOf(normalizeCountry(account.country));
 
 interface ScoringContext {
   account: CosellAccount;
@@ -195,7 +228,7 @@ function scoreParts(
   return parts;
 }
 
-function exclusionOf(candidate: CosellCandidate): Exclusion | undefined {
+export function exclusionOf(candidate: CosellCandidate): Exclusion | undefined {
   if (!candidate.active) return 'inactive';
   if (candidate.attached) return 'attached';
   if (candidate.declined) return 'declined';

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { Router } from 'express';
 import { z } from 'zod';
 
@@ -12,6 +14,17 @@ const dealParams = z.object({
   dealId: z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be a CRM record id'),
 });
 
+/**
+ * RFC 9110 §13.1.2: whether If-None-Match names the representation (weak comparison, `*` for
+ * any). Express's req.fresh is not used: it answers 200 to any request with Cache-Control:
+ * no-cache, which fetch() sends with every conditional request it is given.
+ */
+function noneMatchHas(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
 export function dealRoutes(db: Queryable, now: () => number, directory: PartnerDirectory): Router {
   const router = Router();
   router.get('/deals/:dealId/card', async (req, res) => {
@@ -22,7 +35,16 @@ export function dealRoutes(db: Queryable, now: () => number, directory: PartnerD
         'DEAL.NOT_FOUND',
         `Deal ${dealId} is not in PartnerLens (yet: it appears after the next sync)`,
       );
-    res.json(card);
+    // The tag is the card's own bytes: any change to anything on it is a new tag, and a reload
+    // of an unchanged card is a 304. Each caller's own, asked again on every view.
+    const body = JSON.stringify(card);
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+    res.set({ ETag: etag, 'Cache-Control': 'private, no-cache' });
+    if (noneMatchHas(req.get('if-none-match'), etag)) {
+      res.status(304).end();
+      return;
+    }
+    res.type('application/json').send(body);
   });
   return router;
 }
