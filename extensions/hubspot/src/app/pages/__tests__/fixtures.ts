@@ -59,10 +59,15 @@ export const createMergeCandidate = (overrides: Partial<MergeCandidate> = {}): M
 });
 
 type Answer = { status: number; body: unknown };
-/** A fixture that records an error answer keeps its status beside the body, as captured. */
-export const answerOf = (fixture: { status?: number }): Answer => {
+/**
+ * A captured error answer keeps its HTTP status beside the body (a number); a registration's own
+ * `status` is a word, and the whole fixture is the body.
+ */
+export const answerOf = (fixture: object): Answer => {
+  if (!('status' in fixture) || typeof fixture.status !== 'number')
+    return { status: 200, body: fixture };
   const { status, ...body } = fixture;
-  return { status: status ?? 200, body };
+  return { status: status as number, body };
 };
 
 export const respondWith = (status: number, body: unknown): ReturnType<ApiFetcher> =>
