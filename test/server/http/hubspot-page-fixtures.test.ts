@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../support/services';
 // The HubSpot pages' JSON fixtures are answers of the real API on the seeded demo (the one the
 // LWC fixtures come from). With UPDATE_HUBSPOT_FIXTURES=1 this writes them; otherwise it checks
 // the committed ones still have the shape the API answers with (every key path).
-const DATA = path.join(__dirname, '../../../extensions/hubspot/src/app/pages/__tests__/data');
+const APP = path.join(__dirname, '../../../extensions/hubspot/src/app');
 const UPDATE = process.env.UPDATE_HUBSPOT_FIXTURES === '1';
 const PRETTIER = path.join(__dirname, '../../../node_modules/.bin/prettier');
 
@@ -30,7 +30,8 @@ describe('the HubSpot pages fixtures', () => {
   const capture = async (name: string, method: string, route: string, body?: unknown) => {
     const answer = await demo.api.call(method, route, demo.apiKey, body);
     captured.push({
-      name,
+      // `pages/…` unless it names its folder (`settings/…`).
+      name: name.includes('/') ? name : `pages/${name}`,
       body: answer.status >= 400 ? { status: answer.status, ...answer.body } : answer.body,
     });
     return answer.body as Record<string, unknown>;
@@ -86,6 +87,27 @@ describe('the HubSpot pages fixtures', () => {
     await capture('kept-apart', 'POST', mergeAt, { decision: 'keep_apart' });
     await capture('merge-already-decided', 'POST', mergeAt, { decision: 'keep_apart' });
     await capture('merge-candidates-none', 'GET', '/api/v1/partners/merge-candidates?status=open');
+
+    const read = await capture('settings/program', 'GET', '/api/v1/program');
+    const program = read.program as Record<string, unknown>;
+    await capture('settings/program-invalid', 'PUT', '/api/v1/program', {
+      version: read.version,
+      program: {
+        ...program,
+        currency: 'dollars',
+        approvalSlaHours: 0,
+        protectionDays: { default: 90, byTier: { gold: 0 } },
+      },
+    });
+    await capture('settings/program-saved', 'PUT', '/api/v1/program', {
+      version: read.version,
+      program: { ...program, approvalSlaHours: 72 },
+    });
+    await capture('settings/program-version-conflict', 'PUT', '/api/v1/program', {
+      version: read.version,
+      program: { ...program, approvalSlaHours: 24 },
+    });
+    await capture('settings/sync-health', 'GET', '/api/v1/sync/health');
   }, 120_000);
 
   afterAll(async () => {
@@ -97,7 +119,8 @@ describe('the HubSpot pages fixtures', () => {
     expect(captured.length).toBeGreaterThan(10);
     const written: string[] = [];
     for (const { name, body } of captured) {
-      const file = path.join(DATA, `${name}.json`);
+      const [folder, base] = name.split('/');
+      const file = path.join(APP, folder!, '__tests__', 'data', `${base}.json`);
       if (UPDATE) {
         mkdirSync(path.dirname(file), { recursive: true });
         writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);

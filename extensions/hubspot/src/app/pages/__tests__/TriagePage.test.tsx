@@ -25,8 +25,8 @@ import {
   textOf,
 } from './fixtures.ts';
 
-// The queue fixture was captured with the oldest registration three days old.
-const NOW = Date.parse('2026-12-03T15:00:00Z');
+// Three days after the oldest registration of the captured queue was submitted.
+const NOW = Date.parse(answers.queuePage1.items[0]!.submittedAt) + 72 * 3_600_000;
 
 const renderTriage = (fetcher: ApiFetcher, registrationId: string | null = null) => {
   const renderer = createRenderer('pages');
