@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { type Config } from './config';
 import { hubspotAdapter } from './crm/hubspot/adapter';
 import { HUBSPOT_SCOPES } from './crm/hubspot/scopes';
+import { hubspotTaskWriters } from './crm/hubspot/tasks';
 import { CrmRegistry } from './crm/port';
 import { migrate } from './db/migrate';
 import { ensureDemoTenant } from './demo';
@@ -187,7 +188,16 @@ export async function startPartnerLens(
         },
       });
       stops.push(() => changes.close());
-      const sweep = await startRegistrationSweep(queueSettings, { db, logger });
+      const sweep = await startRegistrationSweep(queueSettings, {
+        db,
+        logger,
+        slaTasks: {
+          writerFor: hubspotTaskWriters({ db, box, hubspot, now: Date.now }),
+          // The task links to the app's triage page on the registration (docs/hubspot-screens.md).
+          linkOf: (_tenantId, registrationId) =>
+            `PartnerLens triage (HubSpot → Marketplace apps → PartnerLens), registration ${registrationId}`,
+        },
+      });
       // Registered after the API so that, stopping in reverse, the workers drain first.
       stops.push(() => Promise.all([...workers.map((worker) => worker.close()), sweep.close()]));
     }
