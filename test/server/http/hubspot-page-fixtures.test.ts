@@ -108,6 +108,22 @@ describe('the HubSpot pages fixtures', () => {
       program: { ...program, approvalSlaHours: 24 },
     });
     await capture('settings/sync-health', 'GET', '/api/v1/sync/health');
+    const { items } = await capture('settings/partners', 'GET', '/api/v1/partners?limit=200');
+    const [partner] = items as Array<{ id: string }>;
+    await capture(
+      'settings/account-list-imported',
+      'POST',
+      `/api/v1/partners/${partner!.id}/accounts/import`,
+      {
+        csv: 'name,domain,population\nZenithwell Brands LLC,zenithwellbrands.com,customer\nNo Domain,,nonsense\n',
+      },
+    );
+    await capture(
+      'settings/account-list-bad-header',
+      'POST',
+      `/api/v1/partners/${partner!.id}/accounts/import`,
+      { csv: 'company,website\nAcme,acme.com\n' },
+    );
   }, 120_000);
 
   afterAll(async () => {

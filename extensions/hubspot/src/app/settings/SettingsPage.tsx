@@ -2,15 +2,29 @@ import { Button, Divider, ErrorState, Flex, LoadingSpinner, Text } from '@hubspo
 import { useCallback, useEffect, useState } from 'react';
 
 import { type ApiFetcher, asError } from '../pages/api.ts';
+import { AccountListUpload } from './AccountListUpload.tsx';
 import { IntakeDetails } from './IntakeDetails.tsx';
 import { ProgramForm } from './ProgramForm.tsx';
 import { RateCardTable } from './RateCardTable.tsx';
-import { type CrmHealth, loadProgram, loadSyncHealth, type ProgramAnswer } from './settings-api.ts';
+import {
+  type CrmHealth,
+  loadPartners,
+  loadProgram,
+  loadSyncHealth,
+  type ProgramAnswer,
+} from './settings-api.ts';
 import { SyncHealth } from './SyncHealth.tsx';
 
 type SettingsState =
   | { status: 'loading' }
-  | { status: 'success'; data: { program: ProgramAnswer; health: CrmHealth[] } }
+  | {
+      status: 'success';
+      data: {
+        program: ProgramAnswer;
+        health: CrmHealth[];
+        partners: Array<{ id: string; name: string }>;
+      };
+    }
   | { status: 'error'; error: Error };
 
 /** The admin's page: the program, its rate card, sync health and how partners register. */
@@ -19,8 +33,9 @@ export const SettingsPage = ({ fetcher }: { fetcher: ApiFetcher }) => {
 
   const load = useCallback(() => {
     setState({ status: 'loading' });
-    Promise.all([loadProgram(fetcher), loadSyncHealth(fetcher)]).then(
-      ([program, health]) => setState({ status: 'success', data: { program, health } }),
+    Promise.all([loadProgram(fetcher), loadSyncHealth(fetcher), loadPartners(fetcher)]).then(
+      ([program, health, partners]) =>
+        setState({ status: 'success', data: { program, health, partners } }),
       (error: unknown) => setState({ status: 'error', error: asError(error) }),
     );
   }, [fetcher]);
@@ -40,7 +55,7 @@ export const SettingsPage = ({ fetcher }: { fetcher: ApiFetcher }) => {
         </ErrorState>
       );
     case 'success': {
-      const { program, health } = state.data;
+      const { program, health, partners } = state.data;
       return (
         <Flex direction="column" gap="md">
           <ProgramForm key={program.version} fetcher={fetcher} answer={program} onReload={load} />
@@ -48,6 +63,8 @@ export const SettingsPage = ({ fetcher }: { fetcher: ApiFetcher }) => {
           <RateCardTable program={program.program} />
           <Divider />
           <SyncHealth crms={health} />
+          <Divider />
+          <AccountListUpload fetcher={fetcher} partners={partners} />
           <Divider />
           <IntakeDetails slaHours={program.program.approvalSlaHours} />
         </Flex>

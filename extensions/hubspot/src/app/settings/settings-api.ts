@@ -73,3 +73,33 @@ export const saveProgram = (
     program,
     ...(confirm ? { confirm: true } : {}),
   });
+
+const importSchema = z.object({
+  importId: z.string(),
+  rowsRead: z.number(),
+  rowsKept: z.number(),
+  rowsRejected: z.number(),
+  rowsMatched: z.number(),
+  errors: z.array(
+    z.object({ line: z.number(), column: z.string().optional(), message: z.string() }),
+  ),
+});
+
+export type AccountListImport = z.infer<typeof importSchema>;
+
+export const loadPartners = (fetcher: ApiFetcher) =>
+  load(
+    fetcher,
+    '/api/v1/partners?limit=200',
+    z.object({ items: z.array(z.object({ id: z.string(), name: z.string() })) }),
+  ).then((page) => page.items);
+
+/** A partner's account list (`name,domain,population`), as JSON: hubspot.fetch sends no CSV. */
+export const importAccountList = (fetcher: ApiFetcher, partnerId: string, csv: string) =>
+  request(
+    fetcher,
+    'POST',
+    `/api/v1/partners/${encodeURIComponent(partnerId)}/accounts/import`,
+    importSchema,
+    { csv },
+  );

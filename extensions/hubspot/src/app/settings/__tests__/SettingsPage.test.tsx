@@ -9,6 +9,7 @@ import {
   Table,
   TableRow,
   Text,
+  TextArea,
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 
@@ -16,6 +17,9 @@ import { answerOf, change, ok, routeFetcher, textOf } from '../../pages/__tests_
 import { API_BASE, type ApiFetcher } from '../../pages/api.ts';
 import type { CrmHealth } from '../settings-api.ts';
 import { SettingsPage } from '../SettingsPage.tsx';
+import accountListBadHeader from './data/account-list-bad-header.json' with { type: 'json' };
+import accountListImported from './data/account-list-imported.json' with { type: 'json' };
+import partners from './data/partners.json' with { type: 'json' };
 import program from './data/program.json' with { type: 'json' };
 import programInvalid from './data/program-invalid.json' with { type: 'json' };
 import programSaved from './data/program-saved.json' with { type: 'json' };
@@ -25,6 +29,9 @@ import syncHealth from './data/sync-health.json' with { type: 'json' };
 const PROGRAM = 'GET /api/v1/program';
 const SAVE = 'PUT /api/v1/program';
 const HEALTH = 'GET /api/v1/sync/health';
+const PARTNERS = 'GET /api/v1/partners';
+const partner = partners.items[0]!;
+const IMPORT = `POST /api/v1/partners/${partner.id}/accounts/import`;
 
 const createHealth = (overrides: Partial<CrmHealth> = {}) => ({
   crms: [{ ...(syncHealth.crms[0] as CrmHealth), ...overrides }],
@@ -47,7 +54,7 @@ describe('SettingsPage', () => {
 
   it('shows the program in its form, the rate card, sync health and the intake', async () => {
     const renderer = renderSettings(
-      routeFetcher({ [PROGRAM]: ok(program), [HEALTH]: ok(syncHealth) }),
+      routeFetcher({ [PARTNERS]: ok(partners), [PROGRAM]: ok(program), [HEALTH]: ok(syncHealth) }),
     );
     await renderer.waitFor(() => expect(renderer.findByTestId(Table, 'rate-card')).toBeDefined());
     expect(renderer.find(Input, { name: 'program.currency' }).props.value).toBe('USD');
@@ -66,6 +73,7 @@ describe('SettingsPage', () => {
   it('shows a broken CRM with its reason', async () => {
     const renderer = renderSettings(
       routeFetcher({
+        [PARTNERS]: ok(partners),
         [PROGRAM]: ok(program),
         [HEALTH]: ok(
           createHealth({ status: 'broken', statusReason: 'the refresh token was revoked' }),
@@ -82,6 +90,7 @@ describe('SettingsPage', () => {
 
   it('saves the program with the version it was read at', async () => {
     const fetcher = routeFetcher({
+      [PARTNERS]: ok(partners),
       [PROGRAM]: ok(program),
       [HEALTH]: ok(syncHealth),
       [SAVE]: answerOf(programSaved),
@@ -109,6 +118,7 @@ describe('SettingsPage', () => {
   it("shows the server's validation errors at the fields they name", async () => {
     const renderer = renderSettings(
       routeFetcher({
+        [PARTNERS]: ok(partners),
         [PROGRAM]: ok(program),
         [HEALTH]: ok(syncHealth),
         [SAVE]: answerOf(programInvalid),
@@ -141,6 +151,7 @@ describe('SettingsPage', () => {
 
   it('shows a 409 as a save by someone else, and reloads on request', async () => {
     const fetcher = routeFetcher({
+      [PARTNERS]: ok(partners),
       [PROGRAM]: ok(program),
       [HEALTH]: ok(syncHealth),
       [SAVE]: answerOf(programVersionConflict),
@@ -163,6 +174,7 @@ describe('SettingsPage', () => {
 
   it('asks before a save the server wants confirmed, and confirms it', async () => {
     const fetcher = routeFetcher({
+      [PARTNERS]: ok(partners),
       [PROGRAM]: ok(program),
       [HEALTH]: ok(syncHealth),
       [SAVE]: [
@@ -196,6 +208,7 @@ describe('SettingsPage', () => {
 
   it("shows the service's error and retries on request", async () => {
     const fetcher = routeFetcher({
+      [PARTNERS]: ok(partners),
       [PROGRAM]: [
         { status: 401, body: { error: { code: 'AUTH.INVALID', message: 'Not installed here' } } },
         ok(program),
@@ -208,5 +221,55 @@ describe('SettingsPage', () => {
     );
     renderer.find(ErrorState).find(Button).trigger('onClick');
     await renderer.waitFor(() => expect(renderer.findByTestId(Table, 'rate-card')).toBeDefined());
+  });
+
+  describe("a partner's account list", () => {
+    const loadedWith = async (answer: Parameters<typeof routeFetcher>[0][string]) => {
+      const fetcher = routeFetcher({
+        [PARTNERS]: ok(partners),
+        [PROGRAM]: ok(program),
+        [HEALTH]: ok(syncHealth),
+        [IMPORT]: answer,
+      });
+      const renderer = renderSettings(fetcher);
+      await renderer.waitFor(() =>
+        expect(renderer.findByTestId(Button, 'account-list-upload')).toBeDefined(),
+      );
+      return { fetcher, renderer };
+    };
+
+    it('is imported for the partner chosen, with its counts and each bad row', async () => {
+      const { fetcher, renderer } = await loadedWith(answerOf(accountListImported));
+      expect(renderer.findByTestId(Button, 'account-list-upload').props.disabled).toBe(true);
+      const csv = 'name,domain,population\nZenithwell Brands LLC,zenithwellbrands.com,customer\n';
+      change(renderer.findByTestId(TextArea, 'account-list-csv'), csv);
+      renderer.findByTestId(Button, 'account-list-upload').trigger('onClick');
+      await renderer.waitFor(() =>
+        expect(textOf(renderer.findByTestId(Alert, 'account-list-imported'))).toBe(
+          '1 of 2 rows kept, 1 matched to CRM companies, 1 refused.',
+        ),
+      );
+      const rows = renderer.findByTestId(Table, 'bad-rows').findAll(TableRow);
+      expect(textOf(rows[1]!)).toBe(`3 population ${accountListImported.errors[0]!.message}`);
+      expect(fetcher).toHaveBeenCalledWith(`${API_BASE}${IMPORT.slice(5)}`, {
+        method: 'POST',
+        timeout: 8000,
+        body: { csv },
+      });
+    });
+
+    it('shows why a list was refused whole (its header)', async () => {
+      const { renderer } = await loadedWith(answerOf(accountListBadHeader));
+      change(
+        renderer.findByTestId(TextArea, 'account-list-csv'),
+        'company,website\nAcme,acme.com\n',
+      );
+      renderer.findByTestId(Button, 'account-list-upload').trigger('onClick');
+      await renderer.waitFor(() =>
+        expect(textOf(renderer.findByTestId(Alert, 'account-list-refused'))).toBe(
+          accountListBadHeader.error.message,
+        ),
+      );
+    });
   });
 });
