@@ -108,6 +108,9 @@ describe('the HubSpot pages fixtures', () => {
       program: { ...program, approvalSlaHours: 24 },
     });
     await capture('settings/sync-health', 'GET', '/api/v1/sync/health');
+    await capture('settings/program-import', 'POST', '/api/v1/partners/import', {
+      csv: 'partner_id,name,domain,type,tier,status,partner_manager\nP-NEW,Newpartner Ltd,newpartner.io,reseller,gold,active,Maya Chen\nP-BAD,Badtier Inc,badtier.io,reseller,diamond,active,\n',
+    });
     const { items } = await capture('settings/partners', 'GET', '/api/v1/partners?limit=200');
     const [partner] = items as Array<{ id: string }>;
     await capture(

@@ -5,6 +5,7 @@ import { type ApiFetcher, asError } from '../pages/api.ts';
 import { AccountListUpload } from './AccountListUpload.tsx';
 import { IntakeDetails } from './IntakeDetails.tsx';
 import { ProgramForm } from './ProgramForm.tsx';
+import { ProgramImport } from './ProgramImport.tsx';
 import { RateCardTable } from './RateCardTable.tsx';
 import {
   type CrmHealth,
@@ -63,6 +64,8 @@ export const SettingsPage = ({ fetcher }: { fetcher: ApiFetcher }) => {
           <RateCardTable program={program.program} />
           <Divider />
           <SyncHealth crms={health} />
+          <Divider />
+          <ProgramImport fetcher={fetcher} />
           <Divider />
           <AccountListUpload fetcher={fetcher} partners={partners} />
           <Divider />

@@ -75,17 +75,17 @@ export const saveProgram = (
   });
 
 const importSchema = z.object({
-  importId: z.string(),
   rowsRead: z.number(),
   rowsKept: z.number(),
   rowsRejected: z.number(),
-  rowsMatched: z.number(),
+  /** Account lists only: rows matched to CRM companies. */
+  rowsMatched: z.number().optional(),
   errors: z.array(
     z.object({ line: z.number(), column: z.string().optional(), message: z.string() }),
   ),
 });
 
-export type AccountListImport = z.infer<typeof importSchema>;
+export type CsvImportResult = z.infer<typeof importSchema>;
 
 export const loadPartners = (fetcher: ApiFetcher) =>
   load(
@@ -103,3 +103,7 @@ export const importAccountList = (fetcher: ApiFetcher, partnerId: string, csv: s
     importSchema,
     { csv },
   );
+
+/** The partner program's list (`partner_id,name,domain,type,tier,status,…`), as JSON. */
+export const importProgramPartners = (fetcher: ApiFetcher, csv: string) =>
+  request(fetcher, 'POST', '/api/v1/partners/import', importSchema, { csv });

@@ -21,6 +21,7 @@ import accountListBadHeader from './data/account-list-bad-header.json' with { ty
 import accountListImported from './data/account-list-imported.json' with { type: 'json' };
 import partners from './data/partners.json' with { type: 'json' };
 import program from './data/program.json' with { type: 'json' };
+import programImport from './data/program-import.json' with { type: 'json' };
 import programInvalid from './data/program-invalid.json' with { type: 'json' };
 import programSaved from './data/program-saved.json' with { type: 'json' };
 import programVersionConflict from './data/program-version-conflict.json' with { type: 'json' };
@@ -249,7 +250,7 @@ describe('SettingsPage', () => {
           '1 of 2 rows kept, 1 matched to CRM companies, 1 refused.',
         ),
       );
-      const rows = renderer.findByTestId(Table, 'bad-rows').findAll(TableRow);
+      const rows = renderer.findByTestId(Table, 'account-list-bad-rows').findAll(TableRow);
       expect(textOf(rows[1]!)).toBe(`3 population ${accountListImported.errors[0]!.message}`);
       expect(fetcher).toHaveBeenCalledWith(`${API_BASE}${IMPORT.slice(5)}`, {
         method: 'POST',
@@ -270,6 +271,33 @@ describe('SettingsPage', () => {
           accountListBadHeader.error.message,
         ),
       );
+    });
+  });
+
+  describe('the partner program import', () => {
+    it('imports the list, with its counts and each bad row', async () => {
+      const fetcher = routeFetcher({
+        [PARTNERS]: ok(partners),
+        [PROGRAM]: ok(program),
+        [HEALTH]: ok(syncHealth),
+        'POST /api/v1/partners/import': answerOf(programImport),
+      });
+      const renderer = renderSettings(fetcher);
+      await renderer.waitFor(() =>
+        expect(renderer.findByTestId(Button, 'program-import-upload')).toBeDefined(),
+      );
+      const csv =
+        'partner_id,name,domain,type,tier,status\nP-NEW,Newpartner Ltd,newpartner.io,reseller,gold,active\n';
+      change(renderer.findByTestId(TextArea, 'program-import-csv'), csv);
+      renderer.findByTestId(Button, 'program-import-upload').trigger('onClick');
+      await renderer.waitFor(() =>
+        expect(textOf(renderer.findByTestId(Alert, 'program-import-imported'))).toBe(
+          '1 of 2 rows kept, 1 refused.',
+        ),
+      );
+      const rows = renderer.findByTestId(Table, 'program-import-bad-rows').findAll(TableRow);
+      expect(textOf(rows[1]!)).toBe(`3 tier ${programImport.errors[0]!.message}`);
+      expect(fetcher.mock.calls.find(([, o]) => o.method === 'POST')![1].body).toEqual({ csv });
     });
   });
 });
