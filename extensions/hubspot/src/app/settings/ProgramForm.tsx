@@ -258,6 +258,38 @@ export const ProgramForm = ({
           />
         </Flex>
       )}
+      <Checkbox
+        name="program.slaTasks.enabled"
+        checked={draft.slaTasks.enabled}
+        onChange={(enabled) => setDraft({ ...draft, slaTasks: { ...draft.slaTasks, enabled } })}
+      >
+        Create a HubSpot task for the partner&apos;s manager when a registration waits
+      </Checkbox>
+      {draft.slaTasks.enabled && (
+        <Flex direction="row" gap="md">
+          <NumberInput
+            label="At this share of the SLA (%)"
+            name="program.slaTasks.share"
+            value={Math.round(draft.slaTasks.share * 100)}
+            onChange={(percent) =>
+              setDraft({ ...draft, slaTasks: { ...draft.slaTasks, share: percent / 100 } })
+            }
+            {...at('slaTasks.share')}
+          />
+          <Input
+            label="Owner when the manager has none (HubSpot owner id)"
+            name="program.slaTasks.fallbackOwnerId"
+            value={draft.slaTasks.fallbackOwnerId ?? ''}
+            onChange={(owner) =>
+              setDraft({
+                ...draft,
+                slaTasks: { ...draft.slaTasks, fallbackOwnerId: owner.trim() || undefined },
+              })
+            }
+            {...at('slaTasks.fallbackOwnerId')}
+          />
+        </Flex>
+      )}
       <Button variant="primary" disabled={busy} onClick={() => save()} testId="save-program">
         Save the program
       </Button>
@@ -278,4 +310,6 @@ const FIELD_PATHS = (program: Program) => [
   'conflicts.existingCustomer',
   'autoApprove.minTier',
   'autoApprove.maxAmount',
+  'slaTasks.share',
+  'slaTasks.fallbackOwnerId',
 ];

@@ -20,6 +20,11 @@ export const programSchema = z.looseObject({
     minTier: z.string().optional(),
     maxAmount: z.number().optional(),
   }),
+  slaTasks: z.looseObject({
+    enabled: z.boolean(),
+    share: z.number(),
+    fallbackOwnerId: z.string().optional(),
+  }),
   rates: z.array(
     z.looseObject({
       partnerType: z.string(),

@@ -116,6 +116,32 @@ describe('SettingsPage', () => {
     expect(body.program.rates).toEqual(program.program.rates);
   });
 
+  it('sets when SLA tasks are made and their fallback owner', async () => {
+    const fetcher = routeFetcher({
+      [PARTNERS]: ok(partners),
+      [PROGRAM]: ok(program),
+      [HEALTH]: ok(syncHealth),
+      [SAVE]: answerOf(programSaved),
+    });
+    const renderer = renderSettings(fetcher);
+    await renderer.waitFor(() =>
+      expect(renderer.findByTestId(Button, 'save-program')).toBeDefined(),
+    );
+    expect(field(renderer, 'program.slaTasks.share').props.value).toBe(75);
+    change(field(renderer, 'program.slaTasks.share'), 50);
+    change(renderer.find(Input, { name: 'program.slaTasks.fallbackOwnerId' }), ' 9001 ');
+    renderer.findByTestId(Button, 'save-program').trigger('onClick');
+    await renderer.waitFor(() =>
+      expect(renderer.findByTestId(Alert, 'program-saved')).toBeDefined(),
+    );
+    const [, options] = fetcher.mock.calls.find(([, o]) => o.method === 'PUT')!;
+    expect((options.body as { program: { slaTasks: unknown } }).program.slaTasks).toEqual({
+      ...program.program.slaTasks,
+      share: 0.5,
+      fallbackOwnerId: '9001',
+    });
+  });
+
   it("shows the server's validation errors at the fields they name", async () => {
     const renderer = renderSettings(
       routeFetcher({
