@@ -6,11 +6,17 @@ import { issueApiKey } from '../../../server/db/api-keys';
 import { upsertAccounts } from '../../../server/db/mirror';
 import { createTenant, type Tenant } from '../../../server/db/tenants';
 import { CryptoBox } from '../../../server/lib/crypto-box';
+import { startRegistrationSweep } from '../../../server/queue/workers/registration-sweep-worker';
 import { type SlaTaskDeps, sweepSlaTasks } from '../../../server/registrations/sla-tasks';
 import { type RunningSandbox, startSandbox } from '../../../server/sandbox/server';
 import { startTestApi, type TestApi } from '../../support/api';
 import { createAccountRecord, createPartnerInput, upsertPartners } from '../../support/fixtures';
-import { createTestDatabase, type TestDatabase } from '../../support/services';
+import {
+  createTestDatabase,
+  silentLogger,
+  type TestDatabase,
+  testQueueSettings,
+} from '../../support/services';
 
 const APP = { clientId: 'test-app', clientSecret: 'test-secret' };
 const PORTAL = '777';
@@ -168,5 +174,35 @@ describe('SLA tasks for pending registrations', () => {
     await call('POST', '/registrations', { partnerId: orphan.id, companyName: 'Quiet Co' });
     clock += 47 * HOUR;
     expect(await sweepSlaTasks(deps, clock)).toMatchObject({ created: 0 });
+  });
+
+  it('runs in the registration-expiry job, after its sweep', async () => {
+    const { body } = await api.call<{ version: number; program: Record<string, unknown> }>(
+      'GET',
+      '/api/v1/program',
+      key,
+    );
+    await call('PUT', '/program', {
+      version: body.version,
+      program: { ...body.program, slaTasks: { enabled: true, fallbackOwnerId: '9999' } },
+    });
+    const before = tasks().length;
+    const sweep = await startRegistrationSweep(testQueueSettings(), {
+      db: database.db,
+      logger: silentLogger,
+      now: () => clock,
+      slaTasks: { writerFor: deps.writerFor, linkOf: deps.linkOf },
+    });
+    try {
+      // The scheduler's first job runs at once; the Quiet Co registration has waited 47 h.
+      for (let i = 0; i < 100 && tasks().length === before; i++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(tasks()).toHaveLength(before + 1);
+      expect(tasks().at(-1)!.properties.hs_task_subject).toBe(
+        "Decide Orphan Reseller's registration of Quiet Co",
+      );
+    } finally {
+      await sweep.close();
+    }
   });
 });
