@@ -1,5 +1,4 @@
-import { hubspot, useExtensionContext } from '@hubspot/ui-extensions';
-import { Flex } from '@hubspot/ui-extensions';
+import { Flex, hubspot, useExtensionContext } from '@hubspot/ui-extensions';
 import {
   createPageRouter,
   PageLink,
