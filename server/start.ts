@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { type Config } from './config';
 import { hubspotAdapter } from './crm/hubspot/adapter';
 import { HUBSPOT_SCOPES } from './crm/hubspot/scopes';
+import { hubspotTaskWriters } from './crm/hubspot/tasks';
 import { CrmRegistry } from './crm/port';
 import { salesforceAdapter } from './crm/salesforce/adapter';
 import { SalesforceChangeStreams } from './crm/salesforce/change-stream';
@@ -264,7 +265,16 @@ export async function startPartnerLens(
         running.changeStreams = streams;
         stops.push(() => streams.close());
       }
-      const sweep = await startRegistrationSweep(queueSettings, { db, logger });
+      const sweep = await startRegistrationSweep(queueSettings, {
+        db,
+        logger,
+        slaTasks: {
+          writerFor: hubspotTaskWriters({ db, box, hubspot, now: Date.now }),
+          // The task links to the app's triage page on the registration (docs/hubspot-screens.md).
+          linkOf: (_tenantId, registrationId) =>
+            `PartnerLens triage (HubSpot → Marketplace apps → PartnerLens), registration ${registrationId}`,
+        },
+      });
       // Registered after the API so that, stopping in reverse, the workers drain first.
       stops.push(() => Promise.all([...workers.map((worker) => worker.close()), sweep.close()]));
     }

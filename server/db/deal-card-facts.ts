@@ -81,6 +81,7 @@ select d.*,
                  where dp.tenant_id = $1 and dp.deal_id = d.id) x) as partners,
        (select coalesce(json_agg(x order by x.held_from, x.id), '[]')
           from (select r.id, r.partner_id, p.name as partner_name, p.tier, r.status, r.window_end,
+                       r.company_name, r.company_domain, r.account_match,
                        coalesce(r.window_start, r.submitted_at) as held_from
                   from registrations r join partners p on p.tenant_id = r.tenant_id and p.id = r.partner_id
                  where r.tenant_id = $1 and r.matched_account_crm_id = d.account_crm_id

@@ -25,6 +25,7 @@ import { dealRoutes } from './routes/deals';
 import { mergeCandidateRoutes } from './routes/merge-candidates';
 import { hubspotInstallRoutes, type HubSpotInstallSettings } from './routes/oauth-hubspot';
 import { salesforceInstallRoutes, type SalesforceInstallSettings } from './routes/oauth-salesforce';
+import { partnerImportRoutes } from './routes/partner-import';
 import { partnerRoutes } from './routes/partners';
 import { programRoutes } from './routes/program';
 import { registrationRoutes } from './routes/registrations';
@@ -176,6 +177,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use(dealRoutes(deps.db, deps.now ?? Date.now, new PartnerDirectory(deps.db)));
   api.use(syncRoutes(deps.db, deps.crmSync, deps.now ?? Date.now));
   api.use(mergeCandidateRoutes(deps.db, deps.reconcile));
+  api.use(partnerImportRoutes(deps.db, deps.reconcile));
   api.use(partnerRoutes(deps.db));
   api.use(programRoutes(deps.db, deps.commissions));
   api.use(commissionRoutes(deps.db, deps.now ?? Date.now));

@@ -1,3 +1,4 @@
+import type { Evidence } from '../../src/matching/compare';
 import { DAY_MS } from '../../src/registrations/time';
 import type { Queryable } from '../db/database';
 
@@ -7,6 +8,9 @@ export interface DealRegistration {
   status: 'pending' | 'approved';
   windowEnd: string | null;
   daysLeft: number | null;
+  /** The company as the partner registered it, and how it matched this deal's account. */
+  company: { name: string; domain: string | null };
+  accountMatch: Evidence[];
   conflicts: Array<{
     kind: 'holder_not_on_deal' | 'partner_without_registration';
     partnerId: string;
@@ -21,6 +25,9 @@ export interface RegistrationRow {
   tier: string;
   status: 'pending' | 'approved';
   window_end: Date | null;
+  company_name: string;
+  company_domain: string | null;
+  account_match: Evidence[];
 }
 
 /**
@@ -36,7 +43,8 @@ export async function registrationsForDeal(
 ): Promise<DealRegistration[]> {
   if (!accountCrmId) return [];
   const rows = await db.query<RegistrationRow>(
-    `select r.id, r.partner_id, p.name as partner_name, p.tier, r.status, r.window_end
+    `select r.id, r.partner_id, p.name as partner_name, p.tier, r.status, r.window_end,
+            r.company_name, r.company_domain, r.account_match
        from registrations r join partners p on p.tenant_id = r.tenant_id and p.id = r.partner_id
       where r.tenant_id = $1 and r.matched_account_crm_id = $2 and r.status in ('pending', 'approved')
         and (r.window_end is null or r.window_end > $3)
@@ -77,6 +85,8 @@ export function presentDealRegistrations(
       daysLeft: row.window_end
         ? Math.max(0, Math.ceil((row.window_end.getTime() - now) / DAY_MS))
         : null,
+      company: { name: row.company_name, domain: row.company_domain },
+      accountMatch: row.account_match,
       conflicts,
     };
   });

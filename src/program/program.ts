@@ -100,6 +100,25 @@ function buildSchema(object: typeof z.object) {
       minTier: tier.optional(),
       maxAmount: z.number().min(0).optional(),
     }).default({ enabled: false }),
+    /**
+     * A CRM task for a pending registration once it has waited `share` of its SLA: owned by the
+     * CRM owner of the partner's manager (by the manager's name), else the fallback owner.
+     */
+    slaTasks: object({
+      enabled: z.boolean().default(true),
+      share: z.number().gt(0).max(1).default(0.75),
+      fallbackOwnerId: z
+        .string()
+        .trim()
+        .regex(/^\d{1,20}$/, 'must be a CRM owner id')
+        .optional(),
+      ownersByManager: z
+        .record(
+          z.string().trim().min(1).max(200),
+          z.string().regex(/^\d{1,20}$/, 'must be a CRM owner id'),
+        )
+        .default({}),
+    }).default({ enabled: true, share: 0.75, ownersByManager: {} }),
     rates: z.array(rateRow).default([]),
     clawbackDays: z.number().int().min(0).max(3650).default(90),
   }).superRefine((program, ctx) => {

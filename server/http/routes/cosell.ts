@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+
 import { Router } from 'express';
 import { z } from 'zod';
 
@@ -37,6 +39,7 @@ const attachBody = z.strictObject({
     .optional(),
 });
 const declineBody = z.strictObject({ reason: z.string().trim().max(500).optional() });
+const jsonList = z.strictObject({ csv: z.string().min(1, 'must be the CSV text of the list') });
 
 const ATTACH_ERRORS: FailureTable<AttachFailure['code']> = {
   'DEAL.NOT_FOUND': { status: 404, message: 'No such deal' },
@@ -113,19 +116,34 @@ export function cosellRoutes(
     res.status(201).json({ declined: true });
   });
 
-  /** `text/csv` body `name,domain,population`, streamed; bad rows are reported, the rest kept. */
+  /**
+   * `text/csv` body `name,domain,population`, streamed (or the same text as JSON `{ csv }`, up to
+   * the JSON body limit); bad rows are reported, the rest kept.
+   */
   router.post('/partners/:partnerId/accounts/import', async (req, res) => {
     const partnerId = z.uuid().safeParse(req.params.partnerId);
     if (!partnerId.success) throw notFound('PARTNER.NOT_FOUND', 'No such partner');
-    if (!/^text\/csv\b/i.test(req.get('content-type') ?? ''))
-      throw new HttpError(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'Send the list as text/csv');
+    const type = req.get('content-type') ?? '';
+    const isCsv = /^text\/csv\b/i.test(type);
+    // HubSpot's hubspot.fetch sends JSON only: the settings page sends the file as { csv }.
+    const json = isCsv
+      ? undefined
+      : /^application\/json\b/i.test(type)
+        ? jsonList.parse(req.body)
+        : undefined;
+    if (!isCsv && !json)
+      throw new HttpError(
+        415,
+        'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+        'Send the list as text/csv, or as JSON { "csv": "…" }',
+      );
     const caller = callerOf(req);
     try {
       const result = await importAccountList(
         db,
         caller.tenantId,
         partnerId.data,
-        req,
+        json ? Readable.from([Buffer.from(json.csv, 'utf8')]) : req,
         actorOf(caller),
       );
       res.status(201).json(result);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { normalizeDomain } from '../../../src/matching/domain';
 import type { Database } from '../../db/database';
 import { loadProgram } from '../../registrations/program-store';
+import { registrationSummary } from '../../registrations/registration-summary';
 import {
   decideRegistration,
   extendRegistration,
@@ -144,6 +145,13 @@ export function registrationRoutes(db: Database, now: () => number): Router {
       items: await viewsOf(db, tenantId, page, at, program.approvalSlaHours),
       nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null,
     });
+  });
+
+  /** The triage header: pending, overdue against the SLA, decided this week. */
+  router.get('/registrations/summary', async (req, res) => {
+    const { tenantId } = callerOf(req);
+    const { program } = await loadProgram(db, tenantId);
+    res.json(await registrationSummary(db, tenantId, now(), program.approvalSlaHours));
   });
 
   router.get('/registrations/:id', async (req, res) => {

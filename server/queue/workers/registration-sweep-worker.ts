@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 
 import type { Database } from '../../db/database';
 import { sweepRegistrations } from '../../registrations/registration-use-cases';
+import { type SlaTaskDeps, sweepSlaTasks } from '../../registrations/sla-tasks';
 import { connectionOf, type QueueSettings } from '../queues';
 import { startWorker } from './start-worker';
 
@@ -12,7 +13,7 @@ const EVERY_MS = 10 * 60 * 1000;
 /** Schedules the sweep every ten minutes (one schedule, however many replicas ask) and works it. */
 export async function startRegistrationSweep(
   settings: QueueSettings,
-  deps: { db: Database; logger: Logger; now?: () => number },
+  deps: { db: Database; logger: Logger; now?: () => number; slaTasks?: Omit<SlaTaskDeps, 'db'> },
 ) {
   const queue = new Queue(REGISTRATION_SWEEP, {
     connection: connectionOf(settings),
@@ -27,9 +28,16 @@ export async function startRegistrationSweep(
     REGISTRATION_SWEEP,
     settings,
     async () => {
-      const result = await sweepRegistrations(deps.db, (deps.now ?? Date.now)());
+      const now = (deps.now ?? Date.now)();
+      const result = await sweepRegistrations(deps.db, now);
       if (result.converted + result.expired > 0) deps.logger.info(result, 'registrations swept');
-      return result;
+      // After the sweep: a registration it converted or expired has its task completed at once.
+      const tasks = deps.slaTasks
+        ? await sweepSlaTasks({ db: deps.db, ...deps.slaTasks }, now)
+        : undefined;
+      if (tasks && tasks.created + tasks.completed + tasks.failed > 0)
+        deps.logger.info(tasks, 'registration SLA tasks swept');
+      return { ...result, tasks };
     },
     deps.logger,
     1,

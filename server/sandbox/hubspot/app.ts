@@ -5,6 +5,7 @@ import { oauthRoutes } from './oauth-routes';
 import { objectRoutes } from './object-routes';
 import { type FaultOptions, injectFaults, rateLimit, type RateLimitOptions } from './rate-limit';
 import type { HubSpotSandboxStore } from './store';
+import { taskRoutes } from './task-routes';
 import { writeRoutes } from './write-routes';
 
 /**
@@ -40,6 +41,8 @@ export function createHubSpotSandbox(
   });
   crm.use(rateLimit(limits));
   crm.use(injectFaults(options.faults ?? (() => undefined)));
+  // Before the generic object routes, which serve deals and companies.
+  crm.use(taskRoutes());
   crm.use(objectRoutes());
   crm.use(writeRoutes());
   app.use('/crm', crm);

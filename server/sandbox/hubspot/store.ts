@@ -57,6 +57,16 @@ export interface SandboxPortal {
   revisions: Record<SandboxObjectType, number>;
   /** deal id → its company associations */
   dealCompanies: Map<string, SandboxAssociation[]>;
+  /** Tasks (engagements) with the companies they are associated with; no webhooks for them. */
+  tasks: Map<string, SandboxTask>;
+}
+
+export interface SandboxTask {
+  id: string;
+  properties: Record<string, string | null>;
+  createdAt: string;
+  updatedAt: string;
+  companyIds: string[];
 }
 
 export interface SandboxApp {
@@ -106,6 +116,7 @@ export class HubSpotSandboxStore {
       objects: { companies: new Map(), deals: new Map() },
       revisions: { companies: 0, deals: 0 },
       dealCompanies: new Map(),
+      tasks: new Map(),
     };
     this.portals.set(portalId, portal);
     return portal;

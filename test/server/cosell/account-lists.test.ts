@@ -141,8 +141,37 @@ describe.each(DATABASE_KINDS)('partner account lists (%s)', (kind) => {
     const other = await createTenant(database.db, { name: 'Other' });
     const otherKey = (await issueApiKey(database.db, other.id, 'o')).key;
     expect((await upload('name,domain,population\n', partner.id, otherKey)).status).toBe(404);
-    const json = await api.call('POST', `/api/v1/partners/${partner.id}/accounts/import`, key, {});
-    expect(json.status).toBe(415);
+    const form = await fetch(`${api.url}/api/v1/partners/${partner.id}/accounts/import`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'a=b',
+    });
+    expect(form.status).toBe(415);
+  });
+
+  it('takes the same list as JSON { csv } (what hubspot.fetch can send), bad rows reported', async () => {
+    const before = await list();
+    const empty = await api.call<ImportAnswer>(
+      'POST',
+      `/api/v1/partners/${partner.id}/accounts/import`,
+      key,
+      {},
+    );
+    expect(empty.status).toBe(400);
+    expect(await list()).toEqual(before);
+    const { status, body } = await api.call<ImportAnswer>(
+      'POST',
+      `/api/v1/partners/${partner.id}/accounts/import`,
+      key,
+      { csv: 'name,domain,population\nAcme Corp,acme.com,customer\nNo Domain,,nonsense\n' },
+    );
+    expect(status).toBe(201);
+    expect(body).toMatchObject({ rowsRead: 2, rowsKept: 1, rowsMatched: 1, rowsRejected: 1 });
+    expect(body.errors[0]).toMatchObject({ line: 3 });
+    expect((await list()).map((row) => row.account_crm_id)).toEqual(['a1']);
   });
 
   it('marks an upload the client abandons as failed, keeping the list it had', async () => {

@@ -385,6 +385,8 @@ describe.each(DATABASE_KINDS)('deal registrations through the API (%s)', (kind) 
             id: string;
             partner: { name: string };
             daysLeft: number;
+            company: { name: string; domain: string | null };
+            accountMatch: Array<{ kind: string }>;
             conflicts: Array<{ kind: string }>;
           }>;
         };
@@ -393,6 +395,8 @@ describe.each(DATABASE_KINDS)('deal registrations through the API (%s)', (kind) 
         {
           id: acme.id,
           partner: { name: 'Gold Reseller' },
+          company: { name: 'ACME, Inc.', domain: 'acme.com' },
+          accountMatch: [{ kind: 'domain', domain: 'acme.com' }],
           conflicts: [{ kind: 'holder_not_on_deal' }],
         },
       ]);

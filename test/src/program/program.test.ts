@@ -17,6 +17,7 @@ describe('the program', () => {
       },
       matching: { nameThreshold: 0.9 },
       autoApprove: { enabled: false },
+      slaTasks: { enabled: true, share: 0.75, ownersByManager: {} },
       rates: [],
       clawbackDays: 90,
     });

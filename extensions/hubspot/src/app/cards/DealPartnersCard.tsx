@@ -16,7 +16,16 @@ import { Suggestions } from './Suggestions.tsx';
 type CardState =
   { status: 'loading' } | { status: 'success'; data: DealCard } | { status: 'error'; error: Error };
 
-export const DealPartnersCard = ({ dealId, fetcher }: { dealId: string; fetcher: CardFetcher }) => {
+export const DealPartnersCard = ({
+  dealId,
+  fetcher,
+  onOpenTriage,
+}: {
+  dealId: string;
+  fetcher: CardFetcher;
+  /** Opens the app's triage page on a registration (navigateToPage in HubSpot). */
+  onOpenTriage?: (registrationId: string) => void;
+}) => {
   const [state, setState] = useState<CardState>({ status: 'loading' });
 
   const load = useCallback(() => {
@@ -64,7 +73,9 @@ export const DealPartnersCard = ({ dealId, fetcher }: { dealId: string; fetcher:
           <Text variant="microcopy">
             {account ? `Account: ${account.name}` : 'No account on this deal'}
           </Text>
-          {registrations.length > 0 && <Registrations registrations={registrations} />}
+          {registrations.length > 0 && (
+            <Registrations registrations={registrations} onOpenTriage={onOpenTriage} />
+          )}
           {partners.length > 0 ? (
             <PartnerTable
               partners={partners}

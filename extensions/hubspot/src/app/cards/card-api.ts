@@ -56,6 +56,9 @@ const registrationSchema = z.object({
   partner: z.object({ id: z.string(), name: z.string(), tier: z.string() }),
   status: z.enum(['pending', 'approved']),
   daysLeft: z.number().nullable(),
+  company: z.object({ name: z.string(), domain: z.string().nullable() }).nullable().default(null),
+  /** How the registration matched this deal's account (the matcher's evidence). */
+  accountMatch: z.array(z.looseObject({ kind: z.string() })).default([]),
   conflicts: z.array(z.object({ kind: z.string(), partnerId: z.string(), message: z.string() })),
 });
 

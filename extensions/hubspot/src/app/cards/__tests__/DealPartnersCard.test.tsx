@@ -17,6 +17,7 @@ import { DealPartnersCard } from '../DealPartnersCard.tsx';
 import {
   createDealCard,
   createPartner,
+  createRegistration,
   createSuggestion,
   respondWith,
   textOf,
@@ -115,11 +116,7 @@ describe('DealPartnersCard', () => {
     it('says who holds it and for how long, and warns of the partners it clashes with', async () => {
       const card = createDealCard({
         registrations: [
-          {
-            id: 'r1',
-            partner: { id: 'p9', name: 'Contoso Partners', tier: 'gold' },
-            status: 'approved',
-            daysLeft: 42,
+          createRegistration({
             conflicts: [
               {
                 kind: 'holder_not_on_deal',
@@ -127,7 +124,7 @@ describe('DealPartnersCard', () => {
                 message: 'Contoso Partners registered this account but is not on this deal.',
               },
             ],
-          },
+          }),
         ],
       });
       const { findByTestId, find, waitFor } = renderCard(() => respondWith(200, card));
@@ -138,20 +135,68 @@ describe('DealPartnersCard', () => {
       );
       expect(find(Alert).props.variant).toBe('warning');
       expect(textOf(find(Alert))).toContain('is not on this deal');
+      expect(textOf(find(Alert))).toContain(
+        'Registered as Acme Corporation, matched to this account by: Same domain: acme.com',
+      );
+    });
+
+    it('says how the registration matched the account, by name when not by domain', async () => {
+      const card = createDealCard({
+        registrations: [
+          createRegistration({
+            company: { name: 'ACME Corp.', domain: null },
+            accountMatch: [{ kind: 'name', score: 0.94, left: 'acme', right: 'acme corp' }],
+          }),
+        ],
+      });
+      const { findByTestId, waitFor } = renderCard(() => respondWith(200, card));
+      await waitFor(() =>
+        expect(findByTestId(Text, 'registration-match-r1').text).toBe(
+          'Registered as ACME Corp., matched to this account by: Names 94 % alike: "acme" and "acme corp"',
+        ),
+      );
+    });
+
+    it('opens a pending registration in the triage page', async () => {
+      const onOpenTriage = jest.fn();
+      const card = createDealCard({
+        registrations: [createRegistration({ status: 'pending', daysLeft: null })],
+      });
+      const renderer = createRenderer('crm.record.tab');
+      renderer.render(
+        <DealPartnersCard
+          dealId="123"
+          fetcher={() => respondWith(200, card)}
+          onOpenTriage={onOpenTriage}
+        />,
+      );
+      await renderer.waitFor(() =>
+        expect(renderer.findByTestId(Button, 'open-triage-r1')).toBeDefined(),
+      );
+      renderer.findByTestId(Button, 'open-triage-r1').trigger('onClick');
+      expect(onOpenTriage).toHaveBeenCalledWith('r1');
+    });
+
+    it('offers no triage link for an approved registration', async () => {
+      const card = createDealCard({ registrations: [createRegistration()] });
+      const renderer = createRenderer('crm.record.tab');
+      renderer.render(
+        <DealPartnersCard
+          dealId="123"
+          fetcher={() => respondWith(200, card)}
+          onOpenTriage={jest.fn()}
+        />,
+      );
+      await renderer.waitFor(() =>
+        expect(renderer.findByTestId(Text, 'registration-hold')).toBeDefined(),
+      );
+      expect(renderer.maybeFind(Button, { testId: 'open-triage-r1' })).toBeNull();
     });
 
     it('shows the registration even before any partner is on the deal', async () => {
       const card = createDealCard({
         partners: [],
-        registrations: [
-          {
-            id: 'r1',
-            partner: { id: 'p9', name: 'Contoso Partners', tier: 'gold' },
-            status: 'pending',
-            daysLeft: null,
-            conflicts: [],
-          },
-        ],
+        registrations: [createRegistration({ status: 'pending', daysLeft: null })],
       });
       const { findByTestId, maybeFind, waitFor } = renderCard(() => respondWith(200, card));
       await waitFor(() =>

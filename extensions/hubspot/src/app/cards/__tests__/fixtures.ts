@@ -1,4 +1,10 @@
-import type { CardFetcher, CardPartner, CardSuggestion, DealCard } from '../card-api.ts';
+import type {
+  CardFetcher,
+  CardPartner,
+  CardRegistration,
+  CardSuggestion,
+  DealCard,
+} from '../card-api.ts';
 
 export const createPartner = (overrides: Partial<CardPartner> = {}): CardPartner => ({
   id: '5b1c9f0e-3f0a-4c55-9a57-2c9d0f0e1a01',
@@ -12,6 +18,19 @@ export const createPartner = (overrides: Partial<CardPartner> = {}): CardPartner
   registration: null,
   performance: null,
   commission: null,
+  ...overrides,
+});
+
+export const createRegistration = (
+  overrides: Partial<CardRegistration> = {},
+): CardRegistration => ({
+  id: 'r1',
+  partner: { id: 'p9', name: 'Contoso Partners', tier: 'gold' },
+  status: 'approved',
+  daysLeft: 42,
+  company: { name: 'Acme Corporation', domain: 'acme.com' },
+  accountMatch: [{ kind: 'domain', domain: 'acme.com' }],
+  conflicts: [],
   ...overrides,
 });
 
