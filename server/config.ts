@@ -16,6 +16,10 @@ const environmentSchema = z
     HOST: z.string().default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_URL: z.url().optional(),
+    /** Prometheus's bearer token for GET /metrics; without it /metrics answers loopback only. */
+    METRICS_TOKEN: optionalString.pipe(
+      z.string().min(32, 'must be at least 32 characters').optional(),
+    ),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -91,6 +95,7 @@ export interface Config {
   env: Environment['NODE_ENV'];
   role: Environment['ROLE'];
   http: { host: string; port: number; publicUrl: string | undefined };
+  metricsToken: string | undefined;
   logLevel: Environment['LOG_LEVEL'];
   dataDir: string;
   database: { url: string; schema: string | undefined } | { embeddedDir: string };
@@ -144,6 +149,7 @@ export function loadConfig(
     env: env.NODE_ENV,
     role: env.ROLE,
     http: { host: env.HOST, port: env.PORT, publicUrl: env.PUBLIC_URL },
+    metricsToken: env.METRICS_TOKEN,
     logLevel: env.LOG_LEVEL,
     dataDir,
     database: env.DATABASE_URL

@@ -207,6 +207,7 @@ export async function startPartnerLens(
         hubspotClientSecret: config.hubspot.clientSecret,
         box,
         publicUrl: config.http.publicUrl,
+        ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
         readiness: {
           database: () => db.query('select 1'),
           redis: async () => (await redisAnswers(redis.url)) || Promise.reject(),

@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
 
-import { issueApiKey, listApiKeys, revokeApiKey } from '../db/api-keys';
+import {
+  API_KEY_ROLES,
+  type ApiKeyAccess,
+  type ApiKeyRole,
+  issueApiKey,
+  listApiKeys,
+  revokeApiKey,
+} from '../db/api-keys';
 import { recordAudit } from '../db/audit';
 import type { Database } from '../db/database';
 import { getTenant, listTenants } from '../db/tenants';
@@ -27,7 +34,7 @@ export function addTenantCommands(program: Command, tenants: Command, helpers: H
   const keys = program.command('keys').description("manage a tenant's API keys");
   keys
     .command('list')
-    .description("list a tenant's API keys (names and prefixes; keys are stored hashed)")
+    .description("list a tenant's API keys (names, roles and prefixes; keys are stored hashed)")
     .requiredOption('--tenant <id>', 'tenant id', uuid)
     .action((options: { tenant: string }) =>
       withDatabase(async (db) => {
@@ -39,25 +46,49 @@ export function addTenantCommands(program: Command, tenants: Command, helpers: H
     .command('create')
     .description('issue an API key for a tenant (printed once)')
     .requiredOption('--tenant <id>', 'tenant id', uuid)
-    .option('--name <name>', 'what the key is for', 'admin')
-    .action((options: { tenant: string; name: string }) =>
+    .option('--name <name>', 'what the key is for')
+    .option('--role <role>', `what the key may do: ${API_KEY_ROLES.join(', ')}`, 'admin')
+    .option('--partner <id>', 'the partner a partner key acts for (with --role partner)', uuid)
+    .action((options: { tenant: string; name?: string; role: string; partner?: string }) =>
       withDatabase(async (db) => {
         await existing(db, options.tenant);
-        const name = options.name.trim();
+        if (!(API_KEY_ROLES as readonly string[]).includes(options.role))
+          fail(`--role must be one of ${API_KEY_ROLES.join(', ')}`);
+        const role = options.role as ApiKeyRole;
+        if (role === 'partner' && !options.partner) fail('--role partner needs --partner <id>');
+        if (role !== 'partner' && options.partner)
+          fail('--partner binds a partner key only: use it with --role partner');
+        if (options.partner) {
+          const [partner] = await db.query(
+            'select 1 from partners where tenant_id = $1 and id = $2',
+            [options.tenant, options.partner],
+          );
+          if (!partner) fail(`tenant ${options.tenant} has no partner ${options.partner}`);
+        }
+        const access: ApiKeyAccess =
+          role === 'partner' ? { role, partnerId: options.partner! } : { role };
+        const name = (options.name ?? role).trim();
         if (!name || name.length > 100) fail('--name must be 1 to 100 characters');
         const issued = await db.transaction(async (tx) => {
-          const key = await issueApiKey(tx, options.tenant, name);
+          const key = await issueApiKey(tx, options.tenant, name, access);
           await recordAudit(tx, {
             tenantId: options.tenant,
             actor: 'cli',
             action: 'api_key.issued',
             subjectType: 'api_key',
             subjectId: key.id,
-            details: { name },
+            details: { name, role, ...(options.partner ? { partnerId: options.partner } : {}) },
           });
           return key;
         });
-        print({ tenantId: options.tenant, keyId: issued.id, name, apiKey: issued.key });
+        print({
+          tenantId: options.tenant,
+          keyId: issued.id,
+          name,
+          role,
+          ...(options.partner ? { partnerId: options.partner } : {}),
+          apiKey: issued.key,
+        });
       }),
     );
   keys

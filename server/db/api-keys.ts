@@ -8,6 +8,14 @@ const KEY_PREFIX = 'pl_';
 // hash protects guessable secrets, and lookups by hash stay a single index probe.
 export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
+/** What a key may do (docs/reliability.md "Roles"); admin is everything. */
+export const API_KEY_ROLES = ['admin', 'partner_manager', 'viewer', 'partner'] as const;
+export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+
+/** A key's role; a partner key names the one partner it acts for. */
+export type ApiKeyAccess =
+  { role: Exclude<ApiKeyRole, 'partner'> } | { role: 'partner'; partnerId: string };
+
 export interface IssuedApiKey {
   id: string;
   key: string;
@@ -17,24 +25,44 @@ export async function issueApiKey(
   db: Queryable,
   tenantId: string,
   name: string,
+  access: ApiKeyAccess = { role: 'admin' },
 ): Promise<IssuedApiKey> {
   const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
   const id = randomUUID();
   await db.query(
-    'insert into api_keys (id, tenant_id, name, key_prefix, key_hash) values ($1, $2, $3, $4, $5)',
-    [id, tenantId, name, key.slice(0, 10), hashApiKey(key)],
+    'insert into api_keys (id, tenant_id, name, key_prefix, key_hash, role, partner_id) values ($1, $2, $3, $4, $5, $6, $7)',
+    [
+      id,
+      tenantId,
+      name,
+      key.slice(0, 10),
+      hashApiKey(key),
+      access.role,
+      access.role === 'partner' ? access.partnerId : null,
+    ],
   );
   return { id, key };
 }
 
-/** The tenant a presented key belongs to, or undefined for an unknown or revoked key. */
-export async function tenantForApiKey(db: Queryable, key: string): Promise<string | undefined> {
+/** The tenant and role of a presented key, or undefined for an unknown or revoked key. */
+export async function accessForApiKey(
+  db: Queryable,
+  key: string,
+): Promise<({ tenantId: string } & ApiKeyAccess) | undefined> {
   if (!key.startsWith(KEY_PREFIX)) return undefined;
-  const [row] = await db.query<{ tenant_id: string }>(
-    'select tenant_id from api_keys where key_hash = $1 and revoked_at is null',
+  const [row] = await db.query<{ tenant_id: string; role: ApiKeyRole; partner_id: string | null }>(
+    'select tenant_id, role, partner_id from api_keys where key_hash = $1 and revoked_at is null',
     [hashApiKey(key)],
   );
-  return row?.tenant_id;
+  if (!row) return undefined;
+  if (row.role === 'partner')
+    return { tenantId: row.tenant_id, role: 'partner', partnerId: row.partner_id! };
+  return { tenantId: row.tenant_id, role: row.role };
+}
+
+/** The tenant a presented key belongs to, or undefined for an unknown or revoked key. */
+export async function tenantForApiKey(db: Queryable, key: string): Promise<string | undefined> {
+  return (await accessForApiKey(db, key))?.tenantId;
 }
 
 export async function revokeApiKeys(
@@ -54,6 +82,9 @@ export interface ApiKeyInfo {
   name: string;
   /** The key's first characters, to tell keys apart; the key itself is never stored. */
   prefix: string;
+  role: ApiKeyRole;
+  /** The partner a partner key acts for. */
+  partnerId: string | null;
   createdAt: string;
   revokedAt: string | null;
 }
@@ -63,16 +94,20 @@ export async function listApiKeys(db: Queryable, tenantId: string): Promise<ApiK
     id: string;
     name: string;
     key_prefix: string;
+    role: ApiKeyRole;
+    partner_id: string | null;
     created_at: Date;
     revoked_at: Date | null;
   }>(
-    'select id, name, key_prefix, created_at, revoked_at from api_keys where tenant_id = $1 order by created_at, id',
+    'select id, name, key_prefix, role, partner_id, created_at, revoked_at from api_keys where tenant_id = $1 order by created_at, id',
     [tenantId],
   );
   return rows.map((row) => ({
     id: row.id,
     name: row.name,
     prefix: row.key_prefix,
+    role: row.role,
+    partnerId: row.partner_id,
     createdAt: row.created_at.toISOString(),
     revokedAt: row.revoked_at?.toISOString() ?? null,
   }));

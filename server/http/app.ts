@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -16,8 +16,9 @@ import type {
   CrmSyncQueue,
   ReconcileQueue,
 } from '../queue/queues';
+import { mountAt, publicRoute } from './access';
 import { authenticate } from './auth/authenticate';
-import { errorMiddleware, notFound } from './errors';
+import { errorMiddleware, HttpError, notFound, unauthorized } from './errors';
 import { guardRequest } from './request-guard';
 import { commissionRoutes } from './routes/commissions';
 import { cosellRoutes } from './routes/cosell';
@@ -46,6 +47,8 @@ export interface AppDependencies {
   /** Opens the Salesforce orgs' callout signing secrets; without it Salesforce callouts are refused. */
   box?: CryptoBox;
   publicUrl?: string;
+  /** The bearer token Prometheus scrapes /metrics with; without it, /metrics answers loopback only. */
+  metricsToken?: string;
   /** The HubSpot marketplace install (its routes are there only with it and `box`). */
   hubspotInstall?: HubSpotInstallSettings;
   /** Connecting a Salesforce org (its routes are there only with it and `box`). */
@@ -76,6 +79,40 @@ async function answersWithin(check: () => Promise<unknown>, ms: number): Promise
   } finally {
     clearTimeout(timer);
   }
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * Who may read /metrics (docs/reliability.md): with a token, whoever presents it as a bearer (how
+ * Prometheus scrapes: `authorization: { credentials_file }`); without one, loopback callers only —
+ * a sidecar or the developer's machine. req.ip is the client behind a loopback proxy.
+ */
+function metricsAccess(token: string | undefined): express.RequestHandler {
+  const expected = token === undefined ? undefined : sha256(token);
+  return (req, _res, next) => {
+    if (!expected) {
+      if (LOOPBACK.has(req.ip ?? '')) return next();
+      return next(
+        new HttpError(
+          403,
+          'METRICS.FORBIDDEN',
+          'Metrics answer loopback callers only; set METRICS_TOKEN to scrape them from elsewhere',
+        ),
+      );
+    }
+    const [scheme, presented] = (req.get('authorization') ?? '').split(' ');
+    if (
+      scheme?.toLowerCase() !== 'bearer' ||
+      !presented ||
+      !timingSafeEqual(sha256(presented), expected)
+    )
+      return next(
+        unauthorized('Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>"'),
+      );
+    next();
+  };
 }
 
 export function createApp(deps: AppDependencies): Express {
@@ -141,10 +178,10 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(guardRequest);
 
-  app.get('/healthz', (_req, res) => {
+  app.get('/healthz', publicRoute('a liveness probe: says nothing but ok'), (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  app.get('/readyz', publicRoute('a readiness probe: dependency names only'), async (_req, res) => {
     const checks = await Promise.all(
       Object.entries(deps.readiness).map(
         async ([name, check]) =>
@@ -159,9 +196,14 @@ export function createApp(deps: AppDependencies): Express {
       .status(ready ? 200 : 503)
       .json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(checks) });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.contentType).send(await metrics.metrics());
-  });
+  app.get(
+    '/metrics',
+    publicRoute('METRICS_TOKEN bearer, or loopback without one'),
+    metricsAccess(deps.metricsToken),
+    async (_req, res) => {
+      res.type(metrics.contentType).send(await metrics.metrics());
+    },
+  );
 
   const api = express.Router();
   api.use(
@@ -183,7 +225,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use(commissionRoutes(deps.db, deps.now ?? Date.now));
   api.use(registrationRoutes(deps.db, deps.now ?? Date.now));
   api.use(cosellRoutes(deps.db, { crms: deps.crms, commissions: deps.commissions }));
-  app.use('/api/v1', api);
+  mountAt(app, '/api/v1', api);
 
   // Outside /api/v1: HubSpot signs its webhooks, and the install is a browser's redirect chain.
   app.use(

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { tenantForApiKey } from '../../server/db/api-keys';
+import { accessForApiKey, tenantForApiKey } from '../../server/db/api-keys';
 import { ALL_MIGRATIONS, createTestDatabase, type TestDatabase } from '../support/services';
 
 const BIN = path.join(__dirname, '../../bin/partnerlens.js');
@@ -85,6 +85,54 @@ describe('the partnerlens command', () => {
     expect(await tenantForApiKey(database.db, apiKey)).toBe(tenantId);
     const again = run('keys', 'revoke', '--tenant', tenantId, '--key', created.keyId);
     expect([again.status, again.stderr]).toEqual([1, expect.stringMatching(/has no key/)]);
+  });
+
+  it('keys create --role [--partner] issues a key of that role, and keys list shows it', async () => {
+    const { tenantId } = JSON.parse(run('tenants', 'create', '--name', 'Roles').stdout) as {
+      tenantId: string;
+    };
+    run('seed', '--tenant', tenantId, '--partners', '1');
+    const [partner] = await database.db.query<{ id: string }>(
+      'select id from partners where tenant_id = $1',
+      [tenantId],
+    );
+    const create = (...args: string[]) => run('keys', 'create', '--tenant', tenantId, ...args);
+    const viewer = JSON.parse(create('--role', 'viewer').stdout) as {
+      apiKey: string;
+      role: string;
+    };
+    expect(viewer.role).toBe('viewer');
+    expect(await accessForApiKey(database.db, viewer.apiKey)).toEqual({ tenantId, role: 'viewer' });
+    const bound = JSON.parse(create('--role', 'partner', '--partner', partner!.id).stdout) as {
+      apiKey: string;
+    };
+    expect(await accessForApiKey(database.db, bound.apiKey)).toEqual({
+      tenantId,
+      role: 'partner',
+      partnerId: partner!.id,
+    });
+    const listed = JSON.parse(run('keys', 'list', '--tenant', tenantId).stdout) as Array<{
+      name: string;
+      role: string;
+      partnerId: string | null;
+    }>;
+    expect(listed.map(({ name, role, partnerId }) => ({ name, role, partnerId }))).toEqual([
+      { name: 'admin', role: 'admin', partnerId: null },
+      { name: 'viewer', role: 'viewer', partnerId: null },
+      { name: 'partner', role: 'partner', partnerId: partner!.id },
+    ]);
+    // Refused, and nothing issued: an unknown role, a partner key without its partner, a partner
+    // of no such id, and a partner id on a role that takes none.
+    const refusals = [
+      create('--role', 'owner'),
+      create('--role', 'partner'),
+      create('--role', 'partner', '--partner', '8c1f0a52-7d3e-4b8a-9a51-0e6f2b7c9d10'),
+      create('--role', 'viewer', '--partner', partner!.id),
+    ];
+    expect(refusals.map((r) => [r.status, r.stderr.length > 0])).toEqual(
+      refusals.map(() => [1, true]),
+    );
+    expect(JSON.parse(run('keys', 'list', '--tenant', tenantId).stdout)).toHaveLength(3);
   });
 
   it('seed imports the demo partner program into a tenant and reconciles it into partners', async () => {

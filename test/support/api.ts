@@ -1,3 +1,5 @@
+import type { Express } from 'express';
+
 import type { CrmRegistry } from '../../server/crm/port';
 import type { Database } from '../../server/db/database';
 import { createApp } from '../../server/http/app';
@@ -9,6 +11,8 @@ import { silentLogger, testQueueSettings } from './services';
 
 export interface TestApi {
   url: string;
+  /** The Express app itself, for the suites that enumerate its routes. */
+  app: Express;
   /** A JSON call with an API key; answers the status, the parsed body (or text) and the headers. */
   call<Body = Record<string, unknown>>(
     method: string,
@@ -33,25 +37,24 @@ export async function startTestApi(
   const crmSync = new CrmSyncQueue(settings);
   const reconcile = new ReconcileQueue(settings);
   const commissions = new CommissionsQueue(settings);
-  const server = await listen(
-    createApp({
-      db,
-      logger: silentLogger,
-      crmSync,
-      reconcile,
-      commissions,
-      hubspotClientSecret: 's',
-      box: options.box,
-      readiness: {},
-      now: options.now,
-      crms: options.crms,
-      ...(options.salesforceInstall ? { salesforceInstall: options.salesforceInstall } : {}),
-    }),
-    0,
-  );
+  const app = createApp({
+    db,
+    logger: silentLogger,
+    crmSync,
+    reconcile,
+    commissions,
+    hubspotClientSecret: 's',
+    box: options.box,
+    readiness: {},
+    now: options.now,
+    crms: options.crms,
+    ...(options.salesforceInstall ? { salesforceInstall: options.salesforceInstall } : {}),
+  });
+  const server = await listen(app, 0);
   const url = `http://127.0.0.1:${server.port}`;
   return {
     url,
+    app,
     async call(method, path, apiKey, body) {
       const response = await fetch(`${url}${path}`, {
         method,

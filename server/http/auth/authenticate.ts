@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 
-import { tenantForApiKey } from '../../db/api-keys';
+import { accessForApiKey, type ApiKeyRole } from '../../db/api-keys';
 import type { Queryable } from '../../db/database';
 import { calloutSecretsFor } from '../../db/salesforce-callout-secrets';
 import { findTenantByPortalId } from '../../db/tenants';
@@ -13,6 +13,10 @@ import { SALESFORCE_HEADERS, verifySalesforceRequest } from './salesforce-signat
 export interface Caller {
   tenantId: string;
   via: 'api_key' | 'hubspot' | 'salesforce';
+  /** What the caller may do: its key's role, or for a signed CRM call CRM_CALLER_ROLE. */
+  role: ApiKeyRole;
+  /** The one partner a partner key acts for. */
+  partnerId?: string;
   /** The CRM user behind a card call, when the CRM says who it is. */
   userId?: string;
 }
@@ -23,6 +27,14 @@ declare module 'express-serve-static-core' {
     rawBody?: Buffer;
   }
 }
+
+/**
+ * The rights of a signed CRM call (HubSpot signature v3, a Salesforce callout): the CRM decides
+ * which of its users see the app's cards and screens, and those are the partner team's tools —
+ * the deal card, attach and decline on it, registration triage and merge decisions. Never the
+ * tenant admin's: the program, refunds, payouts, commission approval or a sync (docs/reliability.md).
+ */
+export const CRM_CALLER_ROLE: ApiKeyRole = 'admin';
 
 export interface AuthOptions {
   db: Queryable;
@@ -55,9 +67,11 @@ async function identify(req: Request, options: AuthOptions): Promise<Caller> {
     const [scheme, key] = authorization.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !key)
       throw unauthorized('Use "Authorization: Bearer <api key>"');
-    const tenantId = await tenantForApiKey(options.db, key);
-    if (!tenantId) throw unauthorized('The API key is unknown or revoked');
-    return { tenantId, via: 'api_key' };
+    const access = await accessForApiKey(options.db, key);
+    if (!access) throw unauthorized('The API key is unknown or revoked');
+    return access.role === 'partner'
+      ? { tenantId: access.tenantId, via: 'api_key', role: 'partner', partnerId: access.partnerId }
+      : { tenantId: access.tenantId, via: 'api_key', role: access.role };
   }
   if (req.get(SALESFORCE_HEADERS.signature) !== undefined) return identifySalesforce(req, options);
   const signature = req.get('x-hubspot-signature-v3');
@@ -96,7 +110,12 @@ async function identify(req: Request, options: AuthOptions): Promise<Caller> {
       `PartnerLens was uninstalled from portal ${portalId}: install it again to see partners here (the data is kept for 90 days)`,
     );
   const userId = typeof req.query.userId === 'string' ? req.query.userId : undefined;
-  return { tenantId: tenant.id, via: 'hubspot', ...(userId ? { userId } : {}) };
+  return {
+    tenantId: tenant.id,
+    via: 'hubspot',
+    role: CRM_CALLER_ROLE,
+    ...(userId ? { userId } : {}),
+  };
 }
 
 const signatureError = (crm: string, check: SignatureCheck & { ok: false }) =>
@@ -136,7 +155,12 @@ async function identifySalesforce(req: Request, options: AuthOptions): Promise<C
     now,
   );
   if (!check.ok) throw signatureError('Salesforce', check);
-  return { tenantId: known.tenantId, via: 'salesforce', ...(userId ? { userId } : {}) };
+  return {
+    tenantId: known.tenantId,
+    via: 'salesforce',
+    role: CRM_CALLER_ROLE,
+    ...(userId ? { userId } : {}),
+  };
 }
 
 /**

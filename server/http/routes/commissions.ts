@@ -19,6 +19,7 @@ import {
 } from '../../commissions/statement';
 import { safeCell } from '../../csv/write-csv';
 import type { Database } from '../../db/database';
+import { allow, ownPartnerOnly, READERS } from '../access';
 import { actorOf, callerOf } from '../auth/authenticate';
 import { type FailureTable, HttpError, httpErrorFor, notFound } from '../errors';
 import { positiveMoneyInput } from '../money-input';
@@ -187,7 +188,7 @@ export function commissionRoutes(db: Database, now: () => number): Router {
    * Records a refund and claws back at once (within clawbackDays), in one transaction. The
    * caller's refundId makes a retry answer the first result instead of refunding twice.
    */
-  router.post('/refunds', async (req, res) => {
+  router.post('/refunds', allow(), async (req, res) => {
     const body = refundBody.parse(req.body);
     const caller = callerOf(req);
     const result = await db.transaction((tx) =>
@@ -209,7 +210,7 @@ export function commissionRoutes(db: Database, now: () => number): Router {
   });
 
   /** The ledger's entries, oldest first, a page at a time, with the partner and deal they belong to. */
-  router.get('/commissions', async (req, res) => {
+  router.get('/commissions', allow(...READERS), async (req, res) => {
     const options = query.parse(req.query);
     const range = options.period ? monthRange(options.period) : null;
     const filter = [
@@ -259,7 +260,7 @@ export function commissionRoutes(db: Database, now: () => number): Router {
     });
   });
 
-  router.post('/commissions/approve', async (req, res) => {
+  router.post('/commissions/approve', allow(), async (req, res) => {
     const body = approveBody.parse(req.body);
     const caller = callerOf(req);
     res.json(
@@ -271,7 +272,7 @@ export function commissionRoutes(db: Database, now: () => number): Router {
     );
   });
 
-  router.post('/commissions/:entryId/void', async (req, res) => {
+  router.post('/commissions/:entryId/void', allow(), async (req, res) => {
     const entryId = z.uuid().safeParse(req.params.entryId);
     if (!entryId.success) throw notFound('ENTRY.NOT_FOUND', 'No such ledger entry');
     const body = voidBody.parse(req.body);
@@ -286,7 +287,7 @@ export function commissionRoutes(db: Database, now: () => number): Router {
   });
 
   /** Approves and pays, per currency, everything due to a partner through a month; audited. */
-  router.post('/payouts', async (req, res) => {
+  router.post('/payouts', allow(), async (req, res) => {
     const body = payoutBody.parse(req.body);
     const caller = callerOf(req);
     const thisMonth = new Date(now()).toISOString().slice(0, 7);
@@ -311,43 +312,48 @@ export function commissionRoutes(db: Database, now: () => number): Router {
   });
 
   /** A partner's month: its entries with their status, and the totals between the balances owed. */
-  router.get('/partners/:partnerId/statements/:period', async (req, res) => {
-    const params = statementParams.safeParse(req.params);
-    if (!params.success) {
-      if (params.error.issues.some((i) => i.path[0] === 'partnerId'))
-        throw notFound('PARTNER.NOT_FOUND', 'No such partner');
-      throw params.error;
-    }
-    const { partnerId, period: month } = params.data;
-    const options = statementQuery.parse(req.query);
-    const tenantId = callerOf(req).tenantId;
-    const [partner] = await db.query<{ name: string }>(
-      'select name from partners where tenant_id = $1 and id = $2',
-      [tenantId, partnerId],
-    );
-    if (!partner) throw notFound('PARTNER.NOT_FOUND', 'No such partner');
-    const range = monthRange(month);
-    const wantsCsv =
-      options.format === 'csv' ||
-      (!options.format && req.accepts(['application/json', 'text/csv']) === 'text/csv');
-    if (wantsCsv) return streamStatementCsv(db, tenantId, partnerId, range, req, res, month);
+  router.get(
+    '/partners/:partnerId/statements/:period',
+    allow(...READERS, 'partner'),
+    async (req, res) => {
+      const params = statementParams.safeParse(req.params);
+      if (!params.success) {
+        if (params.error.issues.some((i) => i.path[0] === 'partnerId'))
+          throw notFound('PARTNER.NOT_FOUND', 'No such partner');
+        throw params.error;
+      }
+      const { partnerId, period: month } = params.data;
+      ownPartnerOnly(req, partnerId, 'PARTNER');
+      const options = statementQuery.parse(req.query);
+      const tenantId = callerOf(req).tenantId;
+      const [partner] = await db.query<{ name: string }>(
+        'select name from partners where tenant_id = $1 and id = $2',
+        [tenantId, partnerId],
+      );
+      if (!partner) throw notFound('PARTNER.NOT_FOUND', 'No such partner');
+      const range = monthRange(month);
+      const wantsCsv =
+        options.format === 'csv' ||
+        (!options.format && req.accepts(['application/json', 'text/csv']) === 'text/csv');
+      if (wantsCsv) return streamStatementCsv(db, tenantId, partnerId, range, req, res, month);
 
-    const lines = await statementLines(db, tenantId, partnerId, range, {
-      afterSeq: options.after,
-      limit: options.limit + 1,
-    });
-    const more = lines.length > options.limit;
-    const page = more ? lines.slice(0, options.limit) : lines;
-    res.json({
-      partner: { id: partnerId, name: partner.name },
-      period: month,
-      from: range.from.toISOString(),
-      to: range.to.toISOString(),
-      totals: await statementTotals(db, tenantId, partnerId, range),
-      lines: page.map(entryJson),
-      nextAfter: more ? page[page.length - 1]!.seq : null,
-    });
-  });
+      const lines = await statementLines(db, tenantId, partnerId, range, {
+        afterSeq: options.after,
+        limit: options.limit + 1,
+      });
+      const more = lines.length > options.limit;
+      const page = more ? lines.slice(0, options.limit) : lines;
+      res.json({
+        partner: { id: partnerId, name: partner.name },
+        period: month,
+        from: range.from.toISOString(),
+        to: range.to.toISOString(),
+        totals: await statementTotals(db, tenantId, partnerId, range),
+        lines: page.map(entryJson),
+        nextAfter: more ? page[page.length - 1]!.seq : null,
+      });
+    },
+  );
   return router;
 }
 

@@ -11,6 +11,7 @@ import type { CrmRegistry } from '../../crm/port';
 import { csvSyntaxError } from '../../csv/read-csv';
 import type { Database } from '../../db/database';
 import type { CommissionsQueue } from '../../queue/queues';
+import { allow } from '../access';
 import { actorOf, callerOf } from '../auth/authenticate';
 import { type FailureTable, HttpError, httpErrorFor, notFound } from '../errors';
 
@@ -68,7 +69,7 @@ export function cosellRoutes(
   const router = Router();
 
   /** Puts a partner on a deal (accepting a suggestion): validated, written back to the CRM, audited. */
-  router.post('/deals/:dealId/partners', async (req, res) => {
+  router.post('/deals/:dealId/partners', allow('partner_manager'), async (req, res) => {
     const deal = dealId.safeParse(req.params.dealId);
     if (!deal.success) throw notFound('DEAL.NOT_FOUND', 'No such deal');
     const body = attachBody.parse(req.body);
@@ -93,84 +94,92 @@ export function cosellRoutes(
   });
 
   /** The account executive does not want this partner suggested for the deal's account again. */
-  router.post('/deals/:dealId/suggestions/:partnerId/decline', async (req, res) => {
-    const deal = dealId.safeParse(req.params.dealId);
-    const partnerId = z.uuid().safeParse(req.params.partnerId);
-    if (!deal.success) throw notFound('DEAL.NOT_FOUND', 'No such deal');
-    if (!partnerId.success) throw notFound('PARTNER.NOT_FOUND', 'No such partner');
-    const body = declineBody.parse(req.body ?? {});
-    const caller = callerOf(req);
-    const result = await declineSuggestion(
-      db,
-      caller.tenantId,
-      { dealCrmId: deal.data, partnerId: partnerId.data, reason: body.reason || null },
-      actorOf(caller),
-    );
-    if (!result.ok)
-      throw result.code === 'DEAL.NO_ACCOUNT'
-        ? new HttpError(409, result.code, 'The deal has no account to decline partners for')
-        : notFound(
-            result.code,
-            result.code === 'DEAL.NOT_FOUND' ? 'No such deal' : 'No such partner',
-          );
-    res.status(201).json({ declined: true });
-  });
+  router.post(
+    '/deals/:dealId/suggestions/:partnerId/decline',
+    allow('partner_manager'),
+    async (req, res) => {
+      const deal = dealId.safeParse(req.params.dealId);
+      const partnerId = z.uuid().safeParse(req.params.partnerId);
+      if (!deal.success) throw notFound('DEAL.NOT_FOUND', 'No such deal');
+      if (!partnerId.success) throw notFound('PARTNER.NOT_FOUND', 'No such partner');
+      const body = declineBody.parse(req.body ?? {});
+      const caller = callerOf(req);
+      const result = await declineSuggestion(
+        db,
+        caller.tenantId,
+        { dealCrmId: deal.data, partnerId: partnerId.data, reason: body.reason || null },
+        actorOf(caller),
+      );
+      if (!result.ok)
+        throw result.code === 'DEAL.NO_ACCOUNT'
+          ? new HttpError(409, result.code, 'The deal has no account to decline partners for')
+          : notFound(
+              result.code,
+              result.code === 'DEAL.NOT_FOUND' ? 'No such deal' : 'No such partner',
+            );
+      res.status(201).json({ declined: true });
+    },
+  );
 
   /**
    * `text/csv` body `name,domain,population`, streamed (or the same text as JSON `{ csv }`, up to
    * the JSON body limit); bad rows are reported, the rest kept.
    */
-  router.post('/partners/:partnerId/accounts/import', async (req, res) => {
-    const partnerId = z.uuid().safeParse(req.params.partnerId);
-    if (!partnerId.success) throw notFound('PARTNER.NOT_FOUND', 'No such partner');
-    const type = req.get('content-type') ?? '';
-    const isCsv = /^text\/csv\b/i.test(type);
-    // HubSpot's hubspot.fetch sends JSON only: the settings page sends the file as { csv }.
-    const json = isCsv
-      ? undefined
-      : /^application\/json\b/i.test(type)
-        ? jsonList.parse(req.body)
-        : undefined;
-    if (!isCsv && !json)
-      throw new HttpError(
-        415,
-        'REQUEST.UNSUPPORTED_MEDIA_TYPE',
-        'Send the list as text/csv, or as JSON { "csv": "…" }',
-      );
-    const caller = callerOf(req);
-    try {
-      const result = await importAccountList(
-        db,
-        caller.tenantId,
-        partnerId.data,
-        json ? Readable.from([Buffer.from(json.csv, 'utf8')]) : req,
-        actorOf(caller),
-      );
-      res.status(201).json(result);
-    } catch (error) {
-      if (error instanceof AccountListError) {
-        // Whatever the client still sends is not read; say so and close.
-        res.setHeader('connection', 'close');
-        throw error.code === 'PARTNER.NOT_FOUND'
-          ? notFound(error.code, error.message)
-          : new HttpError(400, error.code, error.message);
-      }
-      const syntax = csvSyntaxError(error);
-      if (syntax)
-        throw new HttpError(400, 'CSV.INVALID', `The file is not valid CSV: ${syntax.message}`, {
-          line: syntax.line,
-          column: syntax.column,
-        });
-      // The client went away mid-upload: the import is marked failed; nobody reads this answer.
-      if (
-        ['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET'].includes(
-          (error as { code?: string }).code ?? '',
+  router.post(
+    '/partners/:partnerId/accounts/import',
+    allow('partner_manager'),
+    async (req, res) => {
+      const partnerId = z.uuid().safeParse(req.params.partnerId);
+      if (!partnerId.success) throw notFound('PARTNER.NOT_FOUND', 'No such partner');
+      const type = req.get('content-type') ?? '';
+      const isCsv = /^text\/csv\b/i.test(type);
+      // HubSpot's hubspot.fetch sends JSON only: the settings page sends the file as { csv }.
+      const json = isCsv
+        ? undefined
+        : /^application\/json\b/i.test(type)
+          ? jsonList.parse(req.body)
+          : undefined;
+      if (!isCsv && !json)
+        throw new HttpError(
+          415,
+          'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+          'Send the list as text/csv, or as JSON { "csv": "…" }',
+        );
+      const caller = callerOf(req);
+      try {
+        const result = await importAccountList(
+          db,
+          caller.tenantId,
+          partnerId.data,
+          json ? Readable.from([Buffer.from(json.csv, 'utf8')]) : req,
+          actorOf(caller),
+        );
+        res.status(201).json(result);
+      } catch (error) {
+        if (error instanceof AccountListError) {
+          // Whatever the client still sends is not read; say so and close.
+          res.setHeader('connection', 'close');
+          throw error.code === 'PARTNER.NOT_FOUND'
+            ? notFound(error.code, error.message)
+            : new HttpError(400, error.code, error.message);
+        }
+        const syntax = csvSyntaxError(error);
+        if (syntax)
+          throw new HttpError(400, 'CSV.INVALID', `The file is not valid CSV: ${syntax.message}`, {
+            line: syntax.line,
+            column: syntax.column,
+          });
+        // The client went away mid-upload: the import is marked failed; nobody reads this answer.
+        if (
+          ['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET'].includes(
+            (error as { code?: string }).code ?? '',
+          )
         )
-      )
-        throw new HttpError(400, 'REQUEST.ABORTED', 'The upload stopped before its end');
-      throw error;
-    }
-  });
+          throw new HttpError(400, 'REQUEST.ABORTED', 'The upload stopped before its end');
+        throw error;
+      }
+    },
+  );
 
   return router;
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { PartnerDirectory } from '../../cosell/partner-directory';
 import type { Queryable } from '../../db/database';
 import { findDealCard } from '../../db/deal-card';
+import { allow, READERS } from '../access';
 import { callerOf } from '../auth/authenticate';
 import { notFound } from '../errors';
 
@@ -27,7 +28,7 @@ function noneMatchHas(header: string | undefined, etag: string): boolean {
 
 export function dealRoutes(db: Queryable, now: () => number, directory: PartnerDirectory): Router {
   const router = Router();
-  router.get('/deals/:dealId/card', async (req, res) => {
+  router.get('/deals/:dealId/card', allow(...READERS), async (req, res) => {
     const { dealId } = dealParams.parse(req.params);
     const card = await findDealCard(db, callerOf(req).tenantId, dealId, now(), directory);
     if (!card)

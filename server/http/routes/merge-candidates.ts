@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { recordAudit } from '../../db/audit';
 import type { Database } from '../../db/database';
 import type { ReconcileQueue } from '../../queue/queues';
+import { allow, READERS } from '../access';
 import { actorOf, callerOf } from '../auth/authenticate';
 import { HttpError, notFound } from '../errors';
 
@@ -40,7 +41,7 @@ interface CandidateRow {
 export function mergeCandidateRoutes(db: Database, reconcile: ReconcileQueue): Router {
   const router = Router();
 
-  router.get('/partners/merge-candidates', async (req, res) => {
+  router.get('/partners/merge-candidates', allow(...READERS), async (req, res) => {
     const { status, limit } = listQuery.parse(req.query);
     const { tenantId } = callerOf(req);
     const rows = await db.query<CandidateRow>(
@@ -82,59 +83,69 @@ export function mergeCandidateRoutes(db: Database, reconcile: ReconcileQueue): R
     });
   });
 
-  router.post('/partners/merge-candidates/:id/decision', async (req, res) => {
-    const { id } = idParams.parse(req.params);
-    const body = decisionBody.parse(req.body);
-    const caller = callerOf(req);
-    const actor = actorOf(caller);
-    const decided = await db.transaction(async (tx) => {
-      const [row] = await tx.query<CandidateRow>(
-        'select * from merge_candidates where tenant_id = $1 and id = $2 for update',
-        [caller.tenantId, id],
-      );
-      if (!row) throw notFound('MERGE_CANDIDATE.NOT_FOUND', `No merge candidate ${id}`);
-      if (row.status !== 'open')
-        throw new HttpError(
-          409,
-          'MERGE_CANDIDATE.DECIDED',
-          `Merge candidate ${id} is ${row.status} already`,
+  router.post(
+    '/partners/merge-candidates/:id/decision',
+    allow('partner_manager'),
+    async (req, res) => {
+      const { id } = idParams.parse(req.params);
+      const body = decisionBody.parse(req.body);
+      const caller = callerOf(req);
+      const actor = actorOf(caller);
+      const decided = await db.transaction(async (tx) => {
+        const [row] = await tx.query<CandidateRow>(
+          'select * from merge_candidates where tenant_id = $1 and id = $2 for update',
+          [caller.tenantId, id],
         );
-      const chosen =
-        body.decision === 'merge'
-          ? row.candidates.find((c) => c.partnerId === body.partnerId)
-          : undefined;
-      if (body.decision === 'merge' && !chosen) {
-        throw new HttpError(400, 'REQUEST.INVALID', 'The request is not valid', [
-          { path: 'partnerId', message: 'is not one of the candidate partners' },
-        ]);
-      }
-      // Must-link to the chosen partner's matching record; cannot-link to every other candidate's.
-      for (const candidate of row.candidates) {
-        const pair = [row.record_key, candidate.matchedRecordKey].sort() as [string, string];
-        await tx.query(
-          `insert into reconcile_decisions (tenant_id, left_record, right_record, decision, decided_by) values ($1, $2, $3, $4, $5)
+        if (!row) throw notFound('MERGE_CANDIDATE.NOT_FOUND', `No merge candidate ${id}`);
+        if (row.status !== 'open')
+          throw new HttpError(
+            409,
+            'MERGE_CANDIDATE.DECIDED',
+            `Merge candidate ${id} is ${row.status} already`,
+          );
+        const chosen =
+          body.decision === 'merge'
+            ? row.candidates.find((c) => c.partnerId === body.partnerId)
+            : undefined;
+        if (body.decision === 'merge' && !chosen) {
+          throw new HttpError(400, 'REQUEST.INVALID', 'The request is not valid', [
+            { path: 'partnerId', message: 'is not one of the candidate partners' },
+          ]);
+        }
+        // Must-link to the chosen partner's matching record; cannot-link to every other candidate's.
+        for (const candidate of row.candidates) {
+          const pair = [row.record_key, candidate.matchedRecordKey].sort() as [string, string];
+          await tx.query(
+            `insert into reconcile_decisions (tenant_id, left_record, right_record, decision, decided_by) values ($1, $2, $3, $4, $5)
            on conflict (tenant_id, left_record, right_record) do update set decision = excluded.decision, decided_by = excluded.decided_by, decided_at = now()`,
-          [caller.tenantId, pair[0], pair[1], candidate === chosen ? 'merge' : 'keep_apart', actor],
+            [
+              caller.tenantId,
+              pair[0],
+              pair[1],
+              candidate === chosen ? 'merge' : 'keep_apart',
+              actor,
+            ],
+          );
+        }
+        const status = body.decision === 'merge' ? 'merged' : 'kept_apart';
+        await tx.query(
+          'update merge_candidates set status = $3, decision = $4, decided_by = $5, decided_at = now() where tenant_id = $1 and id = $2',
+          [caller.tenantId, id, status, JSON.stringify(body), actor],
         );
-      }
-      const status = body.decision === 'merge' ? 'merged' : 'kept_apart';
-      await tx.query(
-        'update merge_candidates set status = $3, decision = $4, decided_by = $5, decided_at = now() where tenant_id = $1 and id = $2',
-        [caller.tenantId, id, status, JSON.stringify(body), actor],
-      );
-      await recordAudit(tx, {
-        tenantId: caller.tenantId,
-        actor,
-        action: `merge_candidate.${status}`,
-        subjectType: 'merge_candidate',
-        subjectId: id,
-        details: { recordKey: row.record_key, ...body },
+        await recordAudit(tx, {
+          tenantId: caller.tenantId,
+          actor,
+          action: `merge_candidate.${status}`,
+          subjectType: 'merge_candidate',
+          subjectId: id,
+          details: { recordKey: row.record_key, ...body },
+        });
+        return { id, status, recordKey: row.record_key };
       });
-      return { id, status, recordKey: row.record_key };
-    });
-    await reconcile.reconcile(caller.tenantId, [decided.recordKey]);
-    res.json({ id: decided.id, status: decided.status });
-  });
+      await reconcile.reconcile(caller.tenantId, [decided.recordKey]);
+      res.json({ id: decided.id, status: decided.status });
+    },
+  );
 
   return router;
 }

@@ -13,6 +13,7 @@ import type { Database } from '../../db/database';
 import { createTenant, findTenantByPortalId } from '../../db/tenants';
 import type { CryptoBox } from '../../lib/crypto-box';
 import type { CrmSyncQueue } from '../../queue/queues';
+import { publicRoute } from '../access';
 import { installPage } from '../install-page';
 
 export interface HubSpotInstallSettings {
@@ -60,115 +61,126 @@ export function hubspotInstallRoutes(deps: {
       next: ['Start the install again from the HubSpot marketplace (or /oauth/hubspot/install).'],
     });
 
-  router.get('/oauth/hubspot/install', async (_req, res) => {
-    const state = await issueOAuthState(deps.db, deps.box, 'hubspot', deps.now());
-    const url = new URL(deps.install.authorizeUrl);
-    url.searchParams.set('client_id', deps.install.app.clientId);
-    url.searchParams.set('redirect_uri', deps.install.redirectUri());
-    url.searchParams.set('scope', deps.install.scopes.join(' '));
-    url.searchParams.set('state', state);
-    res.redirect(302, url.toString());
-  });
+  router.get(
+    '/oauth/hubspot/install',
+    publicRoute("the start of a browser's install redirect"),
+    async (_req, res) => {
+      const state = await issueOAuthState(deps.db, deps.box, 'hubspot', deps.now());
+      const url = new URL(deps.install.authorizeUrl);
+      url.searchParams.set('client_id', deps.install.app.clientId);
+      url.searchParams.set('redirect_uri', deps.install.redirectUri());
+      url.searchParams.set('scope', deps.install.scopes.join(' '));
+      url.searchParams.set('state', state);
+      res.redirect(302, url.toString());
+    },
+  );
 
-  router.get('/oauth/hubspot/callback', async (req, res) => {
-    const query = callbackQuery.safeParse(req.query);
-    if (!query.success || !query.data.state)
-      return failed(
-        res,
-        400,
-        'This is not an install HubSpot sent back',
-        'The link has no state PartnerLens gave out.',
+  router.get(
+    '/oauth/hubspot/callback',
+    publicRoute("HubSpot's OAuth redirect, bound to a stored state"),
+    async (req, res) => {
+      const query = callbackQuery.safeParse(req.query);
+      if (!query.success || !query.data.state)
+        return failed(
+          res,
+          400,
+          'This is not an install HubSpot sent back',
+          'The link has no state PartnerLens gave out.',
+        );
+      const state = await consumeOAuthState(
+        deps.db,
+        deps.box,
+        query.data.state,
+        'hubspot',
+        deps.now(),
       );
-    const state = await consumeOAuthState(
-      deps.db,
-      deps.box,
-      query.data.state,
-      'hubspot',
-      deps.now(),
-    );
-    if (!state.ok)
-      return failed(
-        res,
-        400,
-        'This install link cannot be used',
-        state.reason === 'expired'
-          ? 'It waited more than 10 minutes.'
-          : state.reason === 'used'
-            ? 'It was used already.'
-            : 'It was not given out by PartnerLens, or was changed on the way.',
-      );
-    if (query.data.error || !query.data.code)
-      return failed(
-        res,
-        400,
-        'PartnerLens was not installed',
-        query.data.error === 'access_denied'
-          ? 'Access was not granted on HubSpot’s consent screen.'
-          : `HubSpot said: ${query.data.error_description ?? query.data.error ?? 'no code came back'}.`,
-      );
-    let tokens;
-    try {
-      tokens = await exchangeHubSpotCode(
-        deps.install.app,
-        query.data.code,
-        deps.install.redirectUri(),
-      );
-    } catch (error) {
-      deps.logger.warn({ err: error }, 'HubSpot install: the code exchange failed');
-      return failed(
-        res,
-        502,
-        'PartnerLens could not finish the install',
-        'HubSpot did not accept the install’s code.',
-      );
-    }
-    const portalId = tokens.portalId;
-    if (!portalId)
-      return failed(
-        res,
-        502,
-        'PartnerLens could not finish the install',
-        'HubSpot did not say which portal it is.',
-      );
-    const { tenant, reinstalled } = await deps.db.transaction(async (tx) => {
-      const existing = await findTenantByPortalId(tx, portalId);
-      const tenant =
-        existing ??
-        (await createTenant(tx, { name: `HubSpot portal ${portalId}`, hubspotPortalId: portalId }));
-      await storeHubSpotRefreshToken(tx, deps.box, tenant.id, tokens.refreshToken, portalId, {
-        token: tokens.accessToken,
-        expiresAt: new Date(deps.now() + tokens.expiresIn * 1000),
+      if (!state.ok)
+        return failed(
+          res,
+          400,
+          'This install link cannot be used',
+          state.reason === 'expired'
+            ? 'It waited more than 10 minutes.'
+            : state.reason === 'used'
+              ? 'It was used already.'
+              : 'It was not given out by PartnerLens, or was changed on the way.',
+        );
+      if (query.data.error || !query.data.code)
+        return failed(
+          res,
+          400,
+          'PartnerLens was not installed',
+          query.data.error === 'access_denied'
+            ? 'Access was not granted on HubSpot’s consent screen.'
+            : `HubSpot said: ${query.data.error_description ?? query.data.error ?? 'no code came back'}.`,
+        );
+      let tokens;
+      try {
+        tokens = await exchangeHubSpotCode(
+          deps.install.app,
+          query.data.code,
+          deps.install.redirectUri(),
+        );
+      } catch (error) {
+        deps.logger.warn({ err: error }, 'HubSpot install: the code exchange failed');
+        return failed(
+          res,
+          502,
+          'PartnerLens could not finish the install',
+          'HubSpot did not accept the install’s code.',
+        );
+      }
+      const portalId = tokens.portalId;
+      if (!portalId)
+        return failed(
+          res,
+          502,
+          'PartnerLens could not finish the install',
+          'HubSpot did not say which portal it is.',
+        );
+      const { tenant, reinstalled } = await deps.db.transaction(async (tx) => {
+        const existing = await findTenantByPortalId(tx, portalId);
+        const tenant =
+          existing ??
+          (await createTenant(tx, {
+            name: `HubSpot portal ${portalId}`,
+            hubspotPortalId: portalId,
+          }));
+        await storeHubSpotRefreshToken(tx, deps.box, tenant.id, tokens.refreshToken, portalId, {
+          token: tokens.accessToken,
+          expiresAt: new Date(deps.now() + tokens.expiresIn * 1000),
+        });
+        await recordAudit(tx, {
+          tenantId: tenant.id,
+          actor: 'hubspot-install',
+          action: existing ? 'tenant.reinstalled' : 'tenant.installed',
+          subjectType: 'tenant',
+          subjectId: tenant.id,
+          details: { crm: 'hubspot', portalId },
+        });
+        return { tenant, reinstalled: Boolean(existing) };
       });
-      await recordAudit(tx, {
-        tenantId: tenant.id,
-        actor: 'hubspot-install',
-        action: existing ? 'tenant.reinstalled' : 'tenant.installed',
-        subjectType: 'tenant',
-        subjectId: tenant.id,
-        details: { crm: 'hubspot', portalId },
+      let queued = true;
+      await deps.crmSync.sync(tenant.id, { crm: 'hubspot' }).catch((error: unknown) => {
+        queued = false;
+        deps.logger.warn({ err: error }, 'HubSpot install: the first sync was not queued');
       });
-      return { tenant, reinstalled: Boolean(existing) };
-    });
-    let queued = true;
-    await deps.crmSync.sync(tenant.id, { crm: 'hubspot' }).catch((error: unknown) => {
-      queued = false;
-      deps.logger.warn({ err: error }, 'HubSpot install: the first sync was not queued');
-    });
-    page(res, 200, {
-      ok: true,
-      title: reinstalled ? 'PartnerLens is installed again' : 'PartnerLens is installed',
-      paragraphs: [
-        `HubSpot portal ${portalId} is connected${reinstalled ? ' again; its data in PartnerLens was kept' : ''}.`,
-        queued
-          ? 'Its companies and deals are being read now: the first sync takes a minute for a few thousand deals.'
-          : 'Its first sync starts with the next scheduled one.',
-      ],
-      next: [
-        'Open any deal in HubSpot: the PartnerLens card shows its partners, conflicts and co-sell suggestions.',
-        'Set up the program (protection windows, rates, auto-approval) in HubSpot, on PartnerLens’s settings page.',
-        'Import your partner program and partners’ account lists there too, and watch sync health.',
-      ],
-    });
-  });
+      page(res, 200, {
+        ok: true,
+        title: reinstalled ? 'PartnerLens is installed again' : 'PartnerLens is installed',
+        paragraphs: [
+          `HubSpot portal ${portalId} is connected${reinstalled ? ' again; its data in PartnerLens was kept' : ''}.`,
+          queued
+            ? 'Its companies and deals are being read now: the first sync takes a minute for a few thousand deals.'
+            : 'Its first sync starts with the next scheduled one.',
+        ],
+        next: [
+          'Open any deal in HubSpot: the PartnerLens card shows its partners, conflicts and co-sell suggestions.',
+          'Set up the program (protection windows, rates, auto-approval) in HubSpot, on PartnerLens’s settings page.',
+          'Import your partner program and partners’ account lists there too, and watch sync health.',
+        ],
+      });
+    },
+  );
   return router;
 }

@@ -14,6 +14,7 @@ import type { Database } from '../../db/database';
 import { createTenant, findTenantBySalesforceOrgId, linkSalesforceOrg } from '../../db/tenants';
 import type { CryptoBox } from '../../lib/crypto-box';
 import type { CrmSyncQueue } from '../../queue/queues';
+import { publicRoute } from '../access';
 import { installPage } from '../install-page';
 
 export interface SalesforceInstallSettings {
@@ -57,105 +58,115 @@ export function salesforceInstallRoutes(deps: {
       next: ['Start again from /oauth/salesforce/install, signed in to the org as an admin.'],
     });
 
-  router.get('/oauth/salesforce/install', async (_req, res) => {
-    const state = await issueOAuthState(deps.db, deps.box, 'salesforce', deps.now());
-    const url = salesforceOAuth(deps.install.app, deps.install.redirectUri()).getAuthorizationUrl({
-      scope: SALESFORCE_SCOPES.join(' '),
-      state,
-    });
-    res.redirect(302, url);
-  });
+  router.get(
+    '/oauth/salesforce/install',
+    publicRoute("the start of a browser's connect redirect"),
+    async (_req, res) => {
+      const state = await issueOAuthState(deps.db, deps.box, 'salesforce', deps.now());
+      const url = salesforceOAuth(deps.install.app, deps.install.redirectUri()).getAuthorizationUrl(
+        {
+          scope: SALESFORCE_SCOPES.join(' '),
+          state,
+        },
+      );
+      res.redirect(302, url);
+    },
+  );
 
-  router.get('/oauth/salesforce/callback', async (req, res) => {
-    const query = callbackQuery.safeParse(req.query);
-    if (!query.success || !query.data.state)
-      return failed(
-        res,
-        400,
-        'This is not a connection Salesforce sent back',
-        'The link has no state PartnerLens gave out.',
+  router.get(
+    '/oauth/salesforce/callback',
+    publicRoute("Salesforce's OAuth redirect, bound to a stored state"),
+    async (req, res) => {
+      const query = callbackQuery.safeParse(req.query);
+      if (!query.success || !query.data.state)
+        return failed(
+          res,
+          400,
+          'This is not a connection Salesforce sent back',
+          'The link has no state PartnerLens gave out.',
+        );
+      const state = await consumeOAuthState(
+        deps.db,
+        deps.box,
+        query.data.state,
+        'salesforce',
+        deps.now(),
       );
-    const state = await consumeOAuthState(
-      deps.db,
-      deps.box,
-      query.data.state,
-      'salesforce',
-      deps.now(),
-    );
-    if (!state.ok)
-      return failed(
-        res,
-        400,
-        'This connection link cannot be used',
-        state.reason === 'expired'
-          ? 'It waited more than 10 minutes.'
-          : state.reason === 'used'
-            ? 'It was used already.'
-            : 'It was not given out by PartnerLens, or was changed on the way.',
-      );
-    if (query.data.error || !query.data.code)
-      return failed(
-        res,
-        400,
-        'The org was not connected',
-        query.data.error === 'access_denied'
-          ? 'Access was not allowed on Salesforce’s consent screen.'
-          : `Salesforce said: ${query.data.error_description ?? query.data.error ?? 'no code came back'}.`,
-      );
-    let tokens;
-    try {
-      tokens = await exchangeSalesforceCode(
-        deps.install.app,
-        query.data.code,
-        deps.install.redirectUri(),
-      );
-    } catch (error) {
-      deps.logger.warn({ err: error }, 'Salesforce connect: the code exchange failed');
-      return failed(
-        res,
-        502,
-        'PartnerLens could not finish connecting the org',
-        'Salesforce did not accept the code, or did not say which org it is.',
-      );
-    }
-    const { tenant, reconnected } = await deps.db.transaction(async (tx) => {
-      const existing = await findTenantBySalesforceOrgId(tx, tokens.orgId);
-      const tenant =
-        existing ?? (await createTenant(tx, { name: `Salesforce org ${tokens.orgId}` }));
-      if (!existing) await linkSalesforceOrg(tx, tenant.id, tokens.orgId);
-      await storeSalesforceTokens(tx, deps.box, tenant.id, tokens);
-      await recordAudit(tx, {
-        tenantId: tenant.id,
-        actor: 'salesforce-install',
-        action: existing ? 'tenant.reinstalled' : 'tenant.installed',
-        subjectType: 'tenant',
-        subjectId: tenant.id,
-        details: { crm: 'salesforce', orgId: tokens.orgId },
+      if (!state.ok)
+        return failed(
+          res,
+          400,
+          'This connection link cannot be used',
+          state.reason === 'expired'
+            ? 'It waited more than 10 minutes.'
+            : state.reason === 'used'
+              ? 'It was used already.'
+              : 'It was not given out by PartnerLens, or was changed on the way.',
+        );
+      if (query.data.error || !query.data.code)
+        return failed(
+          res,
+          400,
+          'The org was not connected',
+          query.data.error === 'access_denied'
+            ? 'Access was not allowed on Salesforce’s consent screen.'
+            : `Salesforce said: ${query.data.error_description ?? query.data.error ?? 'no code came back'}.`,
+        );
+      let tokens;
+      try {
+        tokens = await exchangeSalesforceCode(
+          deps.install.app,
+          query.data.code,
+          deps.install.redirectUri(),
+        );
+      } catch (error) {
+        deps.logger.warn({ err: error }, 'Salesforce connect: the code exchange failed');
+        return failed(
+          res,
+          502,
+          'PartnerLens could not finish connecting the org',
+          'Salesforce did not accept the code, or did not say which org it is.',
+        );
+      }
+      const { tenant, reconnected } = await deps.db.transaction(async (tx) => {
+        const existing = await findTenantBySalesforceOrgId(tx, tokens.orgId);
+        const tenant =
+          existing ?? (await createTenant(tx, { name: `Salesforce org ${tokens.orgId}` }));
+        if (!existing) await linkSalesforceOrg(tx, tenant.id, tokens.orgId);
+        await storeSalesforceTokens(tx, deps.box, tenant.id, tokens);
+        await recordAudit(tx, {
+          tenantId: tenant.id,
+          actor: 'salesforce-install',
+          action: existing ? 'tenant.reinstalled' : 'tenant.installed',
+          subjectType: 'tenant',
+          subjectId: tenant.id,
+          details: { crm: 'salesforce', orgId: tokens.orgId },
+        });
+        return { tenant, reconnected: Boolean(existing) };
       });
-      return { tenant, reconnected: Boolean(existing) };
-    });
-    let queued = true;
-    await deps.crmSync.sync(tenant.id, { crm: 'salesforce' }).catch((error: unknown) => {
-      queued = false;
-      deps.logger.warn({ err: error }, 'Salesforce connect: the first sync was not queued');
-    });
-    page(res, 200, {
-      ok: true,
-      title: reconnected
-        ? 'The Salesforce org is connected again'
-        : 'The Salesforce org is connected',
-      paragraphs: [
-        `Salesforce org ${tokens.orgId} is connected${reconnected ? ' again; its data in PartnerLens was kept' : ''}.`,
-        queued
-          ? 'Its accounts, opportunities and partners are being read now: a few thousand opportunities take under a minute; changes then arrive live.'
-          : 'Its first sync starts with the next scheduled one.',
-      ],
-      next: [
-        'Deploy the PartnerLens package and put the card on the Opportunity page (README: Installing into Salesforce).',
-        'Check how the org’s partner roles read as PartnerLens roles (docs/salesforce.md: role mapping).',
-        'Watch sync health: GET /api/v1/sync/health.',
-      ],
-    });
-  });
+      let queued = true;
+      await deps.crmSync.sync(tenant.id, { crm: 'salesforce' }).catch((error: unknown) => {
+        queued = false;
+        deps.logger.warn({ err: error }, 'Salesforce connect: the first sync was not queued');
+      });
+      page(res, 200, {
+        ok: true,
+        title: reconnected
+          ? 'The Salesforce org is connected again'
+          : 'The Salesforce org is connected',
+        paragraphs: [
+          `Salesforce org ${tokens.orgId} is connected${reconnected ? ' again; its data in PartnerLens was kept' : ''}.`,
+          queued
+            ? 'Its accounts, opportunities and partners are being read now: a few thousand opportunities take under a minute; changes then arrive live.'
+            : 'Its first sync starts with the next scheduled one.',
+        ],
+        next: [
+          'Deploy the PartnerLens package and put the card on the Opportunity page (README: Installing into Salesforce).',
+          'Check how the org’s partner roles read as PartnerLens roles (docs/salesforce.md: role mapping).',
+          'Watch sync health: GET /api/v1/sync/health.',
+        ],
+      });
+    },
+  );
   return router;
 }

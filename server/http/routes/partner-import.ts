@@ -6,6 +6,7 @@ import type { Database } from '../../db/database';
 import { importProgramPartners, ProgramImportError } from '../../partners/program-import';
 import type { ReconcileQueue } from '../../queue/queues';
 import { loadProgram } from '../../registrations/program-store';
+import { allow } from '../access';
 import { actorOf, callerOf } from '../auth/authenticate';
 import { HttpError } from '../errors';
 
@@ -14,7 +15,7 @@ const body = z.strictObject({ csv: z.string().min(1, 'must be the CSV text of th
 /** The partner program's list as JSON `{ csv }` (what hubspot.fetch can send); reconciled after. */
 export function partnerImportRoutes(db: Database, reconcile: ReconcileQueue): Router {
   const router = Router();
-  router.post('/partners/import', async (req, res) => {
+  router.post('/partners/import', allow(), async (req, res) => {
     const { csv } = body.parse(req.body);
     const caller = callerOf(req);
     const { program } = await loadProgram(db, caller.tenantId);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import { PARTNER_TYPES } from '../../../src/program/program';
 import type { Queryable } from '../../db/database';
+import { allow, ownPartnerOnly, READERS } from '../access';
 import { callerOf } from '../auth/authenticate';
 import { HttpError, notFound } from '../errors';
 
@@ -66,7 +67,7 @@ export function partnerRoutes(db: Queryable): Router {
   const router = Router();
 
   /** By name, a part of it, or the domain; filtered by type, tier, status; by name, keyset-paged. */
-  router.get('/partners', async (req, res) => {
+  router.get('/partners', allow(...READERS), async (req, res) => {
     const options = listQuery.parse(req.query);
     const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
     const pattern = options.query
@@ -100,10 +101,11 @@ export function partnerRoutes(db: Queryable): Router {
     });
   });
 
-  router.get('/partners/:partnerId', async (req, res, next) => {
+  router.get('/partners/:partnerId', allow(...READERS, 'partner'), async (req, res, next) => {
     const id = z.uuid().safeParse(req.params.partnerId);
     // Other routes live under /partners/… (merge-candidates): a word that is not an id goes on.
     if (!id.success) return next();
+    ownPartnerOnly(req, id.data, 'PARTNER');
     const [row] = await db.query<PartnerRow>(
       `select ${COLUMNS} from partners p where p.tenant_id = $1 and p.id = $2`,
       [callerOf(req).tenantId, id.data],

@@ -7,6 +7,7 @@ import { recordAudit } from '../../db/audit';
 import type { Database } from '../../db/database';
 import type { CommissionsQueue } from '../../queue/queues';
 import { loadProgram, saveProgram } from '../../registrations/program-store';
+import { allow, READERS } from '../access';
 import { actorOf, callerOf } from '../auth/authenticate';
 import { HttpError, zodDetails } from '../errors';
 
@@ -49,13 +50,13 @@ function editedVersion(req: Request, bodyVersion: number | undefined): number {
 /** The tenant's program document (DESIGN.md §7): read with its defaults, replaced whole. */
 export function programRoutes(db: Database, commissions?: CommissionsQueue): Router {
   const router = Router();
-  router.get('/program', async (req, res) => {
+  router.get('/program', allow(...READERS), async (req, res) => {
     const { program, version } = await loadProgram(db, callerOf(req).tenantId);
     res.setHeader('etag', etagOf(version));
     res.json({ version, program });
   });
 
-  router.put('/program', async (req, res) => {
+  router.put('/program', allow(), async (req, res) => {
     const shape = saveBody.safeParse(req.body);
     if (!shape.success) {
       const keys = req.body && typeof req.body === 'object' ? Object.keys(req.body as object) : [];

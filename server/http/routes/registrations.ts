@@ -18,6 +18,7 @@ import {
   type RegistrationRow,
   viewsOf,
 } from '../../registrations/registration-view';
+import { allow, boundPartnerOf, READERS } from '../access';
 import { actorOf, callerOf } from '../auth/authenticate';
 import { HttpError, notFound } from '../errors';
 import { moneyInput } from '../money-input';
@@ -96,9 +97,16 @@ function decodeCursor(text: string) {
 export function registrationRoutes(db: Database, now: () => number): Router {
   const router = Router();
 
-  router.post('/registrations', async (req, res) => {
+  router.post('/registrations', allow('partner_manager', 'partner'), async (req, res) => {
     const body = submission.parse(req.body);
     const caller = callerOf(req);
+    const bound = boundPartnerOf(req);
+    if (bound && body.partnerId !== bound)
+      throw new HttpError(
+        403,
+        'AUTH.OTHER_PARTNER',
+        'A partner key registers deals for its own partner only',
+      );
     const input = {
       partnerId: body.partnerId,
       companyName: body.companyName,
@@ -114,7 +122,7 @@ export function registrationRoutes(db: Database, now: () => number): Router {
       .json(unwrap(await submitRegistration(db, caller.tenantId, input, actorOf(caller), now)));
   });
 
-  router.get('/registrations', async (req, res) => {
+  router.get('/registrations', allow(...READERS, 'partner'), async (req, res) => {
     const query = listQuery.parse(req.query);
     const { tenantId } = callerOf(req);
     const { program } = await loadProgram(db, tenantId);
@@ -127,6 +135,7 @@ export function registrationRoutes(db: Database, now: () => number): Router {
           and ($3::uuid is null or r.partner_id = $3)
           and ($4::boolean is null or (r.status = 'pending' and r.submitted_at < $5) = $4)
           and ($6::timestamptz is null or (r.submitted_at, r.id) > ($6, $7::uuid))
+          and ($9::uuid is null or r.partner_id = $9)
         order by r.submitted_at, r.id
         limit $8`,
       [
@@ -138,6 +147,8 @@ export function registrationRoutes(db: Database, now: () => number): Router {
         cursor?.s ?? null,
         cursor?.i ?? null,
         query.limit + 1,
+        // A partner key lists its own partner's registrations only, whatever the query asks.
+        boundPartnerOf(req) ?? null,
       ],
     );
     const page = rows.slice(0, query.limit);
@@ -148,17 +159,19 @@ export function registrationRoutes(db: Database, now: () => number): Router {
   });
 
   /** The triage header: pending, overdue against the SLA, decided this week. */
-  router.get('/registrations/summary', async (req, res) => {
+  router.get('/registrations/summary', allow(...READERS), async (req, res) => {
     const { tenantId } = callerOf(req);
     const { program } = await loadProgram(db, tenantId);
     res.json(await registrationSummary(db, tenantId, now(), program.approvalSlaHours));
   });
 
-  router.get('/registrations/:id', async (req, res) => {
+  router.get('/registrations/:id', allow(...READERS, 'partner'), async (req, res) => {
     const { id } = idParams.parse(req.params);
     const { tenantId } = callerOf(req);
     const row = await findRegistration(db, tenantId, id);
-    if (!row) throw notFound('REGISTRATION.NOT_FOUND', `No registration ${id}`);
+    const bound = boundPartnerOf(req);
+    if (!row || (bound && row.partner_id !== bound))
+      throw notFound('REGISTRATION.NOT_FOUND', `No registration ${id}`);
     const { program } = await loadProgram(db, tenantId);
     const history = await db.query(
       'select action, actor, reason, at from registration_decisions where tenant_id = $1 and registration_id = $2 order by seq',
@@ -168,14 +181,14 @@ export function registrationRoutes(db: Database, now: () => number): Router {
     res.json({ ...view, history });
   });
 
-  router.post('/registrations/:id/decision', async (req, res) => {
+  router.post('/registrations/:id/decision', allow('partner_manager'), async (req, res) => {
     const { id } = idParams.parse(req.params);
     const body = decisionBody.parse(req.body);
     const caller = callerOf(req);
     res.json(unwrap(await decideRegistration(db, caller.tenantId, id, body, actorOf(caller), now)));
   });
 
-  router.post('/registrations/:id/extend', async (req, res) => {
+  router.post('/registrations/:id/extend', allow('partner_manager'), async (req, res) => {
     const { id } = idParams.parse(req.params);
     const caller = callerOf(req);
     res.json(unwrap(await extendRegistration(db, caller.tenantId, id, actorOf(caller), now)));

@@ -5,6 +5,7 @@ import { syncHealth } from '../../crm/connections';
 import { recordAudit } from '../../db/audit';
 import type { Queryable } from '../../db/database';
 import type { CrmSyncQueue } from '../../queue/queues';
+import { allow, READERS } from '../access';
 import { actorOf, callerOf } from '../auth/authenticate';
 import { HttpError, notFound } from '../errors';
 
@@ -14,7 +15,7 @@ export function syncRoutes(db: Queryable, crmSync: CrmSyncQueue, now: () => numb
   const router = Router();
 
   /** Asks for a full sync of the tenant's CRM; answers the job to follow. */
-  router.post('/sync', async (req, res) => {
+  router.post('/sync', allow(), async (req, res) => {
     const caller = callerOf(req);
     const connections = await db.query<{ status: string }>(
       'select status from crm_credentials where tenant_id = $1',
@@ -50,11 +51,11 @@ export function syncRoutes(db: Queryable, crmSync: CrmSyncQueue, now: () => numb
   });
 
   /** Each connected CRM: last full sync, last event, lag, error state, API budget used. */
-  router.get('/sync/health', async (req, res) => {
+  router.get('/sync/health', allow(...READERS), async (req, res) => {
     res.json({ crms: await syncHealth(db, callerOf(req).tenantId, now()) });
   });
 
-  router.get('/sync/jobs/:jobId', async (req, res) => {
+  router.get('/sync/jobs/:jobId', allow(...READERS), async (req, res) => {
     const id = jobId.safeParse(req.params.jobId);
     const job = id.success ? await crmSync.jobOf(callerOf(req).tenantId, id.data) : undefined;
     if (!job)

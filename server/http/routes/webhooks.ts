@@ -6,6 +6,7 @@ import { decodeHubSpotNotifications } from '../../crm/hubspot/notifications';
 import type { Queryable } from '../../db/database';
 import { findTenantByPortalId } from '../../db/tenants';
 import type { CrmChangesQueue } from '../../queue/queues';
+import { publicRoute } from '../access';
 import { type AuthOptions, requireHubSpotSignature } from '../auth/authenticate';
 import { HttpError } from '../errors';
 
@@ -22,43 +23,47 @@ export function webhookRoutes(
   },
 ): Router {
   const router = Router();
-  router.post('/webhooks/hubspot', async (req, res) => {
-    requireHubSpotSignature(req, deps);
-    const decoded = decodeHubSpotNotifications(req.body);
-    if (!decoded.ok)
-      throw new HttpError(
-        400,
-        'WEBHOOK.INVALID',
-        'A HubSpot webhook delivery is a JSON array of at most 1,000 events',
-      );
-    const byPortal = new Map<string, typeof decoded.notices>();
-    for (const notice of decoded.notices)
-      byPortal.set(notice.externalId, [...(byPortal.get(notice.externalId) ?? []), notice]);
-    let fresh = 0;
-    for (const [portalId, notices] of byPortal) {
-      const tenant = await findTenantByPortalId(deps.db, portalId);
-      if (!tenant) continue;
-      const [connection] = await deps.db.query<{ status: string }>(
-        `select status from crm_credentials where tenant_id = $1 and provider = 'hubspot'`,
-        [tenant.id],
-      );
-      if (!connection || connection.status === 'disconnected') continue;
-      const added = await recordChanges(deps.db, tenant.id, 'hubspot', notices);
-      fresh += added;
-      // Kept in Postgres already: a queue that does not answer now is caught up by the sweep.
-      if (added > 0)
-        await deps.changes
-          ?.process(tenant.id, 'hubspot')
-          .catch((error: unknown) =>
-            deps.logger.warn({ err: error }, 'crm-changes job not enqueued'),
-          );
-    }
-    if (decoded.skipped > 0)
-      deps.logger.warn(
-        { skipped: decoded.skipped },
-        "webhook events not in HubSpot's shape were skipped",
-      );
-    res.json({ received: decoded.notices.length, new: fresh, skipped: decoded.skipped });
-  });
+  router.post(
+    '/webhooks/hubspot',
+    publicRoute('HubSpot signs its webhooks (signature v3), checked in the route'),
+    async (req, res) => {
+      requireHubSpotSignature(req, deps);
+      const decoded = decodeHubSpotNotifications(req.body);
+      if (!decoded.ok)
+        throw new HttpError(
+          400,
+          'WEBHOOK.INVALID',
+          'A HubSpot webhook delivery is a JSON array of at most 1,000 events',
+        );
+      const byPortal = new Map<string, typeof decoded.notices>();
+      for (const notice of decoded.notices)
+        byPortal.set(notice.externalId, [...(byPortal.get(notice.externalId) ?? []), notice]);
+      let fresh = 0;
+      for (const [portalId, notices] of byPortal) {
+        const tenant = await findTenantByPortalId(deps.db, portalId);
+        if (!tenant) continue;
+        const [connection] = await deps.db.query<{ status: string }>(
+          `select status from crm_credentials where tenant_id = $1 and provider = 'hubspot'`,
+          [tenant.id],
+        );
+        if (!connection || connection.status === 'disconnected') continue;
+        const added = await recordChanges(deps.db, tenant.id, 'hubspot', notices);
+        fresh += added;
+        // Kept in Postgres already: a queue that does not answer now is caught up by the sweep.
+        if (added > 0)
+          await deps.changes
+            ?.process(tenant.id, 'hubspot')
+            .catch((error: unknown) =>
+              deps.logger.warn({ err: error }, 'crm-changes job not enqueued'),
+            );
+      }
+      if (decoded.skipped > 0)
+        deps.logger.warn(
+          { skipped: decoded.skipped },
+          "webhook events not in HubSpot's shape were skipped",
+        );
+      res.json({ received: decoded.notices.length, new: fresh, skipped: decoded.skipped });
+    },
+  );
   return router;
 }

@@ -151,6 +151,7 @@ describe('the card API', () => {
       expect(await (await get('/api/v1/whoami', withKey(secondKey))).json()).toEqual({
         tenantId: second.id,
         via: 'api_key',
+        role: 'admin',
       });
     });
 
@@ -213,7 +214,10 @@ describe('the card API', () => {
     it('verify a signed POST over its exact bytes, whatever the content type', async () => {
       for (const contentType of ['application/json', 'text/plain', 'application/vnd.api+json']) {
         const body = '{"note": "signed body"}';
-        const path = '/api/v1/sync?portalId=111';
+        // A signed CRM call is a partner manager (no sync): an unknown registration's 404 says the
+        // signature passed, where a tampered body stops at 401.
+        const path =
+          '/api/v1/registrations/8c1f0a52-7d3e-4b8a-9a51-0e6f2b7c9d10/extend?portalId=111';
         const timestamp = String(Date.now());
         const signature = signHubSpotV3(
           { method: 'POST', url: `${base}${path}`, rawBody: body, timestamp },
@@ -224,7 +228,7 @@ describe('the card API', () => {
           'x-hubspot-signature-v3': signature,
           'x-hubspot-request-timestamp': timestamp,
         };
-        expect((await fetch(`${base}${path}`, { method: 'POST', headers, body })).status).toBe(202);
+        expect((await fetch(`${base}${path}`, { method: 'POST', headers, body })).status).toBe(404);
         const tampered = await fetch(`${base}${path}`, {
           method: 'POST',
           headers,
