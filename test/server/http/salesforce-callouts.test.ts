@@ -95,7 +95,7 @@ describe('Salesforce callouts signed with the org secret', () => {
   it("accepts a fresh, correctly signed call as the org's tenant", async () => {
     expect(await signedCall()).toEqual({
       status: 200,
-      body: { tenantId: tenant.id, via: 'salesforce', role: 'partner_manager' },
+      body: { tenantId: tenant.id, via: 'salesforce', role: 'admin' },
     });
   });
 
