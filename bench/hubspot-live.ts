@@ -163,8 +163,8 @@ export async function throughput(context: BenchContext) {
     const seconds = (performance.now() - started) / 1000;
     injecting = false;
     const [mirror] = await db.query<{ accounts: string; deals: string }>(
-      `select (select count(*) from accounts where tenant_id = $1) as accounts,
-              (select count(*) from deals where tenant_id = $1) as deals`,
+      `select (select count(*) from accounts where tenant_id = $1 and archived_at is null) as accounts,
+              (select count(*) from deals where tenant_id = $1 and archived_at is null) as deals`,
       [tenant.id],
     );
     const records = ecosystem.companies.length + ecosystem.deals.length;

@@ -57,6 +57,8 @@ export async function processChanges(
   deps: { db: Database; crms: CrmRegistry; logger: Logger },
   tenantId: string,
   crm: CrmKind,
+  /** What follows a batch (reconcile, ledger): run before it is marked processed, so a failure retries it. */
+  onBatch?: (changed: ChangesResult) => Promise<unknown>,
 ): Promise<ChangesResult> {
   const done: ChangesResult = { accounts: [], deals: [] };
   const connection = await deps.crms.connect(tenantId, crm);
@@ -76,6 +78,7 @@ export async function processChanges(
       deals: pending.filter((p) => p.object_type === 'deal').map((p) => p.object_id),
     };
     await applyPage(deps.db, tenantId, crm, await connection.reread(ids));
+    await onBatch?.(ids);
     await deps.db.query(
       `update crm_change_events set processed_at = now()
         where tenant_id = $1 and crm = $2 and processed_at is null and received_at <= $3
@@ -100,8 +103,9 @@ export async function tenantsWithStaleChanges(
   olderThanMs: number,
 ): Promise<Array<{ tenantId: string; crm: CrmKind }>> {
   const rows = await db.query<{ tenant_id: string; crm: CrmKind }>(
-    `select distinct tenant_id, crm from crm_change_events
-      where processed_at is null and received_at < now() - make_interval(secs => $1)`,
+    `select distinct e.tenant_id, e.crm from crm_change_events e
+       join crm_credentials c on c.tenant_id = e.tenant_id and c.provider = e.crm and c.status = 'connected'
+      where e.processed_at is null and e.received_at < now() - make_interval(secs => $1)`,
     [olderThanMs / 1000],
   );
   return rows.map((row) => ({ tenantId: row.tenant_id, crm: row.crm }));

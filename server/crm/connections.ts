@@ -31,8 +31,16 @@ export async function disconnectCrm(
       where tenant_id = $1 and provider = $2 and status <> 'disconnected'`,
     [tenantId, crm, reason],
   );
+  // Its waiting change events are let go too: nothing re-reads a CRM that took the app away (only
+  // a re-install, which stores new tokens, connects it again).
+  await db.query(
+    `update crm_change_events set processed_at = now()
+      where tenant_id = $1 and crm = $2 and processed_at is null`,
+    [tenantId, crm],
+  );
 }
 
+/** Records what a sync or refresh learnt; a disconnected connection stays so (a re-install revives it). */
 export async function markConnection(
   db: Queryable,
   tenantId: string,
@@ -51,7 +59,7 @@ export async function markConnection(
        api_used = coalesce($11, api_used),
        api_limit = coalesce($12, api_limit),
        updated_at = now()
-     where tenant_id = $1 and provider = $2`,
+     where tenant_id = $1 and provider = $2 and status <> 'disconnected'`,
     [
       tenantId,
       crm,

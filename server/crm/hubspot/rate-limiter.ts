@@ -1,8 +1,8 @@
 /**
  * One portal's share of HubSpot's rate limit (110 calls per rolling 10 s for an app), shared by
  * everything this process sends it: the sync and the webhook re-reads alike. It spaces calls to
- * stay just under the limit, follows the X-HubSpot-RateLimit-* headers each answer carries, and
- * pauses the portal for a window after a 429.
+ * stay just under the limit, follows the X-HubSpot-RateLimit-* headers of the error answers it sees,
+ * and pauses the portal on a 429 by what those headers say.
  */
 export class PortalLimiter {
   private readonly sent: number[] = [];
@@ -62,7 +62,8 @@ export class PortalLimiter {
     const max = Number(headers['x-hubspot-ratelimit-max']);
     const interval = Number(headers['x-hubspot-ratelimit-interval-milliseconds']);
     const remaining = Number(headers['x-hubspot-ratelimit-remaining']);
-    if (Number.isFinite(max) && max > 0) this.max = max;
+    // Never at or below the headroom: the limiter would wait for a call it has not made.
+    if (Number.isFinite(max) && max > 0) this.max = Math.max(max, this.headroom + 1);
     if (Number.isFinite(interval) && interval > 0) this.windowMs = interval;
     if (Number.isFinite(remaining) && remaining < this.headroom && this.sent.length > 0)
       this.pausedUntil = Math.max(this.pausedUntil, this.sent[0]! + this.windowMs);
@@ -105,10 +106,17 @@ export async function withRetries<T>(client: object, call: () => Promise<T>): Pr
     try {
       return await call();
     } catch (error) {
-      const { code, headers } = error as { code?: number; headers?: Record<string, string> };
-      const status = code ?? 0;
+      const { code, headers, name } = (typeof error === 'object' && error !== null ? error : {}) as {
+        code?: unknown;
+        headers?: Record<string, string>;
+        name?: string;
+      };
+      const status = typeof code === 'number' ? code : 0;
       if (limiter && headers) limiter.observe(headers);
-      const retryable = status === 429 || (status >= 500 && status < 600);
+      // A dropped connection or a timeout (node-fetch's FetchError, an abort) is tried again too.
+      const network =
+        status === 0 && (name === 'FetchError' || name === 'AbortError' || typeof code === 'string');
+      const retryable = status === 429 || (status >= 500 && status < 600) || network;
       if (!retryable || attempt >= RETRIES) throw error;
       if (status === 429) {
         if (limiter) limiter.refused(attempt, headers);

@@ -34,9 +34,11 @@ export async function startCrmChangesWorker(
       if (!data.success) throw new UnrecoverableError('crm-changes job without a tenant and CRM');
       const { tenantId, crm } = data.data;
       try {
-        const changed = await processChanges(deps, tenantId, crm);
-        if (changed.accounts.length + changed.deals.length > 0)
-          await deps.onChanged?.(tenantId, crm, changed);
+        const changed = await processChanges(deps, tenantId, crm, (batch) =>
+          batch.accounts.length + batch.deals.length > 0
+            ? (deps.onChanged?.(tenantId, crm, batch) ?? Promise.resolve())
+            : Promise.resolve(),
+        );
         return { accounts: changed.accounts.length, deals: changed.deals.length };
       } catch (error) {
         if (!(error instanceof CrmAuthError)) throw error;

@@ -19,8 +19,8 @@ export interface WebhookEvent {
   occurredAt: number;
   subscriptionType: string;
   attemptNumber: number;
-  objectId: number;
-  objectTypeId: string;
+  objectId?: number;
+  objectTypeId?: string;
   changeSource: string;
   propertyName?: string;
   propertyValue?: string;
@@ -152,14 +152,17 @@ function toEvent(change: SandboxChange, eventId: number, appId: number): Webhook
       propertyName: change.propertyName,
       propertyValue: change.propertyValue ?? '',
     };
-  if (change.kind === 'associationChange')
+  if (change.kind === 'associationChange') {
+    // HubSpot's association events name their two ends, not an objectId or objectTypeId.
+    const { objectId: _objectId, objectTypeId: _objectTypeId, ...ends } = base;
     return {
-      ...base,
+      ...ends,
       associationType: 'DEAL_TO_COMPANY',
       fromObjectId: Number(change.objectId),
       toObjectId: Number(change.toObjectId),
       associationRemoved: change.removed,
       isPrimaryAssociation: change.typeId === PRIMARY_COMPANY_TYPE,
     };
+  }
   return base;
 }

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { Client } from '@hubspot/api-client';
 
 import { loadConfig, SANDBOX_HUBSPOT_APP } from '../../../server/config';
+import { tenantsWithStaleChanges } from '../../../server/crm/changes';
+import { markConnection } from '../../../server/crm/connections';
 import { HUBSPOT_SCOPES } from '../../../server/crm/hubspot/scopes';
 import { issueOAuthState, STATE_TTL_MS } from '../../../server/crm/oauth-state';
 import { issueApiKey } from '../../../server/db/api-keys';
@@ -257,6 +259,10 @@ describe('HubSpot install, webhooks and uninstall', () => {
         // Values a delivery carries are not trusted: the deal is re-read.
         propertyValue: value,
       });
+      // Changed in HubSpot without a webhook of its own: only a re-read of these deliveries brings it.
+      running
+        .sandbox!.store.portal(demo.hubspot!.portalId)!
+        .objects.deals.get(deal.id)!.properties.amount = '4242.42';
       const now = Date.now();
       const first = event(910_001, now - 2000, '1');
       const second = event(910_002, now - 1000, '2');
@@ -272,6 +278,7 @@ describe('HubSpot install, webhooks and uninstall', () => {
 
       const crmAmount = (await hubspot.crm.deals.basicApi.getById(deal.id, ['amount'])).properties
         .amount!;
+      expect(Number(crmAmount)).toBe(4242.42);
       await eventually(async () => {
         const rows = await database.db.query(
           `select 1 from crm_change_events where event_key like '91000_:%' and processed_at is null`,
@@ -369,6 +376,18 @@ describe('HubSpot install, webhooks and uninstall', () => {
         return row?.status === 'disconnected' ? row : undefined;
       });
       expect(credentials).toMatchObject({ refresh_token_enc: null, access_token_enc: null });
+      // Nothing brings it back but a re-install: not a later failure (a job or sweep that finds no
+      // tokens), and its waiting change events are let go, so the sweep does not retry them.
+      await markConnection(database.db, tenant.id, 'hubspot', { status: 'broken', reason: 'late' });
+      expect(
+        await database.db.query(
+          `select 1 from crm_credentials where tenant_id = $1 and status = 'disconnected'`,
+          [tenant.id],
+        ),
+      ).toHaveLength(1);
+      expect(
+        (await tenantsWithStaleChanges(database.db, 0)).filter((t) => t.tenantId === tenant.id),
+      ).toEqual([]);
 
       const refused = await api('POST', '/sync');
       expect(refused.status).toBe(409);
