@@ -106,7 +106,9 @@ export async function withRetries<T>(client: object, call: () => Promise<T>): Pr
     try {
       return await call();
     } catch (error) {
-      const { code, headers, name } = (typeof error === 'object' && error !== null ? error : {}) as {
+      const { code, headers, name } = (
+        typeof error === 'object' && error !== null ? error : {}
+      ) as {
         code?: unknown;
         headers?: Record<string, string>;
         name?: string;
@@ -115,7 +117,8 @@ export async function withRetries<T>(client: object, call: () => Promise<T>): Pr
       if (limiter && headers) limiter.observe(headers);
       // A dropped connection or a timeout (node-fetch's FetchError, an abort) is tried again too.
       const network =
-        status === 0 && (name === 'FetchError' || name === 'AbortError' || typeof code === 'string');
+        status === 0 &&
+        (name === 'FetchError' || name === 'AbortError' || typeof code === 'string');
       const retryable = status === 429 || (status >= 500 && status < 600) || network;
       if (!retryable || attempt >= RETRIES) throw error;
       if (status === 429) {
