@@ -1,5 +1,12 @@
 import { evenShares } from '../crm/attributions';
-import type { CrmConnection, CrmKind, CrmRegistry, PartnerRole } from '../crm/port';
+import { disconnectCrm } from '../crm/connections';
+import {
+  CrmAuthError,
+  type CrmConnection,
+  type CrmKind,
+  type CrmRegistry,
+  type PartnerRole,
+} from '../crm/port';
 import { recordAudit } from '../db/audit';
 import type { Database, Queryable } from '../db/database';
 
@@ -100,6 +107,9 @@ export async function attachPartner(
     });
   } catch (error) {
     await releaseClaim(db, tenantId, plan.dealId, request);
+    // The CRM took the app away (its tokens refused): the connection is let go, as a sync would.
+    if (error instanceof CrmAuthError && error.uninstalled)
+      await disconnectCrm(db, tenantId, located.crm, error.message);
     return failed({ code: 'CRM.WRITE_FAILED', message: (error as Error).message.slice(0, 300) });
   }
   return {

@@ -2,6 +2,9 @@ import type { AccountRecord, CrmKind, DealPartnerLink, DealRecord } from '../crm
 import type { Queryable } from './database';
 
 // Set-based upserts (one statement per page, arrays unnested) so a sync costs a few round trips per 100 records.
+// A record older than the mirror's (a full sync's page read before a webhook's re-read was written)
+// leaves the newer one, and does not bring back one archived since at the same CRM time: a record
+// restored in the CRM comes with a newer time.
 
 export async function upsertAccounts(
   db: Queryable,
@@ -18,7 +21,10 @@ export async function upsertAccounts(
      on conflict (tenant_id, crm_id) do update set
        crm = excluded.crm, name = excluded.name, domain = excluded.domain, country = excluded.country, industry = excluded.industry,
        company_type = excluded.company_type, is_partner = excluded.is_partner, partner_type = excluded.partner_type,
-       crm_updated_at = excluded.crm_updated_at, synced_at = excluded.synced_at, archived_at = null`,
+       crm_updated_at = excluded.crm_updated_at, synced_at = excluded.synced_at, archived_at = null
+     where accounts.crm_updated_at is null or excluded.crm_updated_at is null
+        or excluded.crm_updated_at > accounts.crm_updated_at
+        or (excluded.crm_updated_at = accounts.crm_updated_at and accounts.archived_at is null)`,
     [
       tenantId,
       crm,
@@ -54,6 +60,9 @@ export async function upsertDeals(
        crm_stage = excluded.crm_stage, pipeline = excluded.pipeline, crm_created_at = excluded.crm_created_at,
        closed_at = excluded.closed_at, crm_updated_at = excluded.crm_updated_at, synced_at = excluded.synced_at,
        archived_at = null
+     where deals.crm_updated_at is null or excluded.crm_updated_at is null
+        or excluded.crm_updated_at > deals.crm_updated_at
+        or (excluded.crm_updated_at = deals.crm_updated_at and deals.archived_at is null)
      returning id, crm_id`,
     [
       tenantId,

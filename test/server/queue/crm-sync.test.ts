@@ -171,7 +171,8 @@ describe('crm-sync', () => {
         )
       )[0]!.archived_at;
     expect(await archivedAt()).toBeInstanceOf(Date);
-    sandbox.store.putObject(portal, 'deals', deal);
+    // Restored in HubSpot: a restore is a change, with a newer modification time.
+    sandbox.store.putObject(portal, 'deals', { ...deal, updatedAt: new Date().toISOString() });
     portal.dealCompanies.set(deal.id, associations);
     await syncOnce();
     expect(await archivedAt()).toBeNull();
