@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import type { Queryable } from '../db/database';
 import type { CryptoBox } from '../lib/crypto-box';
-import type { CrmKind } from './port';
+import { CRM_NAMES, type CrmKind } from './port';
 
 /** How long an install may take from the redirect to the CRM until it comes back. */
 export const STATE_TTL_MS = 10 * 60 * 1000;
@@ -63,4 +63,54 @@ export async function consumeOAuthState(
     [parsed.n, new Date(now)],
   );
   return spent.length === 1 ? { ok: true } : { ok: false, reason: 'used' };
+}
+
+const callbackQuery = z.object({
+  code: z.string().min(1).max(500).optional(),
+  state: z.string().min(1).max(2000).optional(),
+  error: z.string().max(200).optional(),
+  error_description: z.string().max(1000).optional(),
+});
+
+/**
+ * What an OAuth callback brought back: the code to exchange, or why there is none, in a sentence
+ * for the page (`stage` says which step failed: the page's title is the route's own).
+ */
+export type CallbackCheck =
+  { ok: true; code: string } | { ok: false; stage: 'not_ours' | 'state' | 'refused'; why: string };
+
+/** Checks a CRM's redirect back to the service: its state spent once, then its code or error. */
+export async function checkOAuthCallback(
+  db: Queryable,
+  box: CryptoBox,
+  query: unknown,
+  crm: CrmKind,
+  now: number,
+): Promise<CallbackCheck> {
+  const parsed = callbackQuery.safeParse(query);
+  if (!parsed.success || !parsed.data.state)
+    return { ok: false, stage: 'not_ours', why: 'The link has no state PartnerLens gave out.' };
+  const state = await consumeOAuthState(db, box, parsed.data.state, crm, now);
+  if (!state.ok)
+    return {
+      ok: false,
+      stage: 'state',
+      why:
+        state.reason === 'expired'
+          ? 'It waited more than 10 minutes.'
+          : state.reason === 'used'
+            ? 'It was used already.'
+            : 'It was not given out by PartnerLens, or was changed on the way.',
+    };
+  const { code, error, error_description: description } = parsed.data;
+  if (error || !code)
+    return {
+      ok: false,
+      stage: 'refused',
+      why:
+        error === 'access_denied'
+          ? `Access was not granted on ${CRM_NAMES[crm]}’s consent screen.`
+          : `${CRM_NAMES[crm]} said: ${description ?? error ?? 'no code came back'}.`,
+    };
+  return { ok: true, code };
 }

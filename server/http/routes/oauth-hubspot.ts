@@ -1,13 +1,12 @@
 import { Router } from 'express';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 
 import {
   exchangeHubSpotCode,
   type HubSpotApp,
   storeHubSpotRefreshToken,
 } from '../../crm/hubspot/credentials';
-import { consumeOAuthState, issueOAuthState } from '../../crm/oauth-state';
+import { checkOAuthCallback, issueOAuthState } from '../../crm/oauth-state';
 import { recordAudit } from '../../db/audit';
 import type { Database } from '../../db/database';
 import { createTenant, findTenantByPortalId } from '../../db/tenants';
@@ -25,13 +24,6 @@ export interface HubSpotInstallSettings {
   /** The scopes the app declares (app-hsmeta.json). */
   scopes: readonly string[];
 }
-
-const callbackQuery = z.object({
-  code: z.string().min(1).max(500).optional(),
-  state: z.string().min(1).max(2000).optional(),
-  error: z.string().max(200).optional(),
-  error_description: z.string().max(1000).optional(),
-});
 
 /**
  * The marketplace install: to HubSpot's consent with a sealed, expiring, single-use state, and
@@ -79,46 +71,29 @@ export function hubspotInstallRoutes(deps: {
     '/oauth/hubspot/callback',
     publicRoute("HubSpot's OAuth redirect, bound to a stored state"),
     async (req, res) => {
-      const query = callbackQuery.safeParse(req.query);
-      if (!query.success || !query.data.state)
-        return failed(
-          res,
-          400,
-          'This is not an install HubSpot sent back',
-          'The link has no state PartnerLens gave out.',
-        );
-      const state = await consumeOAuthState(
+      const callback = await checkOAuthCallback(
         deps.db,
         deps.box,
-        query.data.state,
+        req.query,
         'hubspot',
         deps.now(),
       );
-      if (!state.ok)
+      if (!callback.ok)
         return failed(
           res,
           400,
-          'This install link cannot be used',
-          state.reason === 'expired'
-            ? 'It waited more than 10 minutes.'
-            : state.reason === 'used'
-              ? 'It was used already.'
-              : 'It was not given out by PartnerLens, or was changed on the way.',
-        );
-      if (query.data.error || !query.data.code)
-        return failed(
-          res,
-          400,
-          'PartnerLens was not installed',
-          query.data.error === 'access_denied'
-            ? 'Access was not granted on HubSpot’s consent screen.'
-            : `HubSpot said: ${query.data.error_description ?? query.data.error ?? 'no code came back'}.`,
+          {
+            not_ours: 'This is not an install HubSpot sent back',
+            state: 'This install link cannot be used',
+            refused: 'PartnerLens was not installed',
+          }[callback.stage],
+          callback.why,
         );
       let tokens;
       try {
         tokens = await exchangeHubSpotCode(
           deps.install.app,
-          query.data.code,
+          callback.code,
           deps.install.redirectUri(),
         );
       } catch (error) {

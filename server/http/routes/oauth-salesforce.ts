@@ -1,8 +1,7 @@
 import { type Response, Router } from 'express';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 
-import { consumeOAuthState, issueOAuthState } from '../../crm/oauth-state';
+import { checkOAuthCallback, issueOAuthState } from '../../crm/oauth-state';
 import {
   exchangeSalesforceCode,
   type SalesforceApp,
@@ -25,13 +24,6 @@ export interface SalesforceInstallSettings {
 
 /** api: the REST API; refresh_token: offline access, so syncs run without the admin. */
 export const SALESFORCE_SCOPES = ['api', 'refresh_token'] as const;
-
-const callbackQuery = z.object({
-  code: z.string().min(1).max(500).optional(),
-  state: z.string().min(1).max(2000).optional(),
-  error: z.string().max(200).optional(),
-  error_description: z.string().max(1000).optional(),
-});
 
 /**
  * Connecting a Salesforce org: to its consent with a sealed, expiring, single-use state, and back:
@@ -77,46 +69,29 @@ export function salesforceInstallRoutes(deps: {
     '/oauth/salesforce/callback',
     publicRoute("Salesforce's OAuth redirect, bound to a stored state"),
     async (req, res) => {
-      const query = callbackQuery.safeParse(req.query);
-      if (!query.success || !query.data.state)
-        return failed(
-          res,
-          400,
-          'This is not a connection Salesforce sent back',
-          'The link has no state PartnerLens gave out.',
-        );
-      const state = await consumeOAuthState(
+      const callback = await checkOAuthCallback(
         deps.db,
         deps.box,
-        query.data.state,
+        req.query,
         'salesforce',
         deps.now(),
       );
-      if (!state.ok)
+      if (!callback.ok)
         return failed(
           res,
           400,
-          'This connection link cannot be used',
-          state.reason === 'expired'
-            ? 'It waited more than 10 minutes.'
-            : state.reason === 'used'
-              ? 'It was used already.'
-              : 'It was not given out by PartnerLens, or was changed on the way.',
-        );
-      if (query.data.error || !query.data.code)
-        return failed(
-          res,
-          400,
-          'The org was not connected',
-          query.data.error === 'access_denied'
-            ? 'Access was not allowed on Salesforce’s consent screen.'
-            : `Salesforce said: ${query.data.error_description ?? query.data.error ?? 'no code came back'}.`,
+          {
+            not_ours: 'This is not a connection Salesforce sent back',
+            state: 'This connection link cannot be used',
+            refused: 'The org was not connected',
+          }[callback.stage],
+          callback.why,
         );
       let tokens;
       try {
         tokens = await exchangeSalesforceCode(
           deps.install.app,
-          query.data.code,
+          callback.code,
           deps.install.redirectUri(),
         );
       } catch (error) {
