@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { type ChangesResult, processChanges, tenantsWithStaleChanges } from '../../crm/changes';
 import { disconnectCrm, markConnection } from '../../crm/connections';
-import { CRM_KINDS, CrmAuthError, type CrmKind } from '../../crm/port';
+import { CRM_KINDS, CrmAuthError, CrmBudgetError, type CrmKind } from '../../crm/port';
 import type { SyncDependencies } from '../../crm/sync';
 import { connectionOf, type CrmChangesQueue, QUEUE_NAMES, type QueueSettings } from '../queues';
 import { startWorker } from './start-worker';
@@ -41,6 +41,16 @@ export async function startCrmChangesWorker(
         );
         return { accounts: changed.accounts.length, deals: changed.deals.length };
       } catch (error) {
+        // Short of the daily budget: its notices wait (the sweep passes over a paused connection)
+        // until a sync finds the budget again.
+        if (error instanceof CrmBudgetError) {
+          await markConnection(deps.db, tenantId, crm, {
+            status: 'paused',
+            reason: error.message,
+            ...(error.usage ? { usage: error.usage } : {}),
+          });
+          throw new UnrecoverableError(error.message);
+        }
         if (!(error instanceof CrmAuthError)) throw error;
         if (error.uninstalled) await disconnectCrm(deps.db, tenantId, crm, error.message);
         else
