@@ -8,7 +8,7 @@ import { PortalLimiter, withRetries } from '../../../server/crm/hubspot/rate-lim
 import { CrmSyncIncomplete, syncTenant } from '../../../server/crm/sync';
 import { createTenant } from '../../../server/db/tenants';
 import { CryptoBox } from '../../../server/lib/crypto-box';
-import { listen,type Listening } from '../../../server/lib/listen';
+import { listen, type Listening } from '../../../server/lib/listen';
 import { createHubSpotSandbox } from '../../../server/sandbox/hubspot/app';
 import { loadEcosystem } from '../../../server/sandbox/hubspot/load';
 import { HubSpotSandboxStore } from '../../../server/sandbox/hubspot/store';
