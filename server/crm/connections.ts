@@ -15,8 +15,8 @@ export interface ConnectionChange {
 
 /**
  * The CRM took the app away (uninstalled, or a refresh answered as revoked): its tokens are
- * deleted and syncing stops; the data stays for the retention period (docs/hubspot.md). A
- * re-install connects it again.
+ * deleted and syncing stops; the mirror stays for the retention period (90 days, purged after by
+ * server/crm/retention.ts), the tenant's own records for good. A re-install connects it again.
  */
 export async function disconnectCrm(
   db: Queryable,
@@ -27,7 +27,8 @@ export async function disconnectCrm(
   await db.query(
     `update crm_credentials
         set status = 'disconnected', status_reason = $3, refresh_token_enc = null, access_token_enc = null,
-            access_token_expires_at = null, sync_cursor = null, disconnected_at = now(), updated_at = now()
+            access_token_expires_at = null, sync_cursor = null, disconnected_at = now(), mirror_purged_at = null,
+            updated_at = now()
       where tenant_id = $1 and provider = $2 and status <> 'disconnected'`,
     [tenantId, crm, reason],
   );

@@ -4,6 +4,7 @@ import type { Queryable } from '../../db/database';
 import type { CryptoBox } from '../../lib/crypto-box';
 import { type CrmAdapter, CrmAuthError } from '../port';
 import { hubspotAccessToken, type HubSpotApp, hubspotClient } from './credentials';
+import { DailyBudget } from './daily-budget';
 import { limiterForPortal } from './rate-limiter';
 import { readPortal, rereadRecords } from './sync';
 import { attachWithLabel } from './write-back';
@@ -18,6 +19,8 @@ export function hubspotAdapter(deps: {
   return {
     crm: 'hubspot',
     async connect(tenantId) {
+      // Known from this connection's answers only: the first call of a sync is its fresh look.
+      const budget = new DailyBudget();
       const open = async (refresh: boolean) => {
         const { token, portalId } = await hubspotAccessToken(
           deps.db,
@@ -28,7 +31,7 @@ export function hubspotAdapter(deps: {
           { refresh },
         );
         // One limiter per portal in this process: the sync and the webhook re-reads share it.
-        return hubspotClient(deps.hubspot, token, limiterForPortal(portalId ?? tenantId));
+        return hubspotClient(deps.hubspot, token, limiterForPortal(portalId ?? tenantId), budget);
       };
       let client = await open(false);
       // A 401 on a token not yet expired: it was revoked (an uninstall) or rotated. A refresh tells
@@ -65,7 +68,7 @@ export function hubspotAdapter(deps: {
         },
         reread: (ids) => once((c) => rereadRecords(c, ids)),
         attachPartner: (link) => once((c) => attachWithLabel(c, link)),
-        usage: () => undefined,
+        usage: () => budget.usage(),
       };
     },
   };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Queryable } from '../../db/database';
 import type { CryptoBox } from '../../lib/crypto-box';
 import { CrmAuthError } from '../port';
+import type { DailyBudget } from './daily-budget';
 import { bindLimiter, type PortalLimiter } from './rate-limiter';
 
 export interface HubSpotApp {
@@ -180,8 +181,9 @@ export async function hubspotAccessToken(
 }
 
 /**
- * The official client on the tenant's token, tied to the portal's limiter: withRetries takes a
- * turn of it before each call and follows the rate-limit headers of the answers it sees.
+ * The official client on the tenant's token, tied to the portal's limiter (and the connection's
+ * daily budget): withRetries takes a turn of it before each call and follows the rate-limit
+ * headers of every answer, through call-time middleware.
  * (@hubspot/api-client 13.5 ignores the `middleware` option: its generated APIs apply only
  * call-time middleware, so the limiter cannot live in the client.) The client's own retries are
  * off: it waits ten seconds per attempt after a 429.
@@ -190,11 +192,12 @@ export function hubspotClient(
   app: HubSpotApp,
   accessToken: string,
   limiter?: PortalLimiter,
+  budget?: DailyBudget,
 ): Client {
   const client = new Client({
     accessToken,
     basePath: app.apiBase.replace(/\/$/, ''),
     numberOfApiCallRetries: 0,
   });
-  return bindLimiter(client, limiter);
+  return bindLimiter(client, limiter, budget);
 }

@@ -1,8 +1,11 @@
+import type { DailyBudget } from './daily-budget';
+
 /**
  * One portal's share of HubSpot's rate limit (110 calls per rolling 10 s for an app), shared by
  * everything this process sends it: the sync and the webhook re-reads alike. It spaces calls to
- * stay just under the limit, follows the X-HubSpot-RateLimit-* headers of the error answers it sees,
- * and pauses the portal on a 429 by what those headers say.
+ * stay just under the limit, follows the X-HubSpot-RateLimit-* headers of every answer (successes
+ * too: a window other processes or apps use up shows in its Remaining), and pauses the portal on a
+ * 429 by what those headers say.
  */
 export class PortalLimiter {
   private readonly sent: number[] = [];
@@ -71,16 +74,29 @@ export class PortalLimiter {
 }
 
 const limiters = new Map<string, PortalLimiter>();
-const clientLimiters = new WeakMap<object, PortalLimiter>();
 
-/** Ties a client to its portal's limiter, whose turns withRetries takes for each call. */
-export function bindLimiter<C extends object>(client: C, limiter: PortalLimiter | undefined): C {
-  if (limiter) clientLimiters.set(client, limiter);
+/** What a client's calls go through: its portal's limiter and this connection's daily budget. */
+export interface CallGuards {
+  limiter?: PortalLimiter;
+  budget?: DailyBudget;
+}
+const clientGuards = new WeakMap<object, CallGuards>();
+
+/** Ties a client to its portal's limiter (and daily budget), which withRetries applies to each call. */
+export function bindLimiter<C extends object>(
+  client: C,
+  limiter: PortalLimiter | undefined,
+  budget?: DailyBudget,
+): C {
+  if (limiter || budget) clientGuards.set(client, { limiter, budget });
   return client;
 }
 
 /** The limiter a client's calls go through, if it was given one. */
-export const limiterOf = (client: object) => clientLimiters.get(client);
+export const limiterOf = (client: object) => clientGuards.get(client)?.limiter;
+
+/** The daily budget a client's calls are counted against, if it was given one. */
+export const budgetOf = (client: object) => clientGuards.get(client)?.budget;
 
 /** The limiter of a portal, shared in this process. */
 export function limiterForPortal(portalKey: string): PortalLimiter {
@@ -92,29 +108,74 @@ export function limiterForPortal(portalKey: string): PortalLimiter {
   return limiter;
 }
 
+type Headers = Record<string, string | undefined>;
+
+/**
+ * Call-time options of the official client's generated APIs: a middleware that hands every
+ * answer's headers to the limiter and the budget. (@hubspot/api-client 13.5 ignores the
+ * `middleware` option of its Client; only call-time middleware sees a success's headers.)
+ */
+export interface CallOptions {
+  middleware: Array<{
+    pre<R>(context: R): Promise<R>;
+    post<R>(context: R): Promise<R>;
+  }>;
+  middlewareMergeStrategy: 'append';
+}
+
+function callOptions(observe: (headers: Headers) => void): CallOptions {
+  return {
+    middleware: [
+      {
+        pre: (context) => Promise.resolve(context),
+        post: (context) => {
+          const headers = (context as { headers?: unknown }).headers;
+          if (headers && typeof headers === 'object') observe(headers as Headers);
+          return Promise.resolve(context);
+        },
+      },
+    ],
+    middlewareMergeStrategy: 'append',
+  };
+}
+
 const RETRIES = 6;
 
 /**
  * One call to HubSpot, in a turn of the client's portal limiter, retried on a 429 (the limiter
  * pauses: see `refused`) and on 5xx (with a growing pause); other errors are HubSpot's answer.
- * Error answers carry their rate-limit headers, which the limiter follows.
+ * Every answer's rate-limit headers reach the limiter and the daily budget through `options`,
+ * which the call passes to the client; a budget spent into its reserve is a CrmBudgetError, before
+ * the call is sent.
  */
-export async function withRetries<T>(client: object, call: () => Promise<T>): Promise<T> {
+export async function withRetries<T>(
+  client: object,
+  call: (options: CallOptions) => Promise<T>,
+): Promise<T> {
   const limiter = limiterOf(client);
+  const budget = budgetOf(client);
+  const options = callOptions((headers) => {
+    limiter?.observe(headers);
+    budget?.observe(headers);
+  });
   for (let attempt = 0; ; attempt++) {
+    budget?.check();
     await limiter?.acquire();
     try {
-      return await call();
+      return await call(options);
     } catch (error) {
       const { code, headers, name } = (
         typeof error === 'object' && error !== null ? error : {}
       ) as {
         code?: unknown;
-        headers?: Record<string, string>;
+        headers?: Headers;
         name?: string;
       };
       const status = typeof code === 'number' ? code : 0;
-      if (limiter && headers) limiter.observe(headers);
+      if (headers) {
+        limiter?.observe(headers);
+        budget?.observe(headers);
+      }
       // A dropped connection or a timeout (node-fetch's FetchError, an abort) is tried again too.
       const network =
         status === 0 &&
@@ -122,6 +183,8 @@ export async function withRetries<T>(client: object, call: () => Promise<T>): Pr
       const retryable = status === 429 || (status >= 500 && status < 600) || network;
       if (!retryable || attempt >= RETRIES) throw error;
       if (status === 429) {
+        // A 429 of the daily limit: waiting seconds will not mend it.
+        budget?.check();
         if (limiter) limiter.refused(attempt, headers);
         else await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** attempt));
       } else await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));

@@ -64,8 +64,16 @@ export async function* readPortal(
   client: Client,
 ): AsyncGenerator<MirrorPage, { cursor: string | undefined }> {
   for await (const companies of pages((after) =>
-    withRetries(client, () =>
-      client.crm.companies.basicApi.getPage(PAGE_SIZE, after, COMPANY_PROPERTIES),
+    withRetries(client, (options) =>
+      client.crm.companies.basicApi.getPage(
+        PAGE_SIZE,
+        after,
+        COMPANY_PROPERTIES,
+        undefined,
+        undefined,
+        undefined,
+        options,
+      ),
     ),
   )) {
     const page = emptyPage();
@@ -73,7 +81,17 @@ export async function* readPortal(
     yield page;
   }
   for await (const deals of pages((after) =>
-    withRetries(client, () => client.crm.deals.basicApi.getPage(PAGE_SIZE, after, DEAL_PROPERTIES)),
+    withRetries(client, (options) =>
+      client.crm.deals.basicApi.getPage(
+        PAGE_SIZE,
+        after,
+        DEAL_PROPERTIES,
+        undefined,
+        undefined,
+        undefined,
+        options,
+      ),
+    ),
   )) {
     const page = emptyPage();
     page.deals = valid(page, deals).map((d) => toDeal(d, d.updatedAt));
@@ -93,24 +111,32 @@ export async function rereadRecords(
 ): Promise<MirrorPage> {
   const page = emptyPage();
   for (const chunk of chunks(ids.accounts)) {
-    const read = await withRetries(client, () =>
-      client.crm.companies.batchApi.read({
-        inputs: chunk.map((id) => ({ id })),
-        properties: COMPANY_PROPERTIES,
-        propertiesWithHistory: [],
-      }),
+    const read = await withRetries(client, (options) =>
+      client.crm.companies.batchApi.read(
+        {
+          inputs: chunk.map((id) => ({ id })),
+          properties: COMPANY_PROPERTIES,
+          propertiesWithHistory: [],
+        },
+        undefined,
+        options,
+      ),
     );
     const found = valid(page, read.results as HubSpotObject[]);
     page.accounts.push(...found.map((c) => toAccount(c, c.updatedAt)));
     page.deletedAccounts.push(...missing(chunk, found));
   }
   for (const chunk of chunks(ids.deals)) {
-    const read = await withRetries(client, () =>
-      client.crm.deals.batchApi.read({
-        inputs: chunk.map((id) => ({ id })),
-        properties: DEAL_PROPERTIES,
-        propertiesWithHistory: [],
-      }),
+    const read = await withRetries(client, (options) =>
+      client.crm.deals.batchApi.read(
+        {
+          inputs: chunk.map((id) => ({ id })),
+          properties: DEAL_PROPERTIES,
+          propertiesWithHistory: [],
+        },
+        undefined,
+        options,
+      ),
     );
     const found = valid(page, read.results as HubSpotObject[]);
     const deals = found.map((d) => toDeal(d, d.updatedAt));
@@ -142,10 +168,13 @@ const batchErrors = z
 /** Each deal's companies with their association labels; a deal with none comes back with none. */
 async function readDealLinks(client: Client, dealIds: string[]) {
   if (dealIds.length === 0) return [];
-  const response = await withRetries(client, () =>
-    client.crm.associations.v4.batchApi.getPage('deals', 'companies', {
-      inputs: dealIds.map((id) => ({ id })),
-    }),
+  const response = await withRetries(client, (options) =>
+    client.crm.associations.v4.batchApi.getPage(
+      'deals',
+      'companies',
+      { inputs: dealIds.map((id) => ({ id })) },
+      options,
+    ),
   );
   // A deal without companies comes back as a per-input "not found" error (207): it has none. Any
   // other error means we do not know its companies, so the page fails and the job retries rather

@@ -48,39 +48,45 @@ export function hubspotTaskWriters(deps: {
 
 /** Creates a task through the official client (CRM v3 objects), linked to its company. */
 export async function createHubSpotTask(client: Client, task: CrmTask): Promise<string> {
-  const created = await withRetries(client, () =>
-    client.crm.objects.tasks.basicApi.create({
-      properties: {
-        hs_task_subject: task.subject,
-        hs_task_body: task.body,
-        hs_timestamp: task.dueAt.toISOString(),
-        hs_task_status: 'NOT_STARTED',
-        hs_task_priority: 'HIGH',
-        ...(task.ownerId ? { hubspot_owner_id: task.ownerId } : {}),
+  const created = await withRetries(client, (options) =>
+    client.crm.objects.tasks.basicApi.create(
+      {
+        properties: {
+          hs_task_subject: task.subject,
+          hs_task_body: task.body,
+          hs_timestamp: task.dueAt.toISOString(),
+          hs_task_status: 'NOT_STARTED',
+          hs_task_priority: 'HIGH',
+          ...(task.ownerId ? { hubspot_owner_id: task.ownerId } : {}),
+        },
+        associations: task.companyId
+          ? [
+              {
+                to: { id: task.companyId },
+                types: [
+                  {
+                    associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined,
+                    associationTypeId: TASK_TO_COMPANY,
+                  },
+                ],
+              },
+            ]
+          : [],
       },
-      associations: task.companyId
-        ? [
-            {
-              to: { id: task.companyId },
-              types: [
-                {
-                  associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined,
-                  associationTypeId: TASK_TO_COMPANY,
-                },
-              ],
-            },
-          ]
-        : [],
-    }),
+      options,
+    ),
   );
   return created.id;
 }
 
 /** Marks a task done, with what became of the registration in its body. */
 export async function completeHubSpotTask(client: Client, taskId: string, note: string) {
-  await withRetries(client, () =>
-    client.crm.objects.tasks.basicApi.update(taskId, {
-      properties: { hs_task_status: 'COMPLETED', hs_task_body: note },
-    }),
+  await withRetries(client, (options) =>
+    client.crm.objects.tasks.basicApi.update(
+      taskId,
+      { properties: { hs_task_status: 'COMPLETED', hs_task_body: note } },
+      undefined,
+      options,
+    ),
   );
 }

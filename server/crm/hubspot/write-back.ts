@@ -17,8 +17,8 @@ export async function attachWithLabel(
   client: Client,
   link: { dealCrmId: string; companyCrmId: string; role: PartnerRole },
 ): Promise<void> {
-  const labels = await withRetries(client, () =>
-    client.crm.associations.v4.schema.definitionsApi.getAll('deals', 'companies'),
+  const labels = await withRetries(client, (options) =>
+    client.crm.associations.v4.schema.definitionsApi.getAll('deals', 'companies', options),
   );
   const label = LABEL_BY_ROLE[link.role];
   const type = labels.results.find((t) => t.label === label);
@@ -26,7 +26,7 @@ export async function attachWithLabel(
     throw new CrmWriteError(
       `The portal has no "${label}" deal→company label; reinstall PartnerLens to create it`,
     );
-  await withRetries(client, () =>
+  await withRetries(client, (options) =>
     client.crm.associations.v4.basicApi.create(
       'deals',
       link.dealCrmId,
@@ -38,6 +38,7 @@ export async function attachWithLabel(
           associationTypeId: type.typeId,
         },
       ],
+      options,
     ),
   );
 }

@@ -107,7 +107,7 @@ async function identify(req: Request, options: AuthOptions): Promise<Caller> {
     throw new HttpError(
       403,
       'AUTH.APP_UNINSTALLED',
-      `PartnerLens was uninstalled from portal ${portalId}: install it again to see partners here (the data is kept for 90 days)`,
+      `PartnerLens was uninstalled from portal ${portalId}: install it again to see partners here (its HubSpot records are kept for 90 days; commissions and registrations for good)`,
     );
   const userId = typeof req.query.userId === 'string' ? req.query.userId : undefined;
   return {

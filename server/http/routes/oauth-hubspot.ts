@@ -113,8 +113,21 @@ export function hubspotInstallRoutes(deps: {
           'PartnerLens could not finish the install',
           'HubSpot did not say which portal it is.',
         );
-      const { tenant, reinstalled } = await deps.db.transaction(async (tx) => {
+      const { tenant, reinstalled, syncing } = await deps.db.transaction(async (tx) => {
+        // Two callbacks for one new portal (a double click, a retried redirect) take turns here:
+        // the second finds the tenant the first created and is a re-install, not a unique violation.
+        await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
+          `hubspot-install:${portalId}`,
+        ]);
         const existing = await findTenantByPortalId(tx, portalId);
+        const [connection] = existing
+          ? await tx.query<{ first_sync_pending: boolean }>(
+              `select status = 'connected' and last_sync_at is null and updated_at > now() - interval '10 minutes'
+                        as first_sync_pending
+                 from crm_credentials where tenant_id = $1 and provider = 'hubspot'`,
+              [existing.id],
+            )
+          : [];
         const tenant =
           existing ??
           (await createTenant(tx, {
@@ -133,13 +146,16 @@ export function hubspotInstallRoutes(deps: {
           subjectId: tenant.id,
           details: { crm: 'hubspot', portalId },
         });
-        return { tenant, reinstalled: Boolean(existing) };
+        // Connected minutes ago and never synced: the install it raced queued its first sync.
+        const syncing = connection?.first_sync_pending === true;
+        return { tenant, reinstalled: Boolean(existing), syncing };
       });
       let queued = true;
-      await deps.crmSync.sync(tenant.id, { crm: 'hubspot' }).catch((error: unknown) => {
-        queued = false;
-        deps.logger.warn({ err: error }, 'HubSpot install: the first sync was not queued');
-      });
+      if (!syncing)
+        await deps.crmSync.sync(tenant.id, { crm: 'hubspot' }).catch((error: unknown) => {
+          queued = false;
+          deps.logger.warn({ err: error }, 'HubSpot install: the first sync was not queued');
+        });
       page(res, 200, {
         ok: true,
         title: reinstalled ? 'PartnerLens is installed again' : 'PartnerLens is installed',

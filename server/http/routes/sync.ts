@@ -31,7 +31,7 @@ export function syncRoutes(db: Queryable, crmSync: CrmSyncQueue, now: () => numb
       throw new HttpError(
         409,
         'SYNC.DISCONNECTED',
-        'PartnerLens was uninstalled from this tenant’s CRM: install it again to resume syncing (the data is kept for 90 days)',
+        'PartnerLens was uninstalled from this tenant’s CRM: install it again to resume syncing (its CRM records are kept for 90 days; commissions and registrations for good)',
       );
     const id = await crmSync.sync(caller.tenantId);
     await recordAudit(db, {

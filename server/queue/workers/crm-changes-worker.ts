@@ -3,7 +3,8 @@ import { z } from 'zod';
 
 import { type ChangesResult, processChanges, tenantsWithStaleChanges } from '../../crm/changes';
 import { disconnectCrm, markConnection } from '../../crm/connections';
-import { CRM_KINDS, CrmAuthError, type CrmKind } from '../../crm/port';
+import { CRM_KINDS, CrmAuthError, CrmBudgetError, type CrmKind } from '../../crm/port';
+import { purgeExpiredMirrors } from '../../crm/retention';
 import type { SyncDependencies } from '../../crm/sync';
 import { connectionOf, type CrmChangesQueue, QUEUE_NAMES, type QueueSettings } from '../queues';
 import { startWorker } from './start-worker';
@@ -17,13 +18,15 @@ const STALE_MS = 20_000;
 /**
  * Works the change notices a CRM sent (webhooks): re-reads the records, writes the mirror, then
  * `onChanged` (reconcile, ledger) follows. A sweep every 30 s gives notices whose job went
- * missing (Redis lost, a worker killed before it enqueued) a job again: nothing waits for ever.
+ * missing (Redis lost, a worker killed before it enqueued) a job again: nothing waits for ever;
+ * it also purges the mirrors of CRMs disconnected longer than their retention (retention.ts).
  */
 export async function startCrmChangesWorker(
   settings: QueueSettings,
   deps: SyncDependencies & {
     queue: CrmChangesQueue;
     onChanged?: (tenantId: string, crm: CrmKind, changed: ChangesResult) => Promise<unknown>;
+    now?: () => number;
   },
 ) {
   const worker = startWorker<{ tenantId: string; crm: CrmKind }>(
@@ -41,6 +44,16 @@ export async function startCrmChangesWorker(
         );
         return { accounts: changed.accounts.length, deals: changed.deals.length };
       } catch (error) {
+        // Short of the daily budget: its notices wait (the sweep passes over a paused connection)
+        // until a sync finds the budget again.
+        if (error instanceof CrmBudgetError) {
+          await markConnection(deps.db, tenantId, crm, {
+            status: 'paused',
+            reason: error.message,
+            ...(error.usage ? { usage: error.usage } : {}),
+          });
+          throw new UnrecoverableError(error.message);
+        }
         if (!(error instanceof CrmAuthError)) throw error;
         if (error.uninstalled) await disconnectCrm(deps.db, tenantId, crm, error.message);
         else
@@ -65,7 +78,11 @@ export async function startCrmChangesWorker(
     async () => {
       const stale = await tenantsWithStaleChanges(deps.db, STALE_MS);
       for (const { tenantId, crm } of stale) await deps.queue.process(tenantId, crm);
-      return { requeued: stale.length };
+      // The same housekeeping round lets go of mirrors kept past their retention.
+      const purged = await purgeExpiredMirrors(deps.db, (deps.now ?? Date.now)());
+      for (const mirror of purged)
+        deps.logger.info(mirror, 'CRM mirror purged: disconnected longer than its retention');
+      return { requeued: stale.length, purged: purged.length };
     },
     deps.logger,
     1,

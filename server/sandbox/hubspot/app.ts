@@ -3,7 +3,13 @@ import express, { type Express } from 'express';
 import { hubspotError } from './errors';
 import { oauthRoutes } from './oauth-routes';
 import { objectRoutes } from './object-routes';
-import { type FaultOptions, injectFaults, rateLimit, type RateLimitOptions } from './rate-limit';
+import {
+  dailyLimit,
+  type FaultOptions,
+  injectFaults,
+  rateLimit,
+  type RateLimitOptions,
+} from './rate-limit';
 import type { HubSpotSandboxStore } from './store';
 import { taskRoutes } from './task-routes';
 import { writeRoutes } from './write-routes';
@@ -36,10 +42,12 @@ export function createHubSpotSandbox(
         'Authentication credentials not found.',
       );
     res.locals.portal = portal;
+    res.locals.privateApp = store.isPrivateAppToken(token);
     res.locals.store = store;
     next();
   });
   crm.use(rateLimit(limits));
+  crm.use(dailyLimit(limits.now));
   crm.use(injectFaults(options.faults ?? (() => undefined)));
   // Before the generic object routes, which serve deals and companies.
   crm.use(taskRoutes());

@@ -38,6 +38,36 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
   };
 }
 
+/**
+ * HubSpot's daily limit, as its answers state it: `X-HubSpot-RateLimit-Daily` (calls a day) and
+ * `-Daily-Remaining` on every answer to a private-app token, and a 429 of policy DAILY once none
+ * remain, until the day turns. Calls with OAuth tokens have no daily limit and carry neither header.
+ */
+export function dailyLimit(now: () => number = Date.now): RequestHandler {
+  return (_req, res, next) => {
+    if (!res.locals.privateApp) return next();
+    const { daily } = res.locals.portal as SandboxPortal;
+    const day = new Date(now()).toISOString().slice(0, 10);
+    if (daily.day !== day) Object.assign(daily, { day, used: 0 });
+    const spent = daily.used >= daily.limit;
+    if (!spent) daily.used++;
+    res.setHeader('X-HubSpot-RateLimit-Daily', String(daily.limit));
+    res.setHeader(
+      'X-HubSpot-RateLimit-Daily-Remaining',
+      String(Math.max(0, daily.limit - daily.used)),
+    );
+    if (spent)
+      return res.status(429).json({
+        status: 'error',
+        message: 'You have reached your daily limit.',
+        errorType: 'RATE_LIMIT',
+        correlationId: crypto.randomUUID(),
+        policyName: 'DAILY',
+      });
+    next();
+  };
+}
+
 /** Calls to fail on purpose, to try what the app does with a 429 or 5xx storm. */
 export interface FaultOptions {
   /** One call in this many fails (deterministic: every n-th call of a portal). */

@@ -59,7 +59,15 @@ export interface SandboxPortal {
   dealCompanies: Map<string, SandboxAssociation[]>;
   /** Tasks (engagements) with the companies they are associated with; no webhooks for them. */
   tasks: Map<string, SandboxTask>;
+  /**
+   * The portal's daily API calls (private-app tokens: OAuth calls have no daily limit). `used`
+   * counts the calls of `day` (UTC: the sandbox's portals keep that time zone).
+   */
+  daily: { limit: number; used: number; day: string };
 }
+
+/** HubSpot's daily limit for a free or Starter portal's private apps. */
+export const SANDBOX_DAILY_LIMIT = 250_000;
 
 export interface SandboxTask {
   id: string;
@@ -117,6 +125,7 @@ export class HubSpotSandboxStore {
       revisions: { companies: 0, deals: 0 },
       dealCompanies: new Map(),
       tasks: new Map(),
+      daily: { limit: SANDBOX_DAILY_LIMIT, used: 0, day: '' },
     };
     this.portals.set(portalId, portal);
     return portal;
@@ -267,6 +276,11 @@ export class HubSpotSandboxStore {
     const accessToken = `sandbox-pat-${randomBytes(16).toString('hex')}`;
     this.accessTokens.set(accessToken, { portalId, expiresAt: Number.POSITIVE_INFINITY });
     return accessToken;
+  }
+
+  /** Whether the token is a private app's (its calls count against the portal's daily limit). */
+  isPrivateAppToken(accessToken: string): boolean {
+    return this.accessTokens.get(accessToken)?.expiresAt === Number.POSITIVE_INFINITY;
   }
 
   portalForAccessToken(accessToken: string): SandboxPortal | undefined {
