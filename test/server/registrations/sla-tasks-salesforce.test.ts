@@ -207,7 +207,11 @@ describe('SLA tasks for a tenant with Salesforce (and HubSpot) connected', () =>
     clock += 36 * HOUR;
     expect(await sweepSlaTasks(deps, clock)).toMatchObject({ created: 2, failed: 0 });
     expect(await row(hubbed)).toMatchObject({ crm: 'hubspot', status: 'open' });
-    const [hubspotTask] = [...hubspot.store.portal(PORTAL)!.tasks.values()];
+    const hubspotTasks = [...hubspot.store.portal(PORTAL)!.tasks.values()];
+    expect(hubspotTasks.map((t) => t.properties.hs_task_subject)).toEqual([
+      `Decide Mapped Reseller's registration of Hubbed Ltd [${registrationMarker(hubbed)}]`,
+    ]);
+    const [hubspotTask] = hubspotTasks;
     expect(hubspotTask!.companyIds).toEqual([HUBSPOT_COMPANY]);
     expect(hubspotTask!.properties.hubspot_owner_id).toBe('9001');
     expect(await taskOf('Hubbed Ltd')).toEqual([]);
