@@ -47,6 +47,13 @@ const environmentSchema = z
     HUBSPOT_CLIENT_SECRET: optionalString,
     HUBSPOT_API_BASE: z.url().optional(),
     HUBSPOT_AUTHORIZE_URL: z.url().default('https://app.hubspot.com/oauth/authorize'),
+    /** The HubSpot app's id, for links to its pages (SLA tasks link to the triage page). */
+    HUBSPOT_APP_ID: optionalString.pipe(
+      z
+        .string()
+        .regex(/^\d{1,20}$/, 'must be the numeric id of the HubSpot app')
+        .optional(),
+    ),
     SALESFORCE_CLIENT_ID: optionalString,
     SALESFORCE_CLIENT_SECRET: optionalString,
     SALESFORCE_LOGIN_URL: z.url().default('https://login.salesforce.com'),
@@ -102,7 +109,13 @@ export interface Config {
   redis: { url: string; autostart: boolean };
   queuePrefix: string;
   encryptionKey: Buffer | undefined;
-  hubspot: { clientId: string; clientSecret: string; apiBase: string; authorizeUrl: string };
+  hubspot: {
+    clientId: string;
+    clientSecret: string;
+    apiBase: string;
+    authorizeUrl: string;
+    appId: string | undefined;
+  };
   /** Absent outside the sandbox when no connected app is configured: Salesforce is not offered. */
   salesforce:
     { clientId: string; clientSecret: string; loginUrl: string; apiVersion: string } | undefined;
@@ -166,6 +179,7 @@ export function loadConfig(
       clientSecret: env.HUBSPOT_CLIENT_SECRET ?? SANDBOX_HUBSPOT_APP.clientSecret,
       apiBase: env.HUBSPOT_API_BASE ?? 'https://api.hubapi.com',
       authorizeUrl: env.HUBSPOT_AUTHORIZE_URL,
+      appId: env.HUBSPOT_APP_ID,
     },
     salesforce:
       env.SALESFORCE_CLIENT_ID && env.SALESFORCE_CLIENT_SECRET

@@ -7,6 +7,7 @@ import { hubspotTaskWriters } from './crm/hubspot/tasks';
 import { CrmRegistry } from './crm/port';
 import { salesforceAdapter } from './crm/salesforce/adapter';
 import { SalesforceChangeStreams } from './crm/salesforce/change-stream';
+import { salesforceTaskWriters } from './crm/salesforce/tasks';
 import { migrate } from './db/migrate';
 import { ensureDemoTenant } from './demo';
 import { previousDemoKey, writeDemoFile } from './demo-file';
@@ -270,10 +271,12 @@ export async function startPartnerLens(
         db,
         logger,
         slaTasks: {
-          writerFor: hubspotTaskWriters({ db, box, hubspot, now: Date.now }),
-          // The task links to the app's triage page on the registration (docs/hubspot-screens.md).
-          linkOf: (_tenantId, registrationId) =>
-            `PartnerLens triage (HubSpot → Marketplace apps → PartnerLens), registration ${registrationId}`,
+          writers: {
+            hubspot: hubspotTaskWriters({ db, box, hubspot, now: Date.now }),
+            ...(salesforce ? { salesforce: salesforceTaskWriters({ db, box, salesforce }) } : {}),
+          },
+          // Tasks link to the triage page on the registration (docs/registrations.md, SLA tasks).
+          links: { hubspotAppId: config.hubspot.appId },
         },
       });
       // Registered after the API so that, stopping in reverse, the workers drain first.

@@ -1,9 +1,4 @@
-/** Text for HTML: the five characters that could end an element or an attribute, escaped. */
-const escape = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
+import { escapeHtml as escape } from '../lib/escape-html';
 
 /**
  * The page an admin lands on after an install (or a failed one): what happened, and what to do

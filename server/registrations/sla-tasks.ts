@@ -1,145 +1,186 @@
-import { parseProgram, type Program } from '../../src/program/program';
-import type { TaskWriter } from '../crm/hubspot/tasks';
+import type { CrmKind } from '../crm/port';
+import { registrationMarker, type TaskWriter } from '../crm/tasks';
 import type { Database } from '../db/database';
+import {
+  type Claim,
+  claimTask,
+  decidedTasks,
+  dropClaim,
+  dueRegistrations,
+  markCompleted,
+  recordTask,
+  releaseClaim,
+  retakeClaims,
+  type TaskTenant,
+  taskTenants,
+} from './sla-task-rows';
+import {
+  mappedOwner,
+  outcomeSummary,
+  registrationLink,
+  taskCrm,
+  type TaskLinkSettings,
+  taskSubject,
+  taskSummary,
+} from './sla-task-words';
 
 export interface SlaTaskDeps {
   db: Database;
-  /** The tenant's HubSpot task writer; throws when the tenant cannot be reached. */
-  writerFor(tenantId: string): Promise<TaskWriter>;
-  /** Where a person opens the registration (the triage page). */
-  linkOf(tenantId: string, registrationId: string): string;
+  /** Each CRM's task writer for a tenant; throws when the tenant cannot be reached there. */
+  writers: Partial<Record<CrmKind, (tenantId: string) => Promise<TaskWriter>>>;
+  links: TaskLinkSettings;
+  /**
+   * How long an attempt owns its claim before another sweep may take it (its process presumed
+   * dead). Longer than an attempt's retries, and than HubSpot's search index trails a create.
+   */
+  leaseMs?: number;
 }
 
-interface DueRow {
-  tenant_id: string;
-  id: string;
-  company_name: string;
-  company_domain: string | null;
-  partner_name: string;
-  partner_manager: string | null;
-  submitted_at: Date;
-  matched_account_crm_id: string | null;
+export const DEFAULT_LEASE_MS = 15 * 60_000;
+const HOUR = 3_600_000;
+
+interface SweepResult {
+  created: number;
+  /** Tasks an attempt that died had made, found by their marker and recorded. */
+  recovered: number;
+  completed: number;
+  failed: number;
 }
 
-interface DecidedRow {
-  tenant_id: string;
-  registration_id: string;
-  crm_task_id: string;
-  status: string;
-  decided_by: string | null;
-}
+/** One sweep's writers and owner look-ups, each asked for once per tenant and CRM. */
+class SweepContext {
+  private readonly writers = new Map<string, Promise<TaskWriter>>();
+  private readonly owners = new Map<string, Promise<string | null>>();
 
-/**
- * Pending registrations of HubSpot tenants that have waited the program's share of their SLA,
- * with no task yet. The program is read per tenant in SQL: its JSON with the defaults applied.
- */
-async function dueRegistrations(
-  db: Database,
-  now: number,
-): Promise<Array<DueRow & { program: Program }>> {
-  const tenants = await db.query<{ tenant_id: string; document: unknown }>(
-    `select c.tenant_id, p.document from crm_credentials c
-       left join programs p on p.tenant_id = c.tenant_id
-      where c.provider = 'hubspot' and c.status = 'connected'`,
-  );
-  const due: Array<DueRow & { program: Program }> = [];
-  for (const { tenant_id, document } of tenants) {
-    const program = parseProgram(document ?? {});
-    if (!program.ok || !program.value.slaTasks.enabled) continue;
-    const waited = program.value.slaTasks.share * program.value.approvalSlaHours * 3_600_000;
-    const rows = await db.query<DueRow>(
-      `select r.tenant_id, r.id, r.company_name, r.company_domain, p.name as partner_name,
-                p.partner_manager, r.submitted_at, r.matched_account_crm_id
-           from registrations r join partners p on p.tenant_id = r.tenant_id and p.id = r.partner_id
-          where r.tenant_id = $1 and r.status = 'pending' and r.submitted_at <= $2
-            and not exists (select 1 from registration_tasks t
-                             where t.tenant_id = r.tenant_id and t.registration_id = r.id)
-          order by r.submitted_at, r.id limit 500`,
-      [tenant_id, new Date(now - waited)],
-    );
-    due.push(...rows.map((row) => ({ ...row, program: program.value })));
-  }
-  return due;
-}
+  constructor(private readonly deps: SlaTaskDeps) {}
 
-/** The CRM owner of the partner's manager (by name, as the admin mapped it), else the fallback. */
-function ownerOf(program: Program, manager: string | null) {
-  const { ownersByManager, fallbackOwnerId } = program.slaTasks;
-  return (manager ? ownersByManager[manager] : undefined) ?? fallbackOwnerId ?? null;
-}
-
-/**
- * Creates one CRM task per registration that reaches its share of the SLA, and completes the
- * task once the registration is decided. The claim (a row keyed by the registration) is taken
- * before the CRM is called, so concurrent or repeated sweeps create one task; a failed create
- * gives the claim back for the next sweep.
- */
-export async function sweepSlaTasks(deps: SlaTaskDeps, now: number) {
-  const result = { created: 0, completed: 0, failed: 0 };
-  const writers = new Map<string, Promise<TaskWriter>>();
-  const writer = (tenantId: string) => {
-    if (!writers.has(tenantId)) writers.set(tenantId, deps.writerFor(tenantId));
-    return writers.get(tenantId)!;
-  };
-
-  for (const row of await dueRegistrations(deps.db, now)) {
-    const [claimed] = await deps.db.query<{ registration_id: string }>(
-      `insert into registration_tasks (tenant_id, registration_id, crm, status, claimed_at)
-       values ($1, $2, 'hubspot', 'creating', $3) on conflict do nothing returning registration_id`,
-      [row.tenant_id, row.id, new Date(now)],
-    );
-    if (!claimed) continue;
-    const ownerId = ownerOf(row.program, row.partner_manager);
-    const company = row.company_name || row.company_domain || 'a company';
-    const dueAt = new Date(row.submitted_at.getTime() + row.program.approvalSlaHours * 3_600_000);
-    try {
-      const taskId = await (
-        await writer(row.tenant_id)
-      ).create({
-        subject: `Decide ${row.partner_name}'s registration of ${company}`,
-        body: `${row.partner_name} registered ${company}; it is due for a decision by ${dueAt.toISOString()}. Open it: ${deps.linkOf(row.tenant_id, row.id)}`,
-        dueAt,
-        ownerId,
-        companyId: row.matched_account_crm_id,
-      });
-      await deps.db.query(
-        `update registration_tasks set status = 'open', crm_task_id = $3, owner_id = $4
-          where tenant_id = $1 and registration_id = $2`,
-        [row.tenant_id, row.id, taskId, ownerId],
+  writer(tenantId: string, crm: CrmKind): Promise<TaskWriter> {
+    const key = `${tenantId}:${crm}`;
+    if (!this.writers.has(key)) {
+      const open = this.deps.writers[crm];
+      this.writers.set(
+        key,
+        open ? open(tenantId) : Promise.reject(new Error(`No ${crm} task writer here`)),
       );
-      result.created += 1;
-    } catch {
-      await deps.db.query(
-        `delete from registration_tasks where tenant_id = $1 and registration_id = $2 and status = 'creating'`,
-        [row.tenant_id, row.id],
-      );
-      result.failed += 1;
     }
+    return this.writers.get(key)!;
   }
 
-  const decided = await deps.db.query<DecidedRow>(
-    `select t.tenant_id, t.registration_id, t.crm_task_id, r.status, r.decided_by
-       from registration_tasks t
-       join registrations r on r.tenant_id = t.tenant_id and r.id = t.registration_id
-      where t.status = 'open' and r.status <> 'pending'`,
-  );
-  for (const row of decided) {
+  /** The admin's mapping, else (Salesforce) the org's one active user of the manager's name, else the fallback. */
+  async owner(tenant: TaskTenant, claim: Claim, writer: TaskWriter): Promise<string | null> {
+    const { mapped, fallback } = mappedOwner(tenant.program, claim.crm, claim.partner_manager);
+    if (mapped) return mapped;
+    const manager = claim.partner_manager;
+    if (manager && writer.ownerNamed) {
+      const key = `${tenant.tenantId}:${claim.crm}:${manager}`;
+      if (!this.owners.has(key)) this.owners.set(key, writer.ownerNamed(manager));
+      const named = await this.owners.get(key)!;
+      if (named) return named;
+    }
+    return fallback;
+  }
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * One attempt at a claim's task. A first attempt creates it; a retaken claim first looks in the
+ * CRM for a task with its marker (an attempt that died after the CRM's answer made one) and
+ * records that one instead. A retaken claim of a registration decided since, with no task in the
+ * CRM, is dropped.
+ */
+async function attempt(
+  deps: SlaTaskDeps,
+  context: SweepContext,
+  tenant: TaskTenant,
+  claim: Claim,
+  result: SweepResult,
+) {
+  try {
+    const writer = await context.writer(tenant.tenantId, claim.crm);
+    if (claim.attempts > 1) {
+      const found = await writer.findByMarker(claim.marker);
+      if (found) {
+        await recordTask(deps.db, claim, found, null);
+        result.recovered += 1;
+        return;
+      }
+      if (claim.status !== 'pending') {
+        await dropClaim(deps.db, claim);
+        return;
+      }
+    }
+    const ownerId = await context.owner(tenant, claim, writer);
+    const dueAt = new Date(claim.submitted_at.getTime() + tenant.program.approvalSlaHours * HOUR);
+    const taskId = await writer.create({
+      marker: claim.marker,
+      subject: taskSubject(claim, claim.marker),
+      summary: taskSummary(claim, dueAt),
+      link: registrationLink(tenant, claim.crm, claim.id, deps.links),
+      dueAt,
+      ownerId,
+      accountId: claim.account_crm === claim.crm ? claim.matched_account_crm_id : null,
+    });
+    await recordTask(deps.db, claim, taskId, ownerId);
+    result.created += 1;
+  } catch (error) {
+    result.failed += 1;
+    // If the database is what failed, the lease stays and runs out: the next sweep finds the task.
+    await releaseClaim(deps.db, claim, messageOf(error)).catch(() => undefined);
+  }
+}
+
+/** Completes the open tasks of registrations decided since (by a person, the rules, or time). */
+async function completeDecided(
+  deps: SlaTaskDeps,
+  context: SweepContext,
+  tenant: TaskTenant,
+  now: number,
+  result: SweepResult,
+) {
+  for (const task of await decidedTasks(deps.db, tenant.tenantId)) {
     try {
-      await (
-        await writer(row.tenant_id)
-      ).complete(
-        row.crm_task_id,
-        `The registration was ${row.status === 'rejected' ? 'rejected' : 'approved'}${row.decided_by ? ` by ${row.decided_by}` : ''}. ${deps.linkOf(row.tenant_id, row.registration_id)}`,
-      );
-      await deps.db.query(
-        `update registration_tasks set status = 'completed', completed_at = $3
-          where tenant_id = $1 and registration_id = $2`,
-        [row.tenant_id, row.registration_id, new Date(now)],
-      );
+      const writer = await context.writer(tenant.tenantId, task.crm);
+      await writer.complete(task.crm_task_id, {
+        summary: outcomeSummary(task.status, task.decided_by),
+        link: registrationLink(tenant, task.crm, task.registration_id, deps.links),
+      });
+      await markCompleted(deps.db, task, new Date(now));
       result.completed += 1;
     } catch {
       result.failed += 1;
     }
+  }
+}
+
+/**
+ * Creates one CRM task per registration that reaches its share of the SLA, in the CRM its account
+ * came from, and completes it once the registration is decided. At least once and never twice:
+ * the intent is written (with the marker the task carries) before the CRM is called, and a retry
+ * looks for the marker in the CRM before creating (docs/registrations.md, SLA tasks).
+ */
+export async function sweepSlaTasks(deps: SlaTaskDeps, now: number): Promise<SweepResult> {
+  const result: SweepResult = { created: 0, recovered: 0, completed: 0, failed: 0 };
+  const context = new SweepContext(deps);
+  const at = new Date(now);
+  const leaseUntil = new Date(now + (deps.leaseMs ?? DEFAULT_LEASE_MS));
+  for (const tenant of await taskTenants(deps.db)) {
+    const connected = new Set(
+      [...tenant.crms.keys()].filter((crm) => deps.writers[crm] !== undefined),
+    );
+    for (const claim of await retakeClaims(deps.db, tenant.tenantId, at, leaseUntil))
+      await attempt(deps, context, tenant, claim, result);
+
+    const { share } = tenant.program.slaTasks;
+    const waitedSince = new Date(now - share * tenant.program.approvalSlaHours * HOUR);
+    for (const facts of await dueRegistrations(deps.db, tenant.tenantId, waitedSince)) {
+      const crm = taskCrm(facts, connected);
+      if (!crm) continue;
+      const marker = registrationMarker(facts.id);
+      const claim = await claimTask(deps.db, facts, crm, marker, at, leaseUntil);
+      if (claim) await attempt(deps, context, tenant, claim, result);
+    }
+    await completeDecided(deps, context, tenant, now, result);
   }
   return result;
 }

@@ -21,6 +21,11 @@ const bps = z
   .min(0)
   .max(10_000, 'must be at most 10000 (100 %)');
 const minor = z.number().int('must be whole minor units').min(0);
+// A User's id as Salesforce writes it: key prefix 005, 15 or 18 characters.
+const salesforceUserId = z
+  .string()
+  .trim()
+  .regex(/^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/, 'must be a Salesforce User id (005…)');
 
 /**
  * The schema, built twice: the API refuses fields it does not know (a misspelt one would silently
@@ -102,7 +107,8 @@ function buildSchema(object: typeof z.object) {
     }).default({ enabled: false }),
     /**
      * A CRM task for a pending registration once it has waited `share` of its SLA: owned by the
-     * CRM owner of the partner's manager (by the manager's name), else the fallback owner.
+     * CRM owner of the partner's manager (by the manager's name), else the fallback owner. The
+     * top-level owners are HubSpot owner ids; `salesforce` holds the same for Salesforce Users.
      */
     slaTasks: object({
       enabled: z.boolean().default(true),
@@ -118,7 +124,16 @@ function buildSchema(object: typeof z.object) {
           z.string().regex(/^\d{1,20}$/, 'must be a CRM owner id'),
         )
         .default({}),
-    }).default({ enabled: true, share: 0.75, ownersByManager: {} }),
+      salesforce: object({
+        fallbackOwnerId: salesforceUserId.optional(),
+        ownersByManager: z.record(z.string().trim().min(1).max(200), salesforceUserId).default({}),
+      }).default({ ownersByManager: {} }),
+    }).default({
+      enabled: true,
+      share: 0.75,
+      ownersByManager: {},
+      salesforce: { ownersByManager: {} },
+    }),
     rates: z.array(rateRow).default([]),
     clawbackDays: z.number().int().min(0).max(3650).default(90),
   }).superRefine((program, ctx) => {

@@ -56,6 +56,14 @@ describe('config', () => {
     );
   });
 
+  it("takes the HubSpot app's numeric id for links to its pages, and refuses anything else", () => {
+    expect(loadConfig({}).hubspot.appId).toBeUndefined();
+    expect(loadConfig({ HUBSPOT_APP_ID: '1234567' }).hubspot.appId).toBe('1234567');
+    expect(() => loadConfig({ HUBSPOT_APP_ID: 'partnerlens' })).toThrow(
+      /HUBSPOT_APP_ID: must be the numeric id of the HubSpot app/,
+    );
+  });
+
   it('accepts the encryption key as hex or base64', () => {
     const hex = 'ab'.repeat(32);
     expect(loadConfig({ ENCRYPTION_KEY: hex }).encryptionKey).toEqual(Buffer.from(hex, 'hex'));

@@ -14,7 +14,7 @@ const SLDS = path.join(
   'node_modules/@salesforce-ux/design-system/assets/styles/salesforce-lightning-design-system.min.css',
 );
 
-/** Imports the platform provides in an org, here: Apex through the adapter, the toast event. */
+/** Imports the platform provides in an org, here: Apex through the adapter, the toast event, the page reference. */
 function platformStandIns(): Plugin {
   return {
     name: 'partnerlens-platform',
@@ -22,6 +22,7 @@ function platformStandIns(): Plugin {
       if (id.startsWith('@salesforce/apex/'))
         return `\0apex:${id.slice('@salesforce/apex/'.length)}`;
       if (id === 'lightning/platformShowToastEvent') return path.join(HERE, 'toast.js');
+      if (id === 'lightning/navigation') return path.join(HERE, 'navigation.js');
       return null;
     },
     load(id) {

@@ -11,6 +11,8 @@ const SCOPES = [
   'crm.objects.deals.read',
   'crm.objects.deals.write',
   'crm.objects.companies.read',
+  'crm.objects.contacts.read',
+  'crm.objects.contacts.write',
 ];
 
 const authorizeQuery = z.object({

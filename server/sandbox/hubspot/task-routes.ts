@@ -25,6 +25,90 @@ const createBody = z.object({
   associations: z.array(association).optional(),
 });
 const updateBody = z.object({ properties: z.record(z.string(), value) });
+const OPERATORS = [
+  'EQ',
+  'NEQ',
+  'IN',
+  'NOT_IN',
+  'HAS_PROPERTY',
+  'NOT_HAS_PROPERTY',
+  'CONTAINS_TOKEN',
+  'NOT_CONTAINS_TOKEN',
+] as const;
+// HubSpot's search limits: 5 groups (OR), 6 filters in a group (AND), 18 filters in all, 200 a page.
+const searchBody = z.object({
+  filterGroups: z
+    .array(
+      z.object({
+        filters: z
+          .array(
+            z.object({
+              propertyName: z.string().min(1),
+              operator: z.enum(OPERATORS),
+              value: z.union([z.string(), z.number(), z.boolean()]).transform(String).optional(),
+              values: z.array(z.union([z.string(), z.number()]).transform(String)).optional(),
+            }),
+          )
+          .max(6),
+      }),
+    )
+    .max(5)
+    .default([])
+    .refine((groups) => groups.reduce((n, g) => n + g.filters.length, 0) <= 18, {
+      message: 'at most 18 filters',
+    }),
+  sorts: z
+    .array(
+      z.union([
+        z.string(),
+        z.object({ propertyName: z.string(), direction: z.enum(['ASCENDING', 'DESCENDING']) }),
+      ]),
+    )
+    .max(1)
+    .default([]),
+  properties: z.array(z.string()).default([]),
+  limit: z.number().int().min(1).max(200).default(10),
+  after: z.union([z.string(), z.number()]).transform(Number).default(0),
+});
+type SearchFilter = z.infer<typeof searchBody>['filterGroups'][number]['filters'][number];
+
+/** CONTAINS_TOKEN: a whole word of the value (split at anything not a letter or digit); * is a wildcard. */
+function containsToken(text: string | null | undefined, token: string): boolean {
+  const pattern = new RegExp(
+    `^${token
+      .toLowerCase()
+      .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')}$`,
+  );
+  return (text ?? '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .some((word) => word !== '' && pattern.test(word));
+}
+
+function matches(task: SandboxTask, filter: SearchFilter): boolean {
+  const actual =
+    filter.propertyName === 'hs_object_id' ? task.id : task.properties[filter.propertyName];
+  const wanted = filter.value ?? '';
+  switch (filter.operator) {
+    case 'EQ':
+      return (actual ?? '').toLowerCase() === wanted.toLowerCase();
+    case 'NEQ':
+      return (actual ?? '').toLowerCase() !== wanted.toLowerCase();
+    case 'IN':
+      return (filter.values ?? []).some((v) => v.toLowerCase() === (actual ?? '').toLowerCase());
+    case 'NOT_IN':
+      return !(filter.values ?? []).some((v) => v.toLowerCase() === (actual ?? '').toLowerCase());
+    case 'HAS_PROPERTY':
+      return actual !== undefined && actual !== null && actual !== '';
+    case 'NOT_HAS_PROPERTY':
+      return actual === undefined || actual === null || actual === '';
+    case 'CONTAINS_TOKEN':
+      return containsToken(actual, wanted);
+    case 'NOT_CONTAINS_TOKEN':
+      return !containsToken(actual, wanted);
+  }
+}
 
 const text = (v: z.infer<typeof value>) => (v === null ? null : String(v));
 
@@ -60,7 +144,7 @@ function invalidProperty(properties: Record<string, string | null>, creating: bo
 
 /**
  * Tasks as the CRM v3 objects API serves them (`/crm/v3/objects/tasks`): create with
- * associations to companies, read (with `associations=companies`), update, archive.
+ * associations to companies, read (with `associations=companies`), update, archive, search.
  */
 export function taskRoutes(): Router {
   const router = Router();
@@ -106,6 +190,53 @@ export function taskRoutes(): Router {
     };
     portal.tasks.set(task.id, task);
     res.status(201).json(present(task, false));
+  });
+
+  // The CRM search API on tasks: groups OR'ed, a group's filters AND'ed, the default properties
+  // plus those asked for, paged by an offset in `after` as HubSpot's search pages.
+  router.post('/v3/objects/tasks/search', (req, res) => {
+    const body = searchBody.safeParse(req.body);
+    if (!body.success)
+      return hubspotError(
+        res,
+        400,
+        'VALIDATION_ERROR',
+        `Invalid search: ${body.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+      );
+    const { filterGroups, sorts, properties, limit, after } = body.data;
+    const found = [...portalOf(res).tasks.values()].filter(
+      (task) =>
+        filterGroups.length === 0 ||
+        filterGroups.some((group) => group.filters.every((f) => matches(task, f))),
+    );
+    const sort = sorts[0];
+    const by =
+      typeof sort === 'string' ? sort.replace(/^-/, '') : (sort?.propertyName ?? 'hs_object_id');
+    const descending =
+      typeof sort === 'string' ? sort.startsWith('-') : sort?.direction === 'DESCENDING';
+    const key = (task: SandboxTask) =>
+      by === 'hs_object_id' ? task.id : (task.properties[by] ?? '');
+    found.sort((a, b) => {
+      const order =
+        by === 'hs_object_id' ? Number(BigInt(a.id) - BigInt(b.id)) : key(a).localeCompare(key(b));
+      return descending ? -order : order;
+    });
+    const page = found.slice(after, after + limit);
+    const shown = ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id', ...properties];
+    res.json({
+      total: found.length,
+      results: page.map((task) => {
+        const all = present(task, false);
+        const values: Record<string, string | null> = all.properties;
+        return {
+          ...all,
+          properties: Object.fromEntries(shown.map((name) => [name, values[name] ?? null])),
+        };
+      }),
+      ...(after + limit < found.length
+        ? { paging: { next: { after: String(after + limit) } } }
+        : {}),
+    });
   });
 
   router.get('/v3/objects/tasks/:id', (req, res) => {

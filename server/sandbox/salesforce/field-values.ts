@@ -123,5 +123,13 @@ function coerceReference(org: SalesforceOrg, field: FieldDef, raw: unknown) {
       ok: false as const,
       error: sfError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [field.name]),
     };
+  if (field.name === 'OwnerId' && found.record.IsActive === false)
+    return {
+      ok: false as const,
+      error: sfError(
+        'INACTIVE_OWNER_OR_USER',
+        `operation performed with inactive user [${id}] as owner of the record`,
+      ),
+    };
   return { ok: true as const, value: id };
 }

@@ -71,6 +71,7 @@ export const INDUSTRY_VALUES = [
   'Other',
 ] as const;
 
+/** The Task Status picklist of a new org, in order; only Completed closes a task. */
 export const TASK_STATUSES = [
   'Not Started',
   'In Progress',
@@ -78,6 +79,9 @@ export const TASK_STATUSES = [
   'Waiting on someone else',
   'Deferred',
 ];
+/** The Task Priority picklist of a new org: High is its high priority, Normal the default. */
+export const TASK_PRIORITIES = ['High', 'Normal', 'Low'];
+
 const currency = field({
   name: 'CurrencyIsoCode',
   label: 'Currency ISO Code',
@@ -272,6 +276,47 @@ export const SOBJECTS: SObjectDef[] = [
     ],
   },
   {
+    name: 'TaskStatus',
+    label: 'Task Status Value',
+    labelPlural: 'Task Status Values',
+    keyPrefix: '01J',
+    createable: false,
+    updateable: false,
+    deletable: false,
+    cdc: false,
+    fields: [
+      ...systemFields({ deletable: false }),
+      readOnly({ name: 'MasterLabel', type: 'string', length: 255 }),
+      readOnly({ name: 'ApiName', label: 'API Name', type: 'string', length: 255 }),
+      readOnly({ name: 'IsClosed', label: 'Closed', type: 'boolean', nillable: false }),
+      readOnly({ name: 'IsDefault', label: 'Default', type: 'boolean', nillable: false }),
+      readOnly({ name: 'SortOrder', type: 'int' }),
+    ],
+  },
+  {
+    name: 'TaskPriority',
+    label: 'Task Priority Value',
+    labelPlural: 'Task Priority Values',
+    keyPrefix: '01K',
+    createable: false,
+    updateable: false,
+    deletable: false,
+    cdc: false,
+    fields: [
+      ...systemFields({ deletable: false }),
+      readOnly({ name: 'MasterLabel', type: 'string', length: 255 }),
+      readOnly({ name: 'ApiName', label: 'API Name', type: 'string', length: 255 }),
+      readOnly({
+        name: 'IsHighPriority',
+        label: 'High Priority',
+        type: 'boolean',
+        nillable: false,
+      }),
+      readOnly({ name: 'IsDefault', label: 'Default', type: 'boolean', nillable: false }),
+      readOnly({ name: 'SortOrder', type: 'int' }),
+    ],
+  },
+  {
     name: 'Task',
     label: 'Task',
     labelPlural: 'Tasks',
@@ -304,7 +349,7 @@ export const SOBJECTS: SObjectDef[] = [
       field({
         name: 'Priority',
         type: 'picklist',
-        picklist: ['High', 'Normal', 'Low'],
+        picklist: TASK_PRIORITIES,
         restricted: true,
         nillable: false,
         defaultedOnCreate: true,

@@ -1,7 +1,13 @@
 import { IdFactory, salesforceId } from '../salesforce/ids';
 import type { OrgOptions } from '../salesforce/org';
 import type { SfRecord } from '../salesforce/schema';
-import { PARTNER_ROLES, PARTNER_TIER_VALUES, PARTNER_TYPE_VALUES } from '../salesforce/sobjects';
+import {
+  PARTNER_ROLES,
+  PARTNER_TIER_VALUES,
+  PARTNER_TYPE_VALUES,
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+} from '../salesforce/sobjects';
 import { slug } from './ecosystem';
 import { SeededRandom } from './random';
 import { generateOpportunities } from './salesforce-opportunities';
@@ -244,6 +250,41 @@ export function generateSalesforceOrg(options: {
     );
   }
 
+  // The Task picklists as their value objects (Setup → Task Fields): no random draws, so the rest
+  // of a seeded org stays what it was.
+  const admin = String(users[0]!.Id);
+  const fixedAudit = (): SfRecord => {
+    const at = now - 900 * DAY;
+    const by = admin;
+    return {
+      CreatedDate: at,
+      CreatedById: by,
+      LastModifiedDate: at,
+      LastModifiedById: by,
+      SystemModstamp: at,
+    };
+  };
+  const taskStatuses: SfRecord[] = TASK_STATUSES.map((label, i) => ({
+    Id: ids.next('01J'),
+    IsDeleted: false,
+    MasterLabel: label,
+    ApiName: label,
+    IsClosed: label === 'Completed',
+    IsDefault: label === 'Not Started',
+    SortOrder: i + 1,
+    ...fixedAudit(),
+  }));
+  const taskPriorities: SfRecord[] = TASK_PRIORITIES.map((label, i) => ({
+    Id: ids.next('01K'),
+    IsDeleted: false,
+    MasterLabel: label,
+    ApiName: label,
+    IsHighPriority: label === 'High',
+    IsDefault: label === 'Normal',
+    SortOrder: i + 1,
+    ...fixedAudit(),
+  }));
+
   const { opportunities, links, tasks } = generateOpportunities(
     { random, ids, now, audit },
     customers,
@@ -268,6 +309,8 @@ export function generateSalesforceOrg(options: {
       Partner: links,
       OpportunityPartner: links.map(({ AccountFromId: _, ...l }) => l),
       Task: tasks,
+      TaskStatus: taskStatuses,
+      TaskPriority: taskPriorities,
     },
     partners,
   };

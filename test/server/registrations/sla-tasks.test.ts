@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { storeHubSpotRefreshToken } from '../../../server/crm/hubspot/credentials';
 import { hubspotTaskWriters } from '../../../server/crm/hubspot/tasks';
+import { registrationMarker } from '../../../server/crm/tasks';
 import { issueApiKey } from '../../../server/db/api-keys';
 import { upsertAccounts } from '../../../server/db/mirror';
 import { createTenant, type Tenant } from '../../../server/db/tenants';
@@ -22,6 +23,7 @@ const APP = { clientId: 'test-app', clientSecret: 'test-secret' };
 const PORTAL = '777';
 const HOUR = 3_600_000;
 const AT = '2026-11-01T00:00:00.000Z';
+const APP_ID = '4242';
 
 describe('SLA tasks for pending registrations', () => {
   const box = new CryptoBox(randomBytes(32));
@@ -81,13 +83,15 @@ describe('SLA tasks for pending registrations', () => {
     expect(saved.status).toBe(200);
     deps = {
       db: database.db,
-      writerFor: hubspotTaskWriters({
-        db: database.db,
-        box,
-        hubspot: { ...APP, apiBase: sandbox.url },
-        now: () => clock,
-      }),
-      linkOf: (_tenant, id) => `triage:${id}`,
+      writers: {
+        hubspot: hubspotTaskWriters({
+          db: database.db,
+          box,
+          hubspot: { ...APP, apiBase: sandbox.url },
+          now: () => clock,
+        }),
+      },
+      links: { hubspotAppId: APP_ID },
     };
   });
 
@@ -106,7 +110,12 @@ describe('SLA tasks for pending registrations', () => {
     expect(first.body.status).toBe('pending');
     await call('POST', '/registrations', { partnerId: orphan.id, companyName: 'Nowhere Ltd' });
     clock += 36 * HOUR - 1000;
-    expect(await sweepSlaTasks(deps, clock)).toEqual({ created: 0, completed: 0, failed: 0 });
+    expect(await sweepSlaTasks(deps, clock)).toEqual({
+      created: 0,
+      recovered: 0,
+      completed: 0,
+      failed: 0,
+    });
     expect(tasks()).toEqual([]);
   });
 
@@ -116,13 +125,17 @@ describe('SLA tasks for pending registrations', () => {
     // The sweep creates them in whatever order its reads come back: found by their company.
     const acme = tasks().find((t) => t.properties.hs_task_subject?.includes('Acme Corp'));
     const nowhere = tasks().find((t) => t.properties.hs_task_subject?.includes('Nowhere Ltd'));
+    const [acmeRow] = (await rows()).filter((r) => r.crm_task_id === acme!.id);
     expect(acme!.properties).toMatchObject({
-      hs_task_subject: "Decide Managed Reseller's registration of Acme Corp",
+      hs_task_subject: `Decide Managed Reseller's registration of Acme Corp [${registrationMarker(acmeRow!.registration_id)}]`,
       hs_task_status: 'NOT_STARTED',
       hubspot_owner_id: '9001',
     });
     expect(acme!.companyIds).toEqual(['20000000001']);
-    expect(acme!.properties.hs_task_body).toMatch(/Open it: triage:[0-9a-f-]{36}$/);
+    // The body is HTML, its link the app's page in the portal with the registration to open.
+    expect(acme!.properties.hs_task_body).toContain(
+      `<a href="https://app.hubspot.com/app/${PORTAL}/${APP_ID}?registration=${acmeRow!.registration_id}">Open the registration in PartnerLens</a>`,
+    );
     expect(nowhere!.properties.hubspot_owner_id).toBe('9999');
     expect(nowhere!.companyIds).toEqual([]);
   });
@@ -143,22 +156,27 @@ describe('SLA tasks for pending registrations', () => {
     expect(await sweepSlaTasks(deps, clock)).toMatchObject({ created: 0, completed: 1 });
     const task = sandbox.store.portal(PORTAL)!.tasks.get(first!.crm_task_id)!;
     expect(task.properties.hs_task_status).toBe('COMPLETED');
-    expect(task.properties.hs_task_body).toMatch(/^The registration was rejected by api_key/);
+    expect(task.properties.hs_task_body).toMatch(/^<p>The registration was rejected by api_key/);
     expect(await sweepSlaTasks(deps, clock)).toMatchObject({ completed: 0 });
   });
 
-  it('gives the claim back when HubSpot refuses, and creates the task on the next sweep', async () => {
+  it('keeps the claim and its error when HubSpot refuses, and creates the task on the next sweep', async () => {
     await call('POST', '/registrations', { partnerId: orphan.id, companyName: 'Later Inc' });
     clock += 40 * HOUR;
     const failing: SlaTaskDeps = {
       ...deps,
-      writerFor: async () => ({
-        create: () => Promise.reject(new Error('HubSpot answered 502')),
-        complete: () => Promise.resolve(),
-      }),
+      writers: {
+        hubspot: async (tenantId) => ({
+          ...(await deps.writers.hubspot!(tenantId)),
+          create: () => Promise.reject(new Error('HubSpot answered 502')),
+        }),
+      },
     };
     expect(await sweepSlaTasks(failing, clock)).toMatchObject({ created: 0, failed: 1 });
-    expect(await rows()).toHaveLength(2);
+    const [waiting] = await database.db.query<{ status: string; last_error: string }>(
+      `select status, last_error from registration_tasks where status = 'creating'`,
+    );
+    expect(waiting).toEqual({ status: 'creating', last_error: 'HubSpot answered 502' });
     expect(await sweepSlaTasks(deps, clock)).toMatchObject({ created: 1, failed: 0 });
     expect(tasks()).toHaveLength(3);
   });
@@ -193,15 +211,15 @@ describe('SLA tasks for pending registrations', () => {
       db: database.db,
       logger: silentLogger,
       now: () => clock,
-      slaTasks: { writerFor: deps.writerFor, linkOf: deps.linkOf },
+      slaTasks: { writers: deps.writers, links: deps.links },
     });
     try {
       // The scheduler's first job runs at once; the Quiet Co registration has waited 47 h.
       for (let i = 0; i < 100 && tasks().length === before; i++)
         await new Promise((resolve) => setTimeout(resolve, 100));
       expect(tasks()).toHaveLength(before + 1);
-      expect(tasks().at(-1)!.properties.hs_task_subject).toBe(
-        "Decide Orphan Reseller's registration of Quiet Co",
+      expect(tasks().at(-1)!.properties.hs_task_subject).toMatch(
+        /^Decide Orphan Reseller's registration of Quiet Co \[PL[0-9a-f]{16}\]$/,
       );
     } finally {
       await sweep.close();

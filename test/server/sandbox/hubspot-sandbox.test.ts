@@ -1,4 +1,5 @@
 import { Client } from '@hubspot/api-client';
+import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/objects/tasks/models/Filter';
 
 import { generateEcosystem } from '../../../server/sandbox/seed/ecosystem';
 import { type RunningSandbox, startSandbox } from '../../../server/sandbox/server';
@@ -139,6 +140,52 @@ describe('the local HubSpot sandbox, through @hubspot/api-client', () => {
     } finally {
       await limited.close();
     }
+  });
+
+  it('searches tasks by a whole token of their subject, in the published answer shape', async () => {
+    const create = (subject: string) =>
+      client.crm.objects.tasks.basicApi.create({
+        properties: { hs_task_subject: subject, hs_timestamp: NOW.toISOString() },
+        associations: [],
+      });
+    const ours = await create('Decide the registration [PL0123abcd4567ef89]');
+    await create('Decide another one [PL0123abcd4567ef89x]');
+    await create('Something else');
+    const search = (value: string) =>
+      client.crm.objects.tasks.searchApi.doSearch({
+        filterGroups: [
+          {
+            filters: [
+              {
+                propertyName: 'hs_task_subject',
+                operator: FilterOperatorEnum.ContainsToken,
+                value,
+              },
+            ],
+          },
+        ],
+        properties: ['hs_task_subject'],
+        limit: 10,
+      });
+    const found = await search('pl0123abcd4567ef89');
+    expect(found.total).toBe(1);
+    expect(found.results.map((r) => r.id)).toEqual([ours.id]);
+    expect(Object.keys(found.results[0]!.properties).sort()).toEqual([
+      'hs_createdate',
+      'hs_lastmodifieddate',
+      'hs_object_id',
+      'hs_task_subject',
+    ]);
+    expect((await search('PL0123abcd4567ef89*')).total).toBe(2);
+    await expect(
+      client.apiRequest({
+        method: 'POST',
+        path: '/crm/v3/objects/tasks/search',
+        body: {
+          filterGroups: [{ filters: [{ propertyName: 'x', operator: 'LIKE', value: 'y' }] }],
+        },
+      }),
+    ).resolves.toMatchObject({ status: 400 });
   });
 
   it('generates the same ecosystem from the same seed, and another from another seed', () => {

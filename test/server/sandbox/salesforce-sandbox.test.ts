@@ -258,6 +258,30 @@ describe('the local Salesforce sandbox, through jsforce', () => {
       });
     });
 
+    it("has the Task picklists' value objects, and refuses an inactive user as a task's owner", async () => {
+      const conn = connect();
+      const statuses = await conn.query<{ ApiName: string; IsClosed: boolean; IsDefault: boolean }>(
+        'SELECT ApiName, IsClosed, IsDefault FROM TaskStatus ORDER BY SortOrder',
+      );
+      expect(statuses.records.filter((s) => s.IsClosed).map((s) => s.ApiName)).toEqual([
+        'Completed',
+      ]);
+      expect(statuses.records.find((s) => s.IsDefault)!.ApiName).toBe('Not Started');
+      const high = await conn.query<{ ApiName: string }>(
+        'SELECT ApiName FROM TaskPriority WHERE IsHighPriority = true',
+      );
+      expect(high.records.map((p) => p.ApiName)).toEqual(['High']);
+      const user = sandbox.store.org(ORG_ID)!.table('User').get(ORG.defaultUserId)!;
+      user.IsActive = false;
+      try {
+        await expect(
+          failureOf(conn.sobject('Task').create({ Subject: 'Call', OwnerId: ORG.defaultUserId })),
+        ).resolves.toMatchObject({ errorCode: 'INACTIVE_OWNER_OR_USER' });
+      } finally {
+        user.IsActive = true;
+      }
+    });
+
     it('refuses a create without required fields, and read-only fields', async () => {
       const conn = connect();
       await expect(

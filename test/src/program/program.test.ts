@@ -17,7 +17,12 @@ describe('the program', () => {
       },
       matching: { nameThreshold: 0.9 },
       autoApprove: { enabled: false },
-      slaTasks: { enabled: true, share: 0.75, ownersByManager: {} },
+      slaTasks: {
+        enabled: true,
+        share: 0.75,
+        ownersByManager: {},
+        salesforce: { ownersByManager: {} },
+      },
       rates: [],
       clawbackDays: 90,
     });

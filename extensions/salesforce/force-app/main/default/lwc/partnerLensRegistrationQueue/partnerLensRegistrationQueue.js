@@ -18,6 +18,15 @@ export default class PartnerLensRegistrationQueue extends LightningElement {
   selectedId = null;
   partnersSeen = new Map();
 
+  /** A registration to open at once (the triage tab's link from an SLA task). */
+  @api
+  get registrationId() {
+    return this.selectedId;
+  }
+  set registrationId(id) {
+    if (id) this.selectedId = id;
+  }
+
   connectedCallback() {
     this.load();
   }

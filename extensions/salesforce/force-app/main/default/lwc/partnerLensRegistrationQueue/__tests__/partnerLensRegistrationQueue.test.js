@@ -165,4 +165,17 @@ describe('c-partner-lens-registration-queue', () => {
     await flush();
     expect(all(element, 'tr[data-id="row"]')).toHaveLength(PAGE_1.items.length);
   });
+
+  it('opens the registration it is given at once, beside the queue', async () => {
+    listRegistrations.mockResolvedValue(JSON.stringify(PENDING));
+    const element = createElement('c-partner-lens-registration-queue', {
+      is: PartnerLensRegistrationQueue,
+    });
+    element.registrationId = 'a1b2c3d4-0000-4000-8000-000000000001';
+    document.body.appendChild(element);
+    await flush();
+    expect($(element, 'c-partner-lens-registration-detail').registrationId).toBe(
+      'a1b2c3d4-0000-4000-8000-000000000001',
+    );
+  });
 });

@@ -1,8 +1,9 @@
 import canDecide from '@salesforce/apex/PartnerLensTriageController.canDecide';
 import PartnerLensTriage from 'c/partnerLensTriage';
+import { CurrentPageReference } from 'lightning/navigation';
 import { createElement } from 'lwc';
 
-for (const name of ['canDecide', 'listRegistrations', 'listMergeCandidates'])
+for (const name of ['canDecide', 'listRegistrations', 'listMergeCandidates', 'getRegistration'])
   jest.mock(
     `@salesforce/apex/PartnerLensTriageController.${name}`,
     () => ({ default: jest.fn(() => new Promise(() => undefined)) }),
@@ -49,5 +50,19 @@ describe('c-partner-lens-triage', () => {
     expect(element.shadowRoot.querySelector('c-partner-lens-registration-queue').canDecide).toBe(
       false,
     );
+  });
+
+  it("opens the registration the tab's link names (an SLA task's c__registration)", async () => {
+    canDecide.mockResolvedValue(true);
+    const element = await render();
+    const queue = () => element.shadowRoot.querySelector('c-partner-lens-registration-queue');
+    expect(queue().registrationId).toBeNull();
+    CurrentPageReference.emit({
+      type: 'standard__navItemPage',
+      attributes: { apiName: 'PartnerLens_Triage' },
+      state: { c__registration: 'a1b2c3d4-0000-4000-8000-000000000001' },
+    });
+    await flush();
+    expect(queue().registrationId).toBe('a1b2c3d4-0000-4000-8000-000000000001');
   });
 });
