@@ -204,15 +204,12 @@ export async function importAccountList(
     });
     return result;
   } catch (error) {
-    // A file refused as a whole, or cut off: nothing of it is kept.
-    await db.query(`delete from partner_accounts where tenant_id = $1 and import_id = $2`, [
+    // A file refused as a whole, or cut off: nothing of it is kept, not even the attempt (its
+    // rows go with it). A refusal answered 400 writes nothing, as every other bad input.
+    await db.query(`delete from partner_account_imports where tenant_id = $1 and id = $2`, [
       tenantId,
       importId,
     ]);
-    await db.query(
-      `update partner_account_imports set status = 'failed', finished_at = now() where tenant_id = $1 and id = $2`,
-      [tenantId, importId],
-    );
     throw error;
   }
 }

@@ -169,7 +169,7 @@ export function cosellRoutes(
             line: syntax.line,
             column: syntax.column,
           });
-        // The client went away mid-upload: the import is marked failed; nobody reads this answer.
+        // The client went away mid-upload: nothing of the import is kept; nobody reads this answer.
         if (
           ['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET'].includes(
             (error as { code?: string }).code ?? '',
