@@ -161,7 +161,12 @@ export function cosellRoutes(
           res.setHeader('connection', 'close');
           throw error.code === 'PARTNER.NOT_FOUND'
             ? notFound(error.code, error.message)
-            : new HttpError(400, error.code, error.message);
+            : new HttpError(
+                400,
+                error.code,
+                error.message,
+                error.line === undefined ? undefined : { line: error.line },
+              );
         }
         const syntax = csvSyntaxError(error);
         if (syntax)
