@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 
 import { CsvError, type Options, parse } from 'csv-parse';
+import { CsvError as SyncCsvError } from 'csv-parse/sync';
 import type { z } from 'zod';
 
 import { NOT_UTF8, NotUtf8Error, utf8Only } from './utf8-only';
@@ -175,12 +176,12 @@ export function readCsv<T>(
 /**
  * Where csv-parse stopped on malformed CSV (a stray quote, an unclosed one, a row too long), or
  * undefined for any other error. Its codes are not all prefixed CSV_ (INVALID_OPENING_QUOTE), so
- * the class decides.
+ * the class decides — either of its classes: csv-parse/sync is a bundle of its own, with its own.
  */
 export function csvSyntaxError(
   error: unknown,
 ): { line: number | undefined; column: string | undefined; message: string } | undefined {
-  if (!(error instanceof CsvError)) return undefined;
+  if (!(error instanceof CsvError) && !(error instanceof SyncCsvError)) return undefined;
   const at = error as CsvError & { lines?: number; column?: string | number };
   return {
     line: at.lines,
