@@ -192,6 +192,21 @@ const mutated = (valid: unknown): fc.Arbitrary<unknown> => {
   );
 };
 
+/** A valid body with NUL or half a surrogate pair put into one of its texts. */
+const unstorable = (valid: unknown): fc.Arbitrary<unknown> => {
+  const at = (path: (string | number)[]) =>
+    path.reduce<unknown>((node, step) => (node as Record<string, unknown>)[step], valid);
+  const texts = pathsOf(valid).filter((path) => typeof at(path) === 'string');
+  if (texts.length === 0) return mutated(valid);
+  return fc
+    .tuple(fc.constantFrom(...texts), fc.constantFrom('\u0000', '\ud800', '\udfff'), fc.nat())
+    .map(([path, bad, n]) => {
+      const text = at(path) as string;
+      const i = n % (text.length + 1);
+      return setAt(valid, path, `${text.slice(0, i)}${bad}${text.slice(i)}`);
+    });
+};
+
 const json = (kind: string, text: string, contentType = 'application/json'): BodyCase => ({
   kind,
   contentType,
@@ -208,6 +223,12 @@ export function badBody(valid: unknown): fc.Arbitrary<BodyCase> {
     {
       weight: 5,
       arbitrary: mutated(base).map((value) => json('valid body with a bad value', toJson(value))),
+    },
+    {
+      weight: 2,
+      arbitrary: unstorable(base).map((value) =>
+        json('valid body with NUL or a lone surrogate in a text', toJson(value)),
+      ),
     },
     {
       weight: 2,
