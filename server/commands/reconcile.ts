@@ -58,7 +58,6 @@ export async function reconcileCommand(options: ReconcileCommandOptions): Promis
         review.candidates.map((c) => c.matchedRecordId).join(';'),
         JSON.stringify(review.candidates.map((c) => c.evidence)),
       ]),
-      { formulaSafe: true },
     );
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(2);

@@ -187,7 +187,6 @@ export async function simulateCommand(files: SimulateFiles): Promise<string> {
       files.errors,
       ['deal_id', 'partner_id', 'code', 'message'],
       errors.map((e) => [e.dealId, e.partnerId ?? '', e.code, e.message]),
-      { formulaSafe: true },
     );
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(2);

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { pipeline, type Readable, Transform } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 
 import { parse } from 'csv-parse';
 import { z } from 'zod';
 
 import { POPULATIONS } from '../../src/cosell/rank';
 import { prepareRecord } from '../../src/matching/prepare';
+import { NotUtf8Error, utf8Only } from '../csv/utf8-only';
 import type { Database } from '../db/database';
 import { loadProgram } from '../registrations/program-store';
 import { accountMatcher } from '../registrations/world';
@@ -59,6 +60,8 @@ export class AccountListError extends Error {
   constructor(
     readonly code: 'PARTNER.NOT_FOUND' | 'CSV.HEADER' | 'CSV.ENCODING',
     message: string,
+    /** The file's line, when the refusal is about one. */
+    readonly line?: number,
   ) {
     super(message);
     this.name = 'AccountListError';
@@ -204,15 +207,14 @@ export async function importAccountList(
     });
     return result;
   } catch (error) {
-    // A file refused as a whole, or cut off: nothing of it is kept.
-    await db.query(`delete from partner_accounts where tenant_id = $1 and import_id = $2`, [
+    // A file refused as a whole, or cut off: nothing of it is kept, not even the attempt (its
+    // rows go with it). A refusal answered 400 writes nothing, as every other bad input.
+    await db.query(`delete from partner_account_imports where tenant_id = $1 and id = $2`, [
       tenantId,
       importId,
     ]);
-    await db.query(
-      `update partner_account_imports set status = 'failed', finished_at = now() where tenant_id = $1 and id = $2`,
-      [tenantId, importId],
-    );
+    if (error instanceof NotUtf8Error)
+      throw new AccountListError('CSV.ENCODING', error.message, error.line);
     throw error;
   }
 }
@@ -245,27 +247,4 @@ async function writeRows(
       rows.map((r) => r.account),
     ],
   );
-}
-
-/** Passes UTF-8 text on as strings, and fails on the first byte sequence that is not UTF-8. */
-function utf8Only(): Transform {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  const refuse = () =>
-    new AccountListError('CSV.ENCODING', 'the file is not UTF-8 (save it as CSV UTF-8)');
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      try {
-        done(null, decoder.decode(chunk, { stream: true }));
-      } catch {
-        done(refuse());
-      }
-    },
-    flush(done) {
-      try {
-        done(null, decoder.decode());
-      } catch {
-        done(refuse());
-      }
-    },
-  });
 }

@@ -2,7 +2,10 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 
 import { CsvError, type Options, parse } from 'csv-parse';
+import { CsvError as SyncCsvError } from 'csv-parse/sync';
 import type { z } from 'zod';
+
+import { NOT_UTF8, NotUtf8Error, utf8Only } from './utf8-only';
 
 const OPTIONS: Options = {
   bom: true,
@@ -96,6 +99,7 @@ export function readCsv<T>(
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const source = createReadStream(file);
+    const text = utf8Only();
     const parser = parse(OPTIONS);
     let positions: number[] | undefined;
     let row = -1;
@@ -104,10 +108,12 @@ export function readCsv<T>(
       if (failed) return;
       failed = true;
       source.destroy();
+      text.destroy();
       parser.destroy();
       reject(toCsvError(file, error));
     };
     source.on('error', fail);
+    text.on('error', fail);
     parser.on('error', fail);
     parser.on('data', (record: string[]) => {
       if (failed) return;
@@ -128,8 +134,13 @@ export function readCsv<T>(
           return;
         }
         const cells: Record<string, string> = {};
-        for (let c = 0; c < columns.length; c++)
-          cells[columns[c]!] = (record[positions[c]!] ?? '').trim();
+        for (let c = 0; c < columns.length; c++) {
+          const cell = (record[positions[c]!] ?? '').trim();
+          // No file format of §10 holds one; it would go on into outputs and the database.
+          if (cell.includes('\u0000'))
+            throw new CsvInputError(file, { row }, columns[c], 'must not contain a NUL character');
+          cells[columns[c]!] = cell;
+        }
         const parsed = schema.safeParse(cells);
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;
@@ -158,19 +169,19 @@ export function readCsv<T>(
         );
       else resolve();
     });
-    source.pipe(parser);
+    source.pipe(text).pipe(parser);
   });
 }
 
 /**
  * Where csv-parse stopped on malformed CSV (a stray quote, an unclosed one, a row too long), or
  * undefined for any other error. Its codes are not all prefixed CSV_ (INVALID_OPENING_QUOTE), so
- * the class decides.
+ * the class decides — either of its classes: csv-parse/sync is a bundle of its own, with its own.
  */
 export function csvSyntaxError(
   error: unknown,
 ): { line: number | undefined; column: string | undefined; message: string } | undefined {
-  if (!(error instanceof CsvError)) return undefined;
+  if (!(error instanceof CsvError) && !(error instanceof SyncCsvError)) return undefined;
   const at = error as CsvError & { lines?: number; column?: string | number };
   return {
     line: at.lines,
@@ -181,6 +192,8 @@ export function csvSyntaxError(
 
 function toCsvError(file: string, error: unknown): unknown {
   if (error instanceof CsvInputError) return error;
+  if (error instanceof NotUtf8Error)
+    return new CsvInputError(file, { line: error.line }, undefined, NOT_UTF8);
   const parseError = error as { code?: string; lines?: number; message?: string };
   if (parseError.code === 'ENOENT')
     return new CsvInputError(file, undefined, undefined, 'no such file');

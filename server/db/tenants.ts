@@ -32,10 +32,15 @@ export async function createTenant(
   return toTenant(row!);
 }
 
+/** A HubSpot portal id as the column (bigint) holds one: digits, few enough to fit. */
+const PORTAL_ID = /^\d{1,18}$/;
+
+/** The tenant of a portal; undefined too for text that is no portal id ('', '1e+21', '-1'). */
 export async function findTenantByPortalId(
   db: Queryable,
   portalId: string,
 ): Promise<Tenant | undefined> {
+  if (!PORTAL_ID.test(portalId)) return undefined;
   const [row] = await db.query<TenantRow>(
     'select id, name, hubspot_portal_id::text from tenants where hubspot_portal_id = $1',
     [portalId],

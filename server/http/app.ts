@@ -19,7 +19,7 @@ import type {
 import { mountAt, publicRoute } from './access';
 import { authenticate } from './auth/authenticate';
 import { errorMiddleware, HttpError, notFound, unauthorized } from './errors';
-import { guardRequest } from './request-guard';
+import { guardRequest, refuseMisencodedJson } from './request-guard';
 import { commissionRoutes } from './routes/commissions';
 import { cosellRoutes } from './routes/cosell';
 import { dealRoutes } from './routes/deals';
@@ -165,7 +165,15 @@ export function createApp(deps: AppDependencies): Express {
   const keepRawBody = (req: express.Request, _res: unknown, buffer: Buffer) => {
     req.rawBody = buffer;
   };
-  app.use(express.json({ limit: '1mb', verify: keepRawBody }));
+  app.use(
+    express.json({
+      limit: '1mb',
+      verify: (req: express.Request, res: unknown, buffer: Buffer, encoding: string) => {
+        refuseMisencodedJson(buffer, encoding);
+        keepRawBody(req, res, buffer);
+      },
+    }),
+  );
   // CSV uploads (account lists) are streamed by their route, never buffered here.
   const streamed = (req: express.Request) => /^text\/csv\b/i.test(req.get('content-type') ?? '');
   app.use(

@@ -34,6 +34,26 @@ function textProblem(text: string, path: string): Unstorable | undefined {
   return undefined;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A JSON body said to be UTF-8 (JSON's only encoding, RFC 8259 §8.1) must be: the body parser
+ * would read Latin-1 bytes or a UTF-16 file as U+FFFD and store "Caf\ufffd" for "Café".
+ * Thrown from express.json's verify, so the body is refused before it is parsed.
+ */
+export function refuseMisencodedJson(bytes: Buffer, encoding: string): void {
+  if (!/^utf-?8$/i.test(encoding)) return;
+  try {
+    strictUtf8.decode(bytes);
+  } catch {
+    throw new HttpError(
+      400,
+      'REQUEST.ENCODING',
+      'The body is not UTF-8: send JSON as UTF-8 (a file saved as Latin-1 or UTF-16 is not)',
+    );
+  }
+}
+
 const NOT_JSON = Symbol('not JSON');
 
 /** A body sent without a JSON content type (curl's default, a signed call) is read as JSON if it is. */

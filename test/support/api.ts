@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { CrmRegistry } from '../../server/crm/port';
 import type { Database } from '../../server/db/database';
 import { createApp } from '../../server/http/app';
+import type { HubSpotInstallSettings } from '../../server/http/routes/oauth-hubspot';
 import type { SalesforceInstallSettings } from '../../server/http/routes/oauth-salesforce';
 import type { CryptoBox } from '../../server/lib/crypto-box';
 import { listen } from '../../server/lib/listen';
@@ -31,6 +32,7 @@ export async function startTestApi(
     crms?: CrmRegistry;
     box?: CryptoBox;
     salesforceInstall?: SalesforceInstallSettings;
+    hubspotInstall?: HubSpotInstallSettings;
   } = {},
 ): Promise<TestApi> {
   const settings = testQueueSettings();
@@ -49,6 +51,7 @@ export async function startTestApi(
     now: options.now,
     crms: options.crms,
     ...(options.salesforceInstall ? { salesforceInstall: options.salesforceInstall } : {}),
+    ...(options.hubspotInstall ? { hubspotInstall: options.hubspotInstall } : {}),
   });
   const server = await listen(app, 0);
   const url = `http://127.0.0.1:${server.port}`;

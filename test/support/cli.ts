@@ -13,7 +13,7 @@ const BIN = path.join(__dirname, '../../bin/partnerlens.js');
 export async function runCliOnFiles<O extends string>(
   parent: string,
   command: string[],
-  inputs: Record<string, string>,
+  inputs: Record<string, string | Buffer>,
   outputs: Record<O, string>,
 ) {
   const dir = await mkdtemp(path.join(parent, 'run-'));

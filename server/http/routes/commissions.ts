@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 
@@ -17,7 +16,7 @@ import {
   statementLines,
   statementTotals,
 } from '../../commissions/statement';
-import { safeCell } from '../../csv/write-csv';
+import { csvStream } from '../../csv/write-csv';
 import type { Database } from '../../db/database';
 import { allow, ownPartnerOnly, READERS } from '../access';
 import { actorOf, callerOf } from '../auth/authenticate';
@@ -372,7 +371,7 @@ async function streamStatementCsv(
     'content-disposition',
     `attachment; filename="statement-${partnerId}-${month}.csv"`,
   );
-  const csv = stringify({ header: true, columns: [...STATEMENT_COLUMNS], record_delimiter: '\n' });
+  const { csv, write } = csvStream(STATEMENT_COLUMNS);
   csv.pipe(res);
   let after: string | undefined;
   for (;;) {
@@ -397,8 +396,8 @@ async function streamStatementCsv(
         entry.tier ?? '',
         entry.voidReason ?? '',
         entry.payoutId ?? '',
-      ].map(safeCell);
-      if (!csv.write(cells)) await new Promise((resolve) => csv.once('drain', resolve));
+      ];
+      await write(cells);
       if (req.destroyed) break;
     }
     if (lines.length < 2000 || req.destroyed) break;

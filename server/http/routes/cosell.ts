@@ -161,7 +161,12 @@ export function cosellRoutes(
           res.setHeader('connection', 'close');
           throw error.code === 'PARTNER.NOT_FOUND'
             ? notFound(error.code, error.message)
-            : new HttpError(400, error.code, error.message);
+            : new HttpError(
+                400,
+                error.code,
+                error.message,
+                error.line === undefined ? undefined : { line: error.line },
+              );
         }
         const syntax = csvSyntaxError(error);
         if (syntax)
@@ -169,7 +174,7 @@ export function cosellRoutes(
             line: syntax.line,
             column: syntax.column,
           });
-        // The client went away mid-upload: the import is marked failed; nobody reads this answer.
+        // The client went away mid-upload: nothing of the import is kept; nobody reads this answer.
         if (
           ['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET'].includes(
             (error as { code?: string }).code ?? '',

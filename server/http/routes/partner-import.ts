@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 
+import { csvSyntaxError } from '../../csv/read-csv';
 import { recordAudit } from '../../db/audit';
 import type { Database } from '../../db/database';
 import { importProgramPartners, ProgramImportError } from '../../partners/program-import';
@@ -24,13 +25,13 @@ export function partnerImportRoutes(db: Database, reconcile: ReconcileQueue): Ro
       result = await importProgramPartners(db, caller.tenantId, csv, program);
     } catch (error) {
       if (error instanceof ProgramImportError) throw new HttpError(400, error.code, error.message);
-      const cause = (error as { code?: string; message?: string }).code;
-      if (typeof cause === 'string' && cause.startsWith('CSV_'))
-        throw new HttpError(
-          400,
-          'CSV.INVALID',
-          `The file is not valid CSV: ${(error as Error).message}`,
-        );
+      // Not every csv-parse code starts CSV_ (INVALID_OPENING_QUOTE): csvSyntaxError knows them.
+      const syntax = csvSyntaxError(error);
+      if (syntax)
+        throw new HttpError(400, 'CSV.INVALID', `The file is not valid CSV: ${syntax.message}`, {
+          line: syntax.line,
+          column: syntax.column,
+        });
       throw error;
     }
     const { recordKeys, ...report } = result;

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
-
 import { issueApiKey } from '../../../server/db/api-keys';
 import { createTenant, type Tenant } from '../../../server/db/tenants';
 import { type ListedRoute, listRoutes, type Role, ROLES } from '../../../server/http/access';
 import { startTestApi, type TestApi } from '../../support/api';
 import { createPartnerInput, seedDealWithPartner, upsertPartners } from '../../support/fixtures';
+import { fillPath } from '../../support/route-table';
 import { createTestDatabase, type TestDatabase } from '../../support/services';
 
 /**
@@ -86,11 +85,7 @@ describe('every route', () => {
 
   const apiRoutes = () => routes.filter((route) => route.access?.kind === 'roles');
 
-  /** A path with each parameter filled from `ids`, or a fresh id where there is none. */
-  const fill = (path: string, ids: Record<string, string>) =>
-    path.replace(/:(\w+)/g, (_m, name: string) =>
-      encodeURIComponent(ids[name] ?? (name === 'period' ? '2026-03' : randomUUID())),
-    );
+  const fill = fillPath;
 
   it('answers each role as the route declares: allowed, or 403 AUTH.FORBIDDEN', async () => {
     const mismatches: string[] = [];

@@ -157,4 +157,20 @@ describe.each(DATABASE_KINDS)('text the database cannot store (%s)', (kind) => {
     );
     expect(await rowCounts()).toEqual(before);
   });
+
+  it('refuses a JSON body that is not UTF-8 (Latin-1 bytes) as 400 REQUEST.ENCODING, not as U+FFFD', async () => {
+    const before = await rowCounts();
+    const latin1 = Buffer.from(
+      JSON.stringify({ partnerId, companyName: 'Caf\u00e9 Ltd' }),
+      'latin1',
+    );
+    const answer = await fetch(`${api.url}/api/v1/registrations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: latin1,
+    });
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as Answer).error!.code).toBe('REQUEST.ENCODING');
+    expect(await rowCounts()).toEqual(before);
+  });
 });
