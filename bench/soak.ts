@@ -88,14 +88,29 @@ export async function soakBench(context: BenchContext) {
       accessToken: sandbox.store.grantPrivateAppToken(DEMO_PORTAL_ID),
       basePath: sandbox.url,
     });
+    const loadAverageBefore = os.loadavg().map((n) => Number(n.toFixed(2)));
     const load = await soakLoad(
       { db, tenantId: demo.tenant.id, apiUrl, headers, hubspot },
       SECONDS,
     );
     clearInterval(timer);
     await sample(Math.round((performance.now() - started) / 1000));
+    const failures =
+      load.card.errors +
+      load.registration.errors +
+      load.decision.errors +
+      load.webhookFreshness.errors +
+      sandbox.webhooks!.stats.failed;
     return {
       seconds: SECONDS,
+      // The machine's 1/5/15-minute load averages before and after: other work on it slows the run.
+      loadAverage: {
+        before: loadAverageBefore,
+        after: os.loadavg().map((n) => Number(n.toFixed(2))),
+      },
+      cpus: os.cpus().length,
+      errors: failures,
+      targetErrors: 0,
       initialSync: synced,
       load,
       webhookDeliveries: sandbox.webhooks!.stats,
