@@ -174,12 +174,21 @@ async function reconciled(db: Database, tenantId: string) {
 function trend(samples: Array<{ at: number; api: number; worker: number }>, of: 'api' | 'worker') {
   const points = samples.map((s) => [s.at / 60, s[of]] as const);
   const half = points.filter(([minutes]) => minutes >= points[points.length - 1]![0] / 2);
+  const floors: number[] = [];
+  for (const [minutes, y] of points) {
+    const minute = Math.min(Math.floor(minutes), Math.max(0, Math.ceil(points.at(-1)![0]) - 1));
+    floors[minute] = Math.min(floors[minute] ?? Infinity, y);
+  }
   return {
     startMiB: points[0]![1],
     endMiB: points[points.length - 1]![1],
     peakMiB: Math.max(...points.map(([, y]) => y)),
     slopeMiBPerMinute: round(slope(points)),
     secondHalfSlopeMiBPerMinute: round(slope(half)),
+    // The heap grows between major collections and drops at each: the lowest sample of each
+    // minute is the floor a leak would raise.
+    minuteFloorsMiB: floors,
+    floorSlopeMiBPerMinute: round(slope(floors.map((y, minute) => [minute, y] as const))),
   };
 }
 
