@@ -13,6 +13,7 @@ import { reconcileBench } from './reconcile';
 import { replayBench } from './replay';
 import { salesforceSyncBench } from './salesforce-sync';
 import { simulateBench } from './simulate';
+import { soakBench } from './soak';
 
 // `npm run bench [suite…]`: each suite measures against its baseline in the same run and the
 // results go to bench/results/latest.json (and, by hand, to docs/performance.md).
@@ -26,6 +27,7 @@ const SUITES = {
   replay: replayBench,
   'salesforce-sync': salesforceSyncBench,
   simulate: simulateBench,
+  soak: soakBench,
 } as const;
 
 async function main() {

@@ -14,13 +14,13 @@ import { issueApiKey } from './db/api-keys';
 import { recordAudit } from './db/audit';
 import type { Database } from './db/database';
 import { migrate } from './db/migrate';
+import { resealSecrets } from './db/reseal-secrets';
 import { issueCalloutSecret } from './db/salesforce-callout-secrets';
 import { createTenant, getTenant } from './db/tenants';
-import { CryptoBox } from './lib/crypto-box';
 import { salesforceOrgId } from './lib/salesforce-id';
 import { upsertProgramPartners } from './partners/program-partners';
 import { reconcileTenant } from './partners/reconcile-tenant';
-import { loadEncryptionKey, openDatabase } from './runtime';
+import { openCryptoBox, openDatabase } from './runtime';
 import { DEMO_PORTAL_ID, generateEcosystem, programPartnersOf } from './sandbox/seed/ecosystem';
 import { seedLargeTenant } from './sandbox/seed/large-tenant';
 import { startSandbox } from './sandbox/server';
@@ -108,7 +108,7 @@ export function buildCli(): Command {
         if (options.hubspotRefreshToken && !options.hubspotPortalId)
           throw new CliError('--hubspot-refresh-token needs --hubspot-portal-id');
         const config = loadConfig();
-        const box = new CryptoBox(await loadEncryptionKey(config));
+        const box = await openCryptoBox(config);
         const created = await withDatabase((db) =>
           db.transaction(async (tx) => {
             const tenant = await createTenant(tx, {
@@ -238,7 +238,7 @@ export function buildCli(): Command {
     .requiredOption('--org <id>', 'the Salesforce org id (Setup › Company Information)', orgId)
     .option('--rotate', 'replace the current secret')
     .action(async (options: { tenant: string; org: string; rotate?: boolean }) => {
-      const box = new CryptoBox(await loadEncryptionKey(loadConfig()));
+      const box = await openCryptoBox(loadConfig());
       const issued = await withDatabase((db) =>
         db.transaction(async (tx) => {
           if (!(await getTenant(tx, options.tenant)))
@@ -265,6 +265,26 @@ export function buildCli(): Command {
         ...issued,
         next: 'Paste "secret" into the PartnerLens External Credential principal\'s SigningSecret parameter (README: Installing into Salesforce).',
       });
+    });
+
+  program
+    .command('secrets')
+    .description('stored secrets (OAuth tokens, Salesforce signing secrets)')
+    .command('reseal')
+    .description(
+      'seal every stored secret with ENCRYPTION_KEY that a key in ENCRYPTION_KEYS_PREVIOUS sealed (docs/reliability.md: rotation)',
+    )
+    .action(async () => {
+      const box = await openCryptoBox(loadConfig());
+      const count = await withDatabase((db) => resealSecrets(db, box));
+      print({
+        ...count,
+        next:
+          count.unopenable.length === 0
+            ? 'Every stored secret is sealed with ENCRYPTION_KEY: ENCRYPTION_KEYS_PREVIOUS can be removed.'
+            : 'Some secrets open with none of the keys: keep ENCRYPTION_KEYS_PREVIOUS and add the key that sealed them.',
+      });
+      if (count.unopenable.length > 0) process.exitCode = 1;
     });
 
   program

@@ -10,6 +10,13 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+const encryptionKey = z
+  .string()
+  .regex(
+    /^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/,
+    'must be 32 bytes as 64 hex characters or base64',
+  );
+
 const environmentSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -34,17 +41,22 @@ const environmentSchema = z
       .optional(),
     REDIS_URL: z.url().optional(),
     QUEUE_PREFIX: z.string().min(1).default('partnerlens'),
-    ENCRYPTION_KEY: optionalString.pipe(
+    ENCRYPTION_KEY: optionalString.pipe(encryptionKey.optional()),
+    /** Keys a rotation replaced, comma-separated: they still open what they sealed until a re-seal. */
+    ENCRYPTION_KEYS_PREVIOUS: optionalString.pipe(
       z
         .string()
-        .regex(
-          /^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/,
-          'must be 32 bytes as 64 hex characters or base64',
-        )
+        .transform((text) => text.split(',').map((key) => key.trim()))
+        .pipe(z.array(encryptionKey))
         .optional(),
     ),
     HUBSPOT_CLIENT_ID: optionalString,
     HUBSPOT_CLIENT_SECRET: optionalString,
+    /** The client secret a rotation replaced: it still verifies signatures (until the time below). */
+    HUBSPOT_CLIENT_SECRET_PREVIOUS: optionalString,
+    HUBSPOT_CLIENT_SECRET_PREVIOUS_UNTIL: optionalString.pipe(
+      z.iso.datetime({ offset: true, message: 'must be an ISO date and time' }).optional(),
+    ),
     HUBSPOT_API_BASE: z.url().optional(),
     HUBSPOT_AUTHORIZE_URL: z.url().default('https://app.hubspot.com/oauth/authorize'),
     /** The HubSpot app's id, for links to its pages (SLA tasks link to the triage page). */
@@ -79,6 +91,7 @@ const environmentSchema = z
           });
       }
     }
+    rotationIssues(env, ctx);
     if (env.NODE_ENV !== 'production') return;
     for (const key of ['ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL'] as const) {
       if (!env[key])
@@ -98,6 +111,36 @@ const environmentSchema = z
 
 export type Environment = z.infer<typeof environmentSchema>;
 
+/** A previous key or secret rotates out of a current one: there must be a current one, and another. */
+function rotationIssues(
+  env: {
+    ENCRYPTION_KEY?: string | undefined;
+    ENCRYPTION_KEYS_PREVIOUS?: string[] | undefined;
+    HUBSPOT_CLIENT_SECRET?: string | undefined;
+    HUBSPOT_CLIENT_SECRET_PREVIOUS?: string | undefined;
+    HUBSPOT_CLIENT_SECRET_PREVIOUS_UNTIL?: string | undefined;
+  },
+  ctx: z.RefinementCtx,
+) {
+  const issue = (key: string, message: string) =>
+    ctx.addIssue({ code: 'custom', path: [key], message });
+  const previousKeys = env.ENCRYPTION_KEYS_PREVIOUS ?? [];
+  if (previousKeys.length > 0 && !env.ENCRYPTION_KEY)
+    issue('ENCRYPTION_KEYS_PREVIOUS', 'needs ENCRYPTION_KEY, the key that replaces them');
+  const current = env.ENCRYPTION_KEY ? decodeKey(env.ENCRYPTION_KEY).toString('hex') : undefined;
+  if (current && previousKeys.some((key) => decodeKey(key).toString('hex') === current))
+    issue('ENCRYPTION_KEYS_PREVIOUS', 'must not hold ENCRYPTION_KEY itself');
+  if (env.HUBSPOT_CLIENT_SECRET_PREVIOUS && !env.HUBSPOT_CLIENT_SECRET)
+    issue('HUBSPOT_CLIENT_SECRET_PREVIOUS', 'needs HUBSPOT_CLIENT_SECRET, the secret replacing it');
+  if (
+    env.HUBSPOT_CLIENT_SECRET_PREVIOUS &&
+    env.HUBSPOT_CLIENT_SECRET_PREVIOUS === env.HUBSPOT_CLIENT_SECRET
+  )
+    issue('HUBSPOT_CLIENT_SECRET_PREVIOUS', 'must differ from HUBSPOT_CLIENT_SECRET');
+  if (env.HUBSPOT_CLIENT_SECRET_PREVIOUS_UNTIL && !env.HUBSPOT_CLIENT_SECRET_PREVIOUS)
+    issue('HUBSPOT_CLIENT_SECRET_PREVIOUS_UNTIL', 'needs HUBSPOT_CLIENT_SECRET_PREVIOUS');
+}
+
 export interface Config {
   env: Environment['NODE_ENV'];
   role: Environment['ROLE'];
@@ -109,9 +152,13 @@ export interface Config {
   redis: { url: string; autostart: boolean };
   queuePrefix: string;
   encryptionKey: Buffer | undefined;
+  /** Keys a rotation replaced: they open, never seal (`partnerlens secrets reseal` moves them). */
+  previousEncryptionKeys: Buffer[];
   hubspot: {
     clientId: string;
     clientSecret: string;
+    /** The secret a rotation replaced, verifying signatures until `validUntil` (ms) if given. */
+    previousClientSecret?: { secret: string; validUntil?: number };
     apiBase: string;
     authorizeUrl: string;
     appId: string | undefined;
@@ -174,9 +221,20 @@ export function loadConfig(
     },
     queuePrefix: env.QUEUE_PREFIX,
     encryptionKey: env.ENCRYPTION_KEY ? decodeKey(env.ENCRYPTION_KEY) : undefined,
+    previousEncryptionKeys: (env.ENCRYPTION_KEYS_PREVIOUS ?? []).map(decodeKey),
     hubspot: {
       clientId: env.HUBSPOT_CLIENT_ID ?? SANDBOX_HUBSPOT_APP.clientId,
       clientSecret: env.HUBSPOT_CLIENT_SECRET ?? SANDBOX_HUBSPOT_APP.clientSecret,
+      ...(env.HUBSPOT_CLIENT_SECRET_PREVIOUS
+        ? {
+            previousClientSecret: {
+              secret: env.HUBSPOT_CLIENT_SECRET_PREVIOUS,
+              ...(env.HUBSPOT_CLIENT_SECRET_PREVIOUS_UNTIL
+                ? { validUntil: Date.parse(env.HUBSPOT_CLIENT_SECRET_PREVIOUS_UNTIL) }
+                : {}),
+            },
+          }
+        : {}),
       apiBase: env.HUBSPOT_API_BASE ?? 'https://api.hubapi.com',
       authorizeUrl: env.HUBSPOT_AUTHORIZE_URL,
       appId: env.HUBSPOT_APP_ID,

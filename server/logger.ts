@@ -3,10 +3,30 @@ import pretty from 'pino-pretty';
 
 import type { Config } from './config';
 
+/** Field names that hold a secret or a person's address, wherever a log line's object puts them. */
+const SECRET_FIELDS = [
+  'authorization',
+  'accessToken',
+  'access_token',
+  'refreshToken',
+  'refresh_token',
+  'clientSecret',
+  'client_secret',
+  'apiKey',
+  'secret',
+  'password',
+  'email',
+  'userEmail',
+];
+
+// The one list of what a log line never shows: the request headers that carry credentials, and
+// the secret fields at the top of a log object or one level in (pino's paths have no deep
+// wildcard; nothing logs secrets by design — test/server/secrets-in-logs.test.ts — this is the net).
 const redact = [
   'req.headers.authorization',
   'req.headers["x-hubspot-signature-v3"]',
   'req.headers["x-partnerlens-signature"]',
+  ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]),
 ];
 
 /**

@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import type { Config } from './config';
 import { type Database, openPglite, openPostgres } from './db/database';
+import { CryptoBox } from './lib/crypto-box';
 
 /** Postgres when DATABASE_URL is set, else the embedded PGlite; onError hears about dropped connections. */
 export async function openDatabase(
@@ -13,6 +14,11 @@ export async function openDatabase(
   return 'url' in config.database
     ? openPostgres(config.database.url, config.database.schema, onError)
     : openPglite(config.database.embeddedDir);
+}
+
+/** Seals with ENCRYPTION_KEY (or the development key), opens with it or ENCRYPTION_KEYS_PREVIOUS. */
+export async function openCryptoBox(config: Config): Promise<CryptoBox> {
+  return new CryptoBox(await loadEncryptionKey(config), config.previousEncryptionKeys);
 }
 
 /** ENCRYPTION_KEY, or outside production a key generated once into the data folder. */

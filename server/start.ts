@@ -9,10 +9,10 @@ import { salesforceAdapter } from './crm/salesforce/adapter';
 import { SalesforceChangeStreams } from './crm/salesforce/change-stream';
 import { salesforceTaskWriters } from './crm/salesforce/tasks';
 import { migrate } from './db/migrate';
+import { resealSecrets } from './db/reseal-secrets';
 import { ensureDemoTenant } from './demo';
 import { previousDemoKey, writeDemoFile } from './demo-file';
 import { createApp } from './http/app';
-import { CryptoBox } from './lib/crypto-box';
 import { listen } from './lib/listen';
 import { assertPortFree } from './lib/port-check';
 import { ensureRedis, redisAnswers } from './lib/redis-server';
@@ -29,7 +29,7 @@ import { startCrmChangesWorker } from './queue/workers/crm-changes-worker';
 import { startCrmSyncWorker } from './queue/workers/crm-sync-worker';
 import { startReconcileWorker } from './queue/workers/reconcile-worker';
 import { startRegistrationSweep } from './queue/workers/registration-sweep-worker';
-import { loadEncryptionKey, openDatabase } from './runtime';
+import { openCryptoBox, openDatabase } from './runtime';
 import { DEMO_PORTAL_ID, generateEcosystem, INSTALL_PORTAL_ID } from './sandbox/seed/ecosystem';
 import { generateSalesforceOrg, SALESFORCE_DEMO_ORG_ID } from './sandbox/seed/salesforce-org';
 import { type RunningSandbox, startSalesforceSandbox, startSandbox } from './sandbox/server';
@@ -89,7 +89,15 @@ export async function startPartnerLens(
     const migrations = await migrate(db);
     if (migrations.applied.length > 0)
       logger.info({ applied: migrations.applied }, 'database migrated');
-    const box = new CryptoBox(await loadEncryptionKey(config));
+    const box = await openCryptoBox(config);
+    // During a key rotation, whichever process starts first moves what the old keys sealed.
+    if (config.previousEncryptionKeys.length > 0) {
+      const resealed = await resealSecrets(db, box);
+      logger.info(
+        { resealed: resealed.resealed, unopenable: resealed.unopenable.length },
+        'stored secrets sealed with the current encryption key',
+      );
+    }
     checkpoint();
     const redis = await ensureRedis({
       url: config.redis.url,
@@ -206,6 +214,9 @@ export async function startPartnerLens(
             }
           : {}),
         hubspotClientSecret: config.hubspot.clientSecret,
+        ...(config.hubspot.previousClientSecret
+          ? { hubspotPreviousClientSecret: config.hubspot.previousClientSecret }
+          : {}),
         box,
         publicUrl: config.http.publicUrl,
         ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),

@@ -7,7 +7,8 @@ import type { Queryable } from './database';
 export const ROTATION_GRACE_MS = 24 * 3_600_000;
 
 const SECRET_PREFIX = 'plsf_';
-const sealContext = (tenantId: string, orgId: string) => `${tenantId}:salesforce-callout:${orgId}`;
+export const sealContext = (tenantId: string, orgId: string) =>
+  `${tenantId}:salesforce-callout:${orgId}`;
 
 export type IssueFailure =
   | { code: 'SALESFORCE_SECRET.EXISTS'; message: string }

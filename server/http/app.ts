@@ -17,7 +17,7 @@ import type {
   ReconcileQueue,
 } from '../queue/queues';
 import { mountAt, publicRoute } from './access';
-import { authenticate } from './auth/authenticate';
+import { authenticate, type PreviousSecret } from './auth/authenticate';
 import { errorMiddleware, HttpError, notFound, unauthorized } from './errors';
 import { guardRequest, refuseMisencodedJson } from './request-guard';
 import { commissionRoutes } from './routes/commissions';
@@ -44,6 +44,8 @@ export interface AppDependencies {
   /** The CRMs partner attachments are written back to; without them they stay in PartnerLens only. */
   crms?: CrmRegistry;
   hubspotClientSecret: string;
+  /** During a rotation of the app's client secret, the one it replaced (server/config.ts). */
+  hubspotPreviousClientSecret?: PreviousSecret;
   /** Opens the Salesforce orgs' callout signing secrets; without it Salesforce callouts are refused. */
   box?: CryptoBox;
   publicUrl?: string;
@@ -218,6 +220,9 @@ export function createApp(deps: AppDependencies): Express {
     authenticate({
       db: deps.db,
       hubspotClientSecret: deps.hubspotClientSecret,
+      ...(deps.hubspotPreviousClientSecret
+        ? { hubspotPreviousClientSecret: deps.hubspotPreviousClientSecret }
+        : {}),
       publicUrl: deps.publicUrl,
       box: deps.box,
       now: deps.now ?? Date.now,
@@ -240,6 +245,9 @@ export function createApp(deps: AppDependencies): Express {
     webhookRoutes({
       db: deps.db,
       hubspotClientSecret: deps.hubspotClientSecret,
+      ...(deps.hubspotPreviousClientSecret
+        ? { hubspotPreviousClientSecret: deps.hubspotPreviousClientSecret }
+        : {}),
       publicUrl: deps.publicUrl,
       now: deps.now ?? Date.now,
       changes: deps.crmChanges,

@@ -43,9 +43,14 @@ interface BodyParserError {
   status?: number;
 }
 
+/** pg-pool's error when no connection frees up within connectionTimeoutMillis (it has no code). */
+const POOL_TIMEOUT = 'timeout exceeded when trying to connect';
+const RETRY_AFTER_SECONDS = 1;
+
 export const errorMiddleware: ErrorRequestHandler = (error, req, res, _next) => {
   const failure = toHttpError(error);
   if (failure.status >= 500) req.log?.error({ err: error }, 'request failed');
+  if (failure.status === 503) res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
   res.status(failure.status).json({
     error: {
       code: failure.code,
@@ -67,5 +72,12 @@ function toHttpError(error: unknown): HttpError {
   if (parserError?.status && parserError.status >= 400 && parserError.status < 500) {
     return new HttpError(parserError.status, 'REQUEST.INVALID', 'The request could not be read');
   }
+  // An overload, not the request's fault: the client may send it again shortly.
+  if (error instanceof Error && error.message === POOL_TIMEOUT)
+    return new HttpError(
+      503,
+      'SERVICE.BUSY',
+      'PartnerLens is too busy to answer now; try again in a moment',
+    );
   return new HttpError(500, 'INTERNAL', 'Something went wrong on our side');
 }

@@ -7,6 +7,7 @@ import type { PartnerFacts } from '../../src/registrations/types';
 import { isAutoApprovable, verdictOf } from '../../src/registrations/verdict';
 import { recordAudit } from '../db/audit';
 import type { Database, Queryable } from '../db/database';
+import { KeyedSerial } from '../lib/keyed-serial';
 import { blockingWords, rejectionReasonOf } from './conflict-view';
 import { loadProgram } from './program-store';
 import {
@@ -36,6 +37,13 @@ export interface Submission {
 // exactly one holds it (first to register by server time).
 const lockTenant = (db: Queryable, tenantId: string) =>
   db.query(`select pg_advisory_xact_lock(hashtext('registrations:' || $1))`, [tenantId]);
+
+/**
+ * The same, within this process, before a connection is taken: submissions waiting for the lock
+ * would otherwise each hold one of the pool's connections, and a burst of them starve the cards
+ * (the soak bench saw card reads time out waiting for a connection).
+ */
+const oneAtATime = new KeyedSerial();
 
 /**
  * The time a submission or decision happens, read under the tenant's lock: a request that read
@@ -102,81 +110,83 @@ export async function submitRegistration(
   actor: string,
   clock: () => number,
 ): Promise<Outcome<RegistrationView>> {
-  return db.transaction(async (tx) => {
-    await lockTenant(tx, tenantId);
-    const now = await tenantTime(tx, tenantId, clock);
-    const { program } = await loadProgram(tx, tenantId);
-    const partner = await partnerFacts(tx, tenantId, submission.partnerId);
-    if (!partner)
-      return failure('PARTNER.NOT_FOUND', `No partner ${submission.partnerId}`, 400, [
-        { path: 'partnerId', message: 'is not a partner of this tenant' },
-      ]);
-    const world = await worldAt(
-      tx,
-      tenantId,
-      program,
-      partner,
-      { name: submission.companyName, domain: submission.companyDomain },
-      now,
-    );
-    const conflicts = detectConflicts(partner.id, { ...world, program, partner });
-    const verdict = verdictOf(conflicts, isAutoApprovable(program, partner, submission));
-    const status =
-      verdict === 'approved' ? 'approved' : verdict === 'rejected' ? 'rejected' : 'pending';
-    const id = randomUUID();
-    const rejection = rejectionReasonOf(conflicts);
-    await tx.query(
-      `insert into registrations (tenant_id, id, partner_id, company_name, company_domain, amount, currency, submitted_at, status, verdict,
-         conflicts, matched_account_crm_id, account_match, holder_registration_id, window_start, window_end, rejection_reason, decided_by, decided_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
-      [
-        tenantId,
-        id,
-        partner.id,
-        submission.companyName,
-        submission.companyDomain,
-        submission.amount,
-        submission.currency,
-        new Date(now),
-        status,
-        verdict,
-        JSON.stringify(conflicts),
-        world.matchedAccountId,
-        JSON.stringify(world.accountMatch),
-        holderOf(conflicts),
-        status === 'approved' ? new Date(now) : null,
-        status === 'approved'
-          ? new Date(windowEnd(now, protectionDaysOf(program, partner.tier)))
-          : null,
-        status === 'rejected' ? rejection : null,
-        status === 'pending' ? null : 'rules',
-        status === 'pending' ? null : new Date(now),
-      ],
-    );
-    await recordDecision(tx, tenantId, id, 'submitted', actor, null, conflicts);
-    if (status !== 'pending')
-      await recordDecision(
+  return oneAtATime.run(tenantId, () =>
+    db.transaction(async (tx) => {
+      await lockTenant(tx, tenantId);
+      const now = await tenantTime(tx, tenantId, clock);
+      const { program } = await loadProgram(tx, tenantId);
+      const partner = await partnerFacts(tx, tenantId, submission.partnerId);
+      if (!partner)
+        return failure('PARTNER.NOT_FOUND', `No partner ${submission.partnerId}`, 400, [
+          { path: 'partnerId', message: 'is not a partner of this tenant' },
+        ]);
+      const world = await worldAt(
         tx,
         tenantId,
-        id,
-        status,
-        'rules',
-        status === 'rejected' ? rejection : "auto-approved by the program's rules",
-        conflicts,
+        program,
+        partner,
+        { name: submission.companyName, domain: submission.companyDomain },
+        now,
       );
-    return {
-      ok: true,
-      value: (
-        await viewsOf(
+      const conflicts = detectConflicts(partner.id, { ...world, program, partner });
+      const verdict = verdictOf(conflicts, isAutoApprovable(program, partner, submission));
+      const status =
+        verdict === 'approved' ? 'approved' : verdict === 'rejected' ? 'rejected' : 'pending';
+      const id = randomUUID();
+      const rejection = rejectionReasonOf(conflicts);
+      await tx.query(
+        `insert into registrations (tenant_id, id, partner_id, company_name, company_domain, amount, currency, submitted_at, status, verdict,
+         conflicts, matched_account_crm_id, account_match, holder_registration_id, window_start, window_end, rejection_reason, decided_by, decided_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+        [
+          tenantId,
+          id,
+          partner.id,
+          submission.companyName,
+          submission.companyDomain,
+          submission.amount,
+          submission.currency,
+          new Date(now),
+          status,
+          verdict,
+          JSON.stringify(conflicts),
+          world.matchedAccountId,
+          JSON.stringify(world.accountMatch),
+          holderOf(conflicts),
+          status === 'approved' ? new Date(now) : null,
+          status === 'approved'
+            ? new Date(windowEnd(now, protectionDaysOf(program, partner.tier)))
+            : null,
+          status === 'rejected' ? rejection : null,
+          status === 'pending' ? null : 'rules',
+          status === 'pending' ? null : new Date(now),
+        ],
+      );
+      await recordDecision(tx, tenantId, id, 'submitted', actor, null, conflicts);
+      if (status !== 'pending')
+        await recordDecision(
           tx,
           tenantId,
-          [(await findRegistration(tx, tenantId, id))!],
-          now,
-          program.approvalSlaHours,
-        )
-      )[0]!,
-    };
-  });
+          id,
+          status,
+          'rules',
+          status === 'rejected' ? rejection : "auto-approved by the program's rules",
+          conflicts,
+        );
+      return {
+        ok: true,
+        value: (
+          await viewsOf(
+            tx,
+            tenantId,
+            [(await findRegistration(tx, tenantId, id))!],
+            now,
+            program.approvalSlaHours,
+          )
+        )[0]!,
+      };
+    }),
+  );
 }
 
 export type Decision = { decision: 'approve' } | { decision: 'reject'; reason: string };
@@ -209,27 +219,29 @@ async function changeRegistration(
     now: number,
   ) => Promise<Failure | undefined>,
 ): Promise<Outcome<RegistrationView>> {
-  return db.transaction(async (tx) => {
-    await lockTenant(tx, tenantId);
-    const now = await tenantTime(tx, tenantId, clock);
-    const { program } = await loadProgram(tx, tenantId);
-    const row = await findRegistration(tx, tenantId, id, true);
-    if (!row) return failure('REGISTRATION.NOT_FOUND', `No registration ${id}`, 404);
-    const failed = await change(tx, program, row, now);
-    if (failed) return failed;
-    return {
-      ok: true,
-      value: (
-        await viewsOf(
-          tx,
-          tenantId,
-          [(await findRegistration(tx, tenantId, id))!],
-          now,
-          program.approvalSlaHours,
-        )
-      )[0]!,
-    };
-  });
+  return oneAtATime.run(tenantId, () =>
+    db.transaction(async (tx) => {
+      await lockTenant(tx, tenantId);
+      const now = await tenantTime(tx, tenantId, clock);
+      const { program } = await loadProgram(tx, tenantId);
+      const row = await findRegistration(tx, tenantId, id, true);
+      if (!row) return failure('REGISTRATION.NOT_FOUND', `No registration ${id}`, 404);
+      const failed = await change(tx, program, row, now);
+      if (failed) return failed;
+      return {
+        ok: true,
+        value: (
+          await viewsOf(
+            tx,
+            tenantId,
+            [(await findRegistration(tx, tenantId, id))!],
+            now,
+            program.approvalSlaHours,
+          )
+        )[0]!,
+      };
+    }),
+  );
 }
 
 /** A partner manager's decision; approval re-checks the conflicts, because the world may have changed. */

@@ -35,6 +35,32 @@ describe('logs', () => {
     }
   });
 
+  it('hide secret fields and e-mail addresses wherever a log object carries them, at every level', () => {
+    const out = capture();
+    const logger = createLogger(
+      { logLevel: 'trace', env: 'production' },
+      { destination: out.stream },
+    );
+    logger.trace(
+      {
+        accessToken: 'at-1',
+        tokens: { refresh_token: 'rt-1', clientSecret: 'cs-1' },
+        err: { config: { apiKey: 'pl_k' } },
+        user: { email: 'ann@example.com' },
+        tenantId: 't1',
+      },
+      'refreshed',
+    );
+    const line = JSON.parse(out.lines[0]!) as Record<string, unknown>;
+    expect(line).toMatchObject({
+      accessToken: '[Redacted]',
+      tokens: { refresh_token: '[Redacted]', clientSecret: '[Redacted]' },
+      user: { email: '[Redacted]' },
+      tenantId: 't1',
+    });
+    expect(out.lines[0]).not.toMatch(/at-1|rt-1|cs-1|ann@example/);
+  });
+
   it("give one line per request with its path and status, without the answer's headers or the key", async () => {
     const database = await createTestDatabase();
     const settings = testQueueSettings();

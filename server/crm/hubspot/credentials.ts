@@ -42,7 +42,7 @@ export interface HubSpotTokens {
   portalId: string | undefined;
 }
 
-const sealContext = (tenantId: string, column: string) => `${tenantId}:hubspot:${column}`;
+export const sealContext = (tenantId: string, column: string) => `${tenantId}:hubspot:${column}`;
 
 /** A form-encoded call to HubSpot's token endpoint; a refused grant is a CrmAuthError. */
 async function requestTokens(

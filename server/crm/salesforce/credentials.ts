@@ -23,7 +23,7 @@ export interface SalesforceTokens {
   userId: string;
 }
 
-const sealContext = (tenantId: string, column: string) => `${tenantId}:salesforce:${column}`;
+export const sealContext = (tenantId: string, column: string) => `${tenantId}:salesforce:${column}`;
 
 export const salesforceOAuth = (app: SalesforceApp, redirectUri?: string) =>
   new jsforce.OAuth2({

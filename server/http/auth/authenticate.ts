@@ -36,9 +36,28 @@ declare module 'express-serve-static-core' {
  */
 export const CRM_CALLER_ROLE: ApiKeyRole = 'admin';
 
+export interface PreviousSecret {
+  secret: string;
+  /** Without it, until it is taken out of the configuration. */
+  validUntil?: number;
+}
+
+/** The client secrets that verify a HubSpot signature at `now`: the current one first. */
+export const hubspotSecretsAt = (
+  options: Pick<AuthOptions, 'hubspotClientSecret' | 'hubspotPreviousClientSecret'>,
+  now: number,
+): string[] => {
+  const previous = options.hubspotPreviousClientSecret;
+  return previous && (previous.validUntil === undefined || now < previous.validUntil)
+    ? [options.hubspotClientSecret, previous.secret]
+    : [options.hubspotClientSecret];
+};
+
 export interface AuthOptions {
   db: Queryable;
   hubspotClientSecret: string;
+  /** The secret a rotation replaced: it still verifies HubSpot's signatures until `validUntil` (ms). */
+  hubspotPreviousClientSecret?: PreviousSecret;
   /** The URL HubSpot calls us at; the signed URL is rebuilt from it behind proxies. */
   publicUrl?: string;
   /** Opens the Salesforce orgs' signing secrets; without it, Salesforce callouts are refused. */
@@ -77,6 +96,7 @@ async function identify(req: Request, options: AuthOptions): Promise<Caller> {
   const signature = req.get('x-hubspot-signature-v3');
   if (!signature) throw unauthorized('Send an API key or a HubSpot-signed request');
   const base = options.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
+  const now = options.now();
   const check = verifyHubSpotV3(
     {
       method: req.method,
@@ -85,8 +105,8 @@ async function identify(req: Request, options: AuthOptions): Promise<Caller> {
       timestamp: req.get('x-hubspot-request-timestamp'),
       signature,
     },
-    options.hubspotClientSecret,
-    options.now(),
+    hubspotSecretsAt(options, now),
+    now,
   );
   if (!check.ok) throw signatureError('HubSpot', check);
   const portalId = typeof req.query.portalId === 'string' ? req.query.portalId : undefined;
@@ -169,9 +189,13 @@ async function identifySalesforce(req: Request, options: AuthOptions): Promise<C
  */
 export function requireHubSpotSignature(
   req: Request,
-  options: Pick<AuthOptions, 'hubspotClientSecret' | 'publicUrl' | 'now'>,
+  options: Pick<
+    AuthOptions,
+    'hubspotClientSecret' | 'hubspotPreviousClientSecret' | 'publicUrl' | 'now'
+  >,
 ): void {
   const base = options.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
+  const now = options.now();
   const check = verifyHubSpotV3(
     {
       method: req.method,
@@ -180,8 +204,8 @@ export function requireHubSpotSignature(
       timestamp: req.get('x-hubspot-request-timestamp'),
       signature: req.get('x-hubspot-signature-v3'),
     },
-    options.hubspotClientSecret,
-    options.now(),
+    hubspotSecretsAt(options, now),
+    now,
   );
   if (!check.ok)
     throw new HttpError(

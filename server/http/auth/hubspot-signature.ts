@@ -48,10 +48,11 @@ export function signHubSpotV3(
 /**
  * Written here rather than taken from @hubspot/api-client's Signature.isValid because that helper
  * compares with === (not constant-time), does not apply the URL decoding and throws on a stale timestamp.
+ * Several secrets (the current one and, during a rotation, the previous one): any may have signed.
  */
 export function verifyHubSpotV3(
   request: SignedRequest,
-  clientSecret: string,
+  clientSecrets: string | readonly string[],
   nowMs: number,
 ): SignatureCheck {
   if (!request.signature || !request.timestamp || !/^\d{10,16}$/.test(request.timestamp)) {
@@ -60,10 +61,13 @@ export function verifyHubSpotV3(
   const age = nowMs - Number(request.timestamp);
   if (age > SIGNATURE_MAX_AGE_MS || age < -SIGNATURE_MAX_AGE_MS)
     return { ok: false, reason: 'stale' };
-  const expected = Buffer.from(signHubSpotV3(request, clientSecret), 'base64');
   const presented = Buffer.from(request.signature, 'base64');
-  if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) {
-    return { ok: false, reason: 'mismatch' };
+  // Every secret is tried, so the time taken does not tell which one matched.
+  let matched = false;
+  for (const secret of typeof clientSecrets === 'string' ? [clientSecrets] : clientSecrets) {
+    const expected = Buffer.from(signHubSpotV3(request, secret), 'base64');
+    if (expected.length === presented.length && timingSafeEqual(expected, presented))
+      matched = true;
   }
-  return { ok: true };
+  return matched ? { ok: true } : { ok: false, reason: 'mismatch' };
 }

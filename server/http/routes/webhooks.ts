@@ -16,7 +16,10 @@ import { HttpError } from '../errors';
  * know, or one disconnected, is acknowledged and ignored (HubSpot would only send it again).
  */
 export function webhookRoutes(
-  deps: Pick<AuthOptions, 'hubspotClientSecret' | 'publicUrl' | 'now'> & {
+  deps: Pick<
+    AuthOptions,
+    'hubspotClientSecret' | 'hubspotPreviousClientSecret' | 'publicUrl' | 'now'
+  > & {
     db: Queryable;
     changes?: CrmChangesQueue;
     logger: Logger;
