@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 
 import type { Database, Queryable } from '../db/database';
-import { markConnection } from './connections';
+import { markConnection, resumeConnection } from './connections';
 import type { CrmKind, CrmRegistry } from './port';
 import { applyPage } from './sync';
 
@@ -89,6 +89,11 @@ export async function processChanges(
     done.deals.push(...ids.deals);
   }
   await markConnection(deps.db, tenantId, crm, { event: true, usage: connection.usage() });
+  // Paused short of the daily budget, and the re-reads went through on a budget with room again
+  // (HubSpot's day turned): the connection is back. (No re-read, no news of the budget.)
+  const reread = done.accounts.length + done.deals.length > 0;
+  if (reread && connection.budgetSpent && !connection.budgetSpent())
+    await resumeConnection(deps.db, tenantId, crm);
   // What was processed a day ago is no help any more for deduplication.
   await deps.db.query(
     `delete from crm_change_events where tenant_id = $1 and crm = $2 and processed_at < now() - interval '1 day'`,
@@ -97,16 +102,25 @@ export async function processChanges(
   return done;
 }
 
-/** Tenants whose notices have waited longer than they should (their job was lost with Redis). */
+/** How often the notices of a connection paused short of its daily budget are tried again. */
+export const PAUSED_RETRY_MS = 15 * 60 * 1000;
+
+/**
+ * Tenants whose notices have waited longer than they should (their job was lost with Redis), and
+ * those of a connection paused short of its daily budget, no more often than PAUSED_RETRY_MS since
+ * it was last paused: one look whether the CRM's day turned, which resumes it.
+ */
 export async function tenantsWithStaleChanges(
   db: Queryable,
   olderThanMs: number,
 ): Promise<Array<{ tenantId: string; crm: CrmKind }>> {
   const rows = await db.query<{ tenant_id: string; crm: CrmKind }>(
     `select distinct e.tenant_id, e.crm from crm_change_events e
-       join crm_credentials c on c.tenant_id = e.tenant_id and c.provider = e.crm and c.status = 'connected'
+       join crm_credentials c on c.tenant_id = e.tenant_id and c.provider = e.crm
+        and (c.status = 'connected'
+             or (c.status = 'paused' and c.updated_at < now() - make_interval(secs => $2)))
       where e.processed_at is null and e.received_at < now() - make_interval(secs => $1)`,
-    [olderThanMs / 1000],
+    [olderThanMs / 1000, PAUSED_RETRY_MS / 1000],
   );
   return rows.map((row) => ({ tenantId: row.tenant_id, crm: row.crm }));
 }

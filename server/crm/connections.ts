@@ -41,6 +41,18 @@ export async function disconnectCrm(
   );
 }
 
+/**
+ * A connection paused short of its daily budget works again (calls went through, and the budget
+ * they reported has room): connected, its reason gone. Any other status stays.
+ */
+export async function resumeConnection(db: Queryable, tenantId: string, crm: CrmKind) {
+  await db.query(
+    `update crm_credentials set status = 'connected', status_reason = null, updated_at = now()
+      where tenant_id = $1 and provider = $2 and status = 'paused'`,
+    [tenantId, crm],
+  );
+}
+
 /** Records what a sync or refresh learnt; a disconnected connection stays so (a re-install revives it). */
 export async function markConnection(
   db: Queryable,

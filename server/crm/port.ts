@@ -104,6 +104,11 @@ export interface CrmConnection {
   }): Promise<void>;
   /** The API budget as the CRM last reported it. */
   usage(): ApiUsage | undefined;
+  /**
+   * Whether the budget is into the reserve PartnerLens leaves (its next call would be refused).
+   * Without it, only a sync takes a paused connection back to connected.
+   */
+  budgetSpent?(): boolean;
 }
 
 /** A CRM PartnerLens can connect to. */

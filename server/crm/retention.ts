@@ -16,8 +16,9 @@ export interface PurgedMirror {
 /**
  * Deletes the CRM mirror (companies or accounts, deals with their partners, associations and
  * waiting change events) of every connection disconnected more than 90 days before `now`. The
- * ledger, registrations, partners and audit trail are the tenant's own records and stay; the
- * connection row stays too, saying when its mirror went. A re-install after that syncs afresh.
+ * ledger, registrations, partners and audit trail are the tenant's own records and stay, and so do
+ * the deals the ledger names; the connection row stays too, saying when its mirror went. A
+ * re-install after that syncs afresh.
  */
 export async function purgeExpiredMirrors(db: Database, now: number): Promise<PurgedMirror[]> {
   const due = await db.query<{ tenant_id: string; provider: CrmKind }>(
@@ -40,9 +41,15 @@ export async function purgeExpiredMirrors(db: Database, now: number): Promise<Pu
       if (!still) return undefined;
       const params = [tenantId, crm];
       await tx.query('delete from deal_companies where tenant_id = $1 and crm = $2', params);
-      // Their partner attributions go with them (deal_partners cascades); ledger entries stay.
+      // Their partner attributions go with them (deal_partners cascades). A deal the ledger (or a
+      // refund) names stays, with its partners: it is the commission's record (a statement names
+      // it), and a re-install's sync finds the same row by its CRM id, so the commission it earned
+      // is not accrued a second time under a new deal.
       const deals = await tx.query(
-        'delete from deals where tenant_id = $1 and crm = $2 returning 1',
+        `delete from deals d where d.tenant_id = $1 and d.crm = $2
+            and not exists (select 1 from ledger_entries l where l.tenant_id = d.tenant_id and l.deal_id = d.id)
+            and not exists (select 1 from refunds r where r.tenant_id = d.tenant_id and r.deal_id = d.id)
+          returning 1`,
         params,
       );
       const accounts = await tx.query(

@@ -69,6 +69,7 @@ export function hubspotAdapter(deps: {
         reread: (ids) => once((c) => rereadRecords(c, ids)),
         attachPartner: (link) => once((c) => attachWithLabel(c, link)),
         usage: () => budget.usage(),
+        budgetSpent: () => budget.spent(),
       };
     },
   };

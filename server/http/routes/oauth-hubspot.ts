@@ -122,8 +122,9 @@ export function hubspotInstallRoutes(deps: {
         const existing = await findTenantByPortalId(tx, portalId);
         const [connection] = existing
           ? await tx.query<{ first_sync_pending: boolean }>(
-              `select status = 'connected' and last_sync_at is null and updated_at > now() - interval '10 minutes'
-                        as first_sync_pending
+              // (A first sync that failed wrote its error: a re-install then asks for one again.)
+              `select status = 'connected' and last_sync_at is null and last_error is null
+                        and updated_at > now() - interval '10 minutes' as first_sync_pending
                  from crm_credentials where tenant_id = $1 and provider = 'hubspot'`,
               [existing.id],
             )

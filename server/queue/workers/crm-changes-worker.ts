@@ -44,8 +44,8 @@ export async function startCrmChangesWorker(
         );
         return { accounts: changed.accounts.length, deals: changed.deals.length };
       } catch (error) {
-        // Short of the daily budget: its notices wait (the sweep passes over a paused connection)
-        // until a sync finds the budget again.
+        // Short of the daily budget: its notices wait, kept, until a sync or a later job (a new
+        // webhook, or the sweep's look every 15 minutes) finds the budget again and resumes it.
         if (error instanceof CrmBudgetError) {
           await markConnection(deps.db, tenantId, crm, {
             status: 'paused',

@@ -6,11 +6,19 @@ import { storeHubSpotRefreshToken } from '../../../server/crm/hubspot/credential
 import { CrmRegistry } from '../../../server/crm/port';
 import { MIRROR_RETENTION_DAYS, purgeExpiredMirrors } from '../../../server/crm/retention';
 import { recordAudit } from '../../../server/db/audit';
+import { replaceCrmDealPartners, upsertDeals } from '../../../server/db/mirror';
 import { createTenant } from '../../../server/db/tenants';
 import { CryptoBox } from '../../../server/lib/crypto-box';
 import { CrmChangesQueue } from '../../../server/queue/queues';
 import { startCrmChangesWorker } from '../../../server/queue/workers/crm-changes-worker';
-import { seedDealWithPartner } from '../../support/fixtures';
+import { saveProgram } from '../../../server/registrations/program-store';
+import { parseProgram } from '../../../src/program/program';
+import {
+  createDealRecord,
+  createPartnerInput,
+  seedDealWithPartner,
+  upsertPartners,
+} from '../../support/fixtures';
 import {
   createTestDatabase,
   silentLogger,
@@ -46,6 +54,15 @@ async function holdings(database: TestDatabase, tenantId: string) {
   ) as Record<(typeof tables)[number], number>;
 }
 
+/** A program paying gold resellers 10 % of the deals they source. */
+function goldResellers() {
+  const program = parseProgram({
+    rates: [{ partnerType: 'reseller', tier: 'gold', role: 'sourced', rateBps: 1000 }],
+  });
+  if (!program.ok) throw new Error(program.error.message);
+  return program.value;
+}
+
 /** A tenant whose HubSpot was mirrored, with a registration and a commission, then uninstalled. */
 async function uninstalledTenant(database: TestDatabase, box: CryptoBox) {
   const db = database.db;
@@ -54,10 +71,10 @@ async function uninstalledTenant(database: TestDatabase, box: CryptoBox) {
   const { partner, account, deal } = await seedDealWithPartner(db, tenantId, {
     deal: { stage: 'won', closedAt: new Date('2026-10-02T00:00:00Z') },
   });
-  const [dealRow] = await db.query<{ id: string }>(
-    'select id from deals where tenant_id = $1 and crm_id = $2',
-    [tenantId, deal.crmId],
-  );
+  // A deal that earned nothing: only the mirror has it.
+  await upsertDeals(db, tenantId, 'hubspot', [
+    createDealRecord({ crmId: `open-${randomUUID().slice(0, 8)}`, stage: 'open' }),
+  ]);
   await db.query(
     `insert into deal_companies (tenant_id, deal_crm_id, company_crm_id, label, crm) values ($1, $2, $3, 'Primary', 'hubspot')`,
     [tenantId, deal.crmId, account.crmId],
@@ -72,11 +89,9 @@ async function uninstalledTenant(database: TestDatabase, box: CryptoBox) {
      values ($1, $2, $3, 'Acme Corp', now(), 'approved', 'approved', $4)`,
     [tenantId, randomUUID(), partner.id, account.crmId],
   );
-  await db.query(
-    `insert into ledger_entries (tenant_id, deal_id, partner_id, role, deal_version, kind, amount_minor, currency)
-     values ($1, $2, $3, 'sourced', 'v1', 'accrual', 125000, 'USD')`,
-    [tenantId, dealRow!.id, partner.id],
-  );
+  // The won deal's commission, as the commissions worker accrues it.
+  await saveProgram(db, tenantId, goldResellers(), 'test');
+  await recomputeStaleDeals(db, tenantId);
   await recordAudit(db, {
     tenantId,
     actor: 'test',
@@ -100,17 +115,18 @@ describe(`the CRM mirror of an uninstalled connection, after ${MIRROR_RETENTION_
   it('is kept through the retention, then purged once: the ledger, registrations and audit stay', async () => {
     const tenantId = await uninstalledTenant(database, box);
     const before = await holdings(database, tenantId);
-    expect(before).toMatchObject({ accounts: 1, deals: 1, deal_partners: 1, ledger_entries: 1 });
+    expect(before).toMatchObject({ accounts: 1, deals: 2, deal_partners: 1, ledger_entries: 1 });
 
     expect(await purgeExpiredMirrors(database.db, Date.now() + 89 * DAY)).toEqual([]);
     expect(await holdings(database, tenantId)).toEqual(before);
 
     const purged = await purgeExpiredMirrors(database.db, Date.now() + 91 * DAY);
     expect(purged).toEqual([{ tenantId, crm: 'hubspot', accounts: 1, deals: 1 }]);
+    // The won deal stays with its partner: the ledger names it.
     expect(await holdings(database, tenantId)).toEqual({
       accounts: 0,
-      deals: 0,
-      deal_partners: 0,
+      deals: 1,
+      deal_partners: 1,
       deal_companies: 0,
       crm_change_events: 0,
       ledger_entries: 1,
@@ -136,11 +152,66 @@ describe(`the CRM mirror of an uninstalled connection, after ${MIRROR_RETENTION_
     expect(await purgeExpiredMirrors(database.db, Date.now() + 92 * DAY)).toEqual([]);
   });
 
+  it('keeps the deals the ledger names, so a re-install after the purge accrues them no second time', async () => {
+    const db = database.db;
+    const tenantId = (await createTenant(db, { name: `Back ${randomUUID().slice(0, 6)}` })).id;
+    await storeHubSpotRefreshToken(db, box, tenantId, 'refresh', '12345');
+    const reseller = createPartnerInput({ type: 'reseller', tier: 'gold' });
+    await upsertPartners(db, tenantId, [reseller]);
+    await saveProgram(db, tenantId, goldResellers(), 'test');
+    const won = createDealRecord({
+      crmId: `won-${randomUUID().slice(0, 8)}`,
+      stage: 'won',
+      amount: '10000.00',
+      closedAt: new Date('2026-10-02T00:00:00Z'),
+    });
+    const open = createDealRecord({ crmId: `open-${randomUUID().slice(0, 8)}`, stage: 'open' });
+    // What a sync of the portal writes: the deals, the partner on the won one.
+    const mirror = async () => {
+      const ids = await upsertDeals(db, tenantId, 'hubspot', [won, open]);
+      await replaceCrmDealPartners(
+        db,
+        tenantId,
+        [ids.get(won.crmId)!],
+        [
+          {
+            dealId: ids.get(won.crmId)!,
+            partnerId: reseller.id,
+            role: 'sourced',
+            sharePct: '100.00',
+          },
+        ],
+      );
+    };
+    const statementDeals = () =>
+      db.query<{ deal_crm_id: string | null; kind: string }>(
+        `select d.crm_id as deal_crm_id, l.kind from ledger_entries l
+           left join deals d on d.tenant_id = l.tenant_id and d.id = l.deal_id
+          where l.tenant_id = $1 order by l.seq`,
+        [tenantId],
+      );
+    await mirror();
+    await recomputeStaleDeals(db, tenantId);
+    expect(await statementDeals()).toEqual([{ deal_crm_id: won.crmId, kind: 'accrual' }]);
+
+    await disconnectCrm(db, tenantId, 'hubspot', 'uninstalled');
+    const [purged] = await purgeExpiredMirrors(db, Date.now() + 91 * DAY);
+    // The open deal goes with the mirror; the won one is part of the ledger's record.
+    expect(purged).toMatchObject({ tenantId, deals: 1 });
+    expect(await statementDeals()).toEqual([{ deal_crm_id: won.crmId, kind: 'accrual' }]);
+
+    // Installed again: the first sync brings the same deals back, and the commission is the one.
+    await storeHubSpotRefreshToken(db, box, tenantId, 'refresh-again', '12345');
+    await mirror();
+    await recomputeStaleDeals(db, tenantId);
+    expect(await statementDeals()).toEqual([{ deal_crm_id: won.crmId, kind: 'accrual' }]);
+  });
+
   it('is kept when the tenant installed again within the retention', async () => {
     const tenantId = await uninstalledTenant(database, box);
     await storeHubSpotRefreshToken(database.db, box, tenantId, 'refresh-again', '12345');
     expect(await purgeExpiredMirrors(database.db, Date.now() + 200 * DAY)).toEqual([]);
-    expect(await holdings(database, tenantId)).toMatchObject({ accounts: 1, deals: 1 });
+    expect(await holdings(database, tenantId)).toMatchObject({ accounts: 1, deals: 2 });
   });
 
   it('is purged by the CRM housekeeping sweep, on its clock', async () => {
@@ -156,11 +227,11 @@ describe(`the CRM mirror of an uninstalled connection, after ${MIRROR_RETENTION_
     });
     try {
       const deadline = Date.now() + 20_000;
-      while ((await holdings(database, tenantId)).deals > 0 && Date.now() < deadline)
+      while ((await holdings(database, tenantId)).accounts > 0 && Date.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, 100));
       expect(await holdings(database, tenantId)).toMatchObject({
         accounts: 0,
-        deals: 0,
+        deals: 1,
         ledger_entries: 1,
         registrations: 1,
       });

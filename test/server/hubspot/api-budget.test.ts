@@ -2,6 +2,12 @@ import { randomBytes } from 'node:crypto';
 
 import express from 'express';
 
+import {
+  PAUSED_RETRY_MS,
+  processChanges,
+  recordChanges,
+  tenantsWithStaleChanges,
+} from '../../../server/crm/changes';
 import { syncHealth } from '../../../server/crm/connections';
 import { hubspotClient, storeHubSpotRefreshToken } from '../../../server/crm/hubspot/credentials';
 import { PortalLimiter, withRetries } from '../../../server/crm/hubspot/rate-limiter';
@@ -149,6 +155,53 @@ describe('HubSpot API limits stated by successful answers', () => {
         statusReason: null,
         apiUsage: { used: calls, limit: 1000 },
       });
+    }, 30_000);
+
+    it('paused, lets its webhook notices wait, looks again every 15 minutes and resumes on a new day', async () => {
+      await start({ max: 110, windowMs: 10_000 });
+      const portal = store.portal(PORTAL)!;
+      // 899 of today's 1000 used (the local HubSpot's day is the UTC date).
+      Object.assign(portal.daily, {
+        limit: 1000,
+        used: 899,
+        day: new Date().toISOString().slice(0, 10),
+      });
+      await connectWith(store.grantPrivateAppToken(PORTAL));
+      const deps = { db: database.db, crms: crms(), logger: silentLogger };
+      await expect(syncTenant(deps, tenantId)).rejects.toBeInstanceOf(CrmSyncIncomplete);
+      expect(await health()).toMatchObject({ status: 'paused' });
+
+      const [deal] = [...portal.objects.deals.keys()];
+      await recordChanges(database.db, tenantId, 'hubspot', [
+        {
+          externalId: PORTAL,
+          key: `paused-${Date.now()}`,
+          objectType: 'deal',
+          objectId: deal!,
+          occurredAt: Date.now(),
+        },
+      ]);
+      // Waiting while paused: the sweep gives it a job only once the pause is 15 minutes old.
+      const waiting = () =>
+        tenantsWithStaleChanges(database.db, 0).then((all) =>
+          all.filter((t) => t.tenantId === tenantId),
+        );
+      expect(await waiting()).toEqual([]);
+      await database.db.query(
+        `update crm_credentials set updated_at = now() - make_interval(secs => $2)
+          where tenant_id = $1 and provider = 'hubspot'`,
+        [tenantId, PAUSED_RETRY_MS / 1000 + 1],
+      );
+      expect(await waiting()).toEqual([{ tenantId, crm: 'hubspot' }]);
+
+      // HubSpot's day turns: the notice is re-read and the connection is no longer paused.
+      portal.daily.used = 0;
+      expect(await processChanges(deps, tenantId, 'hubspot')).toEqual({
+        accounts: [],
+        deals: [deal],
+      });
+      expect(await health()).toMatchObject({ status: 'connected', statusReason: null });
+      expect(await waiting()).toEqual([]);
     }, 30_000);
 
     it('stays unknown for an OAuth install, whose answers carry no daily headers', async () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import express from 'express';
 
+import { markConnection } from '../../../server/crm/connections';
 import { HUBSPOT_SCOPES } from '../../../server/crm/hubspot/scopes';
 import { hubspotInstallRoutes } from '../../../server/http/routes/oauth-hubspot';
 import { CryptoBox } from '../../../server/lib/crypto-box';
@@ -116,6 +117,20 @@ describe('two install callbacks for the same new portal at once', () => {
       [tenantId],
     );
     expect(audit.map((a) => a.action)).toEqual(['tenant.installed', 'tenant.reinstalled']);
+    expect(syncsAsked).toEqual([tenantId]);
+  }, 30_000);
+
+  it('still queues a sync for a re-install minutes after a first sync that failed', async () => {
+    const [{ id: tenantId }] = (await database.db.query<{ id: string }>(
+      'select id from tenants where hubspot_portal_id = $1',
+      [PORTAL],
+    )) as [{ id: string }];
+    // What syncConnection writes when the first sync fails: the error, no sync time.
+    await markConnection(database.db, tenantId, 'hubspot', { error: 'HubSpot answered 500' });
+    syncsAsked.length = 0;
+    const response = await fetch(await consent());
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('being read now');
     expect(syncsAsked).toEqual([tenantId]);
   }, 30_000);
 });
