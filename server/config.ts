@@ -34,6 +34,10 @@ const environmentSchema = z
       .optional(),
     REDIS_URL: z.url().optional(),
     QUEUE_PREFIX: z.string().min(1).default('partnerlens'),
+    /** How long a worker's hold on a job lasts unrenewed: a killed worker's job runs again after it. */
+    QUEUE_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    /** How often each worker process gives again the jobs Redis lost (from job_requests). */
+    QUEUE_RECOVERY_MS: z.coerce.number().int().min(500).max(3_600_000).default(15_000),
     ENCRYPTION_KEY: optionalString.pipe(
       z
         .string()
@@ -101,6 +105,7 @@ export interface Config {
   database: { url: string; schema: string | undefined } | { embeddedDir: string };
   redis: { url: string; autostart: boolean };
   queuePrefix: string;
+  queue: { lockMs: number; recoveryMs: number };
   encryptionKey: Buffer | undefined;
   hubspot: { clientId: string; clientSecret: string; apiBase: string; authorizeUrl: string };
   /** Absent outside the sandbox when no connected app is configured: Salesforce is not offered. */
@@ -160,6 +165,7 @@ export function loadConfig(
       autostart: development && !env.REDIS_URL,
     },
     queuePrefix: env.QUEUE_PREFIX,
+    queue: { lockMs: env.QUEUE_LOCK_MS, recoveryMs: env.QUEUE_RECOVERY_MS },
     encryptionKey: env.ENCRYPTION_KEY ? decodeKey(env.ENCRYPTION_KEY) : undefined,
     hubspot: {
       clientId: env.HUBSPOT_CLIENT_ID ?? SANDBOX_HUBSPOT_APP.clientId,

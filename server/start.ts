@@ -27,6 +27,7 @@ import { startCommissionsWorker } from './queue/workers/commissions-worker';
 import { startCrmChangesWorker } from './queue/workers/crm-changes-worker';
 import { startCrmSyncWorker } from './queue/workers/crm-sync-worker';
 import { startReconcileWorker } from './queue/workers/reconcile-worker';
+import { startRecoverySweep } from './queue/workers/recovery-sweep';
 import { startRegistrationSweep } from './queue/workers/registration-sweep-worker';
 import { loadEncryptionKey, openDatabase } from './runtime';
 import { DEMO_PORTAL_ID, generateEcosystem, INSTALL_PORTAL_ID } from './sandbox/seed/ecosystem';
@@ -160,7 +161,12 @@ export async function startPartnerLens(
       checkpoint();
     }
 
-    const queueSettings = { redisUrl: redis.url, prefix: config.queuePrefix };
+    const queueSettings = {
+      redisUrl: redis.url,
+      prefix: config.queuePrefix,
+      lockDurationMs: config.queue.lockMs,
+      jobRequests: db,
+    };
     const crmSync = new CrmSyncQueue(queueSettings);
     const reconcileQueue = new ReconcileQueue(queueSettings);
     const commissionsQueue = new CommissionsQueue(queueSettings);
@@ -276,8 +282,17 @@ export async function startPartnerLens(
             `PartnerLens triage (HubSpot → Marketplace apps → PartnerLens), registration ${registrationId}`,
         },
       });
+      const recovery = startRecoverySweep({
+        db,
+        queues: [crmSync, reconcileQueue, commissionsQueue, crmChanges],
+        schedules: [],
+        logger,
+        everyMs: config.queue.recoveryMs,
+      });
       // Registered after the API so that, stopping in reverse, the workers drain first.
-      stops.push(() => Promise.all([...workers.map((worker) => worker.close()), sweep.close()]));
+      stops.push(() =>
+        Promise.all([...workers.map((worker) => worker.close()), sweep.close(), recovery.close()]),
+      );
     }
 
     if (sandbox && ecosystem) {
