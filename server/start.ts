@@ -285,7 +285,7 @@ export async function startPartnerLens(
       const recovery = startRecoverySweep({
         db,
         queues: [crmSync, reconcileQueue, commissionsQueue, crmChanges],
-        schedules: [],
+        schedules: [sweep.ensureScheduled, changes.ensureScheduled],
         logger,
         everyMs: config.queue.recoveryMs,
       });
