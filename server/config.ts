@@ -41,6 +41,10 @@ const environmentSchema = z
       .optional(),
     REDIS_URL: z.url().optional(),
     QUEUE_PREFIX: z.string().min(1).default('partnerlens'),
+    /** How long a worker's hold on a job lasts unrenewed: a killed worker's job runs again after it. */
+    QUEUE_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    /** How often each worker process gives again the jobs Redis lost (from job_requests). */
+    QUEUE_RECOVERY_MS: z.coerce.number().int().min(500).max(3_600_000).default(15_000),
     ENCRYPTION_KEY: optionalString.pipe(encryptionKey.optional()),
     /** Keys a rotation replaced, comma-separated: they still open what they sealed until a re-seal. */
     ENCRYPTION_KEYS_PREVIOUS: optionalString.pipe(
@@ -151,6 +155,7 @@ export interface Config {
   database: { url: string; schema: string | undefined } | { embeddedDir: string };
   redis: { url: string; autostart: boolean };
   queuePrefix: string;
+  queue: { lockMs: number; recoveryMs: number };
   encryptionKey: Buffer | undefined;
   /** Keys a rotation replaced: they open, never seal (`partnerlens secrets reseal` moves them). */
   previousEncryptionKeys: Buffer[];
@@ -220,6 +225,7 @@ export function loadConfig(
       autostart: development && !env.REDIS_URL,
     },
     queuePrefix: env.QUEUE_PREFIX,
+    queue: { lockMs: env.QUEUE_LOCK_MS, recoveryMs: env.QUEUE_RECOVERY_MS },
     encryptionKey: env.ENCRYPTION_KEY ? decodeKey(env.ENCRYPTION_KEY) : undefined,
     previousEncryptionKeys: (env.ENCRYPTION_KEYS_PREVIOUS ?? []).map(decodeKey),
     hubspot: {

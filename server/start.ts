@@ -28,6 +28,7 @@ import { startCommissionsWorker } from './queue/workers/commissions-worker';
 import { startCrmChangesWorker } from './queue/workers/crm-changes-worker';
 import { startCrmSyncWorker } from './queue/workers/crm-sync-worker';
 import { startReconcileWorker } from './queue/workers/reconcile-worker';
+import { startRecoverySweep } from './queue/workers/recovery-sweep';
 import { startRegistrationSweep } from './queue/workers/registration-sweep-worker';
 import { openCryptoBox, openDatabase } from './runtime';
 import { DEMO_PORTAL_ID, generateEcosystem, INSTALL_PORTAL_ID } from './sandbox/seed/ecosystem';
@@ -169,7 +170,12 @@ export async function startPartnerLens(
       checkpoint();
     }
 
-    const queueSettings = { redisUrl: redis.url, prefix: config.queuePrefix };
+    const queueSettings = {
+      redisUrl: redis.url,
+      prefix: config.queuePrefix,
+      lockDurationMs: config.queue.lockMs,
+      jobRequests: db,
+    };
     const crmSync = new CrmSyncQueue(queueSettings);
     const reconcileQueue = new ReconcileQueue(queueSettings);
     const commissionsQueue = new CommissionsQueue(queueSettings);
@@ -290,8 +296,17 @@ export async function startPartnerLens(
           links: { hubspotAppId: config.hubspot.appId },
         },
       });
+      const recovery = startRecoverySweep({
+        db,
+        queues: [crmSync, reconcileQueue, commissionsQueue, crmChanges],
+        schedules: [sweep.ensureScheduled, changes.ensureScheduled],
+        logger,
+        everyMs: config.queue.recoveryMs,
+      });
       // Registered after the API so that, stopping in reverse, the workers drain first.
-      stops.push(() => Promise.all([...workers.map((worker) => worker.close()), sweep.close()]));
+      stops.push(() =>
+        Promise.all([...workers.map((worker) => worker.close()), sweep.close(), recovery.close()]),
+      );
     }
 
     if (sandbox && ecosystem) {

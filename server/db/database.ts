@@ -110,6 +110,12 @@ export async function openPostgres(
     async transaction(fn) {
       refuseInsideTransaction(pool);
       const client = await pool.connect();
+      // A connection the server drops while the transaction waits between statements (a
+      // terminated backend, a failover) says so on the client, not on a query: without a listener
+      // that would end the process. The transaction's next statement fails, and it rolls back.
+      let lost: Error | undefined;
+      const onLost = (error: Error) => ((lost = error), onError(error));
+      client.on('error', onLost);
       try {
         await client.query('begin');
         const result = await asTransactionBody(pool, () =>
@@ -121,7 +127,9 @@ export async function openPostgres(
         await client.query('rollback').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.off('error', onLost);
+        // A broken connection is closed, not given back to the pool for the next caller.
+        client.release(lost);
       }
     },
     async exec(sql) {

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 
 import { Queue } from 'bullmq';
 
+import type { Queryable } from '../db/database';
+import { type JobRequest, recordJobRequest } from './job-requests';
+
 export interface QueueSettings {
   redisUrl: string;
   /** Key prefix; tests use a random one. Redis Cluster would need a hash tag here ({partnerlens}). */
@@ -11,7 +14,16 @@ export interface QueueSettings {
    * default). A worker that dies holding a job gives it back after this; tests shorten it.
    */
   lockDurationMs?: number;
+  /**
+   * Where each request is written before its job goes to Redis, and settled when the job is done
+   * (job_requests), so that a job Redis loses is given again by the recovery sweep. Without it
+   * (unit tests of one worker), jobs live in Redis only.
+   */
+  jobRequests?: Queryable;
 }
+
+/** BullMQ's states of a job that is still to be done or being done. */
+const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
 export const QUEUE_NAMES = {
   crmSync: 'crm-sync',
@@ -47,7 +59,7 @@ export class TenantQueue<Job extends { tenantId: string }> {
 
   constructor(
     readonly name: (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES],
-    settings: QueueSettings,
+    private readonly settings: QueueSettings,
   ) {
     this.queue = new Queue(name, {
       connection: connectionOf(settings),
@@ -63,6 +75,24 @@ export class TenantQueue<Job extends { tenantId: string }> {
 
   /** Answers the id of the job that will do the work (an existing one when deduplicated). */
   async enqueue(data: Job, dedupKey = data.tenantId): Promise<string> {
+    const dedupId = `${this.name}-${dedupKey}`;
+    if (this.settings.jobRequests)
+      await recordJobRequest(this.settings.jobRequests, { queue: this.name, dedupId, data });
+    return this.add(data, dedupId);
+  }
+
+  /**
+   * Gives a request kept in Postgres its job again when Redis has none for it waiting or running
+   * (lost with a flush or a restart); answers whether it did.
+   */
+  async requeue(request: JobRequest): Promise<boolean> {
+    const jobId = await this.queue.getDeduplicationJobId(request.dedupId);
+    if (jobId && LIVE_STATES.has(await this.queue.getJobState(jobId))) return false;
+    await this.add(request.data as Job, request.dedupId);
+    return true;
+  }
+
+  private async add(data: Job, dedupId: string): Promise<string> {
     // Queue.add's name/data generics do not narrow for a generic Job; the payload is Job.
     const add = this.queue.add.bind(this.queue) as (
       name: string,
@@ -70,7 +100,7 @@ export class TenantQueue<Job extends { tenantId: string }> {
       options: object,
     ) => Promise<{ id?: string }>;
     const job = await add(this.name, data, {
-      deduplication: { id: `${this.name}-${dedupKey}`, keepLastIfActive: true },
+      deduplication: { id: dedupId, keepLastIfActive: true },
     });
     return job.id!;
   }

@@ -67,11 +67,13 @@ export async function startCrmChangesWorker(
     connection: connectionOf(settings),
     prefix: settings.prefix,
   });
-  await sweepQueue.upsertJobScheduler(
-    'sweep',
-    { every: SWEEP_EVERY_MS },
-    { name: 'sweep', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-  );
+  const schedule = () =>
+    sweepQueue.upsertJobScheduler(
+      'sweep',
+      { every: SWEEP_EVERY_MS },
+      { name: 'sweep', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    );
+  await schedule();
   const sweeper = startWorker(
     SWEEP,
     settings,
@@ -88,6 +90,10 @@ export async function startCrmChangesWorker(
     1,
   );
   return {
+    /** Schedules the sweep again if Redis lost its schedule (the recovery sweep asks). */
+    ensureScheduled: async () => {
+      if (!(await sweepQueue.getJobScheduler('sweep'))) await schedule();
+    },
     close: async () => {
       await Promise.all([worker.close(), sweeper.close()]);
       await sweepQueue.close();

@@ -19,11 +19,13 @@ export async function startRegistrationSweep(
     connection: connectionOf(settings),
     prefix: settings.prefix,
   });
-  await queue.upsertJobScheduler(
-    'sweep',
-    { every: EVERY_MS },
-    { name: 'sweep', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-  );
+  const schedule = () =>
+    queue.upsertJobScheduler(
+      'sweep',
+      { every: EVERY_MS },
+      { name: 'sweep', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    );
+  await schedule();
   const worker = startWorker(
     REGISTRATION_SWEEP,
     settings,
@@ -42,5 +44,13 @@ export async function startRegistrationSweep(
     deps.logger,
     1,
   );
-  return { queue, worker, close: async () => (await worker.close(), await queue.close()) };
+  return {
+    queue,
+    worker,
+    /** Schedules the sweep again if Redis lost its schedule (the recovery sweep asks). */
+    ensureScheduled: async () => {
+      if (!(await queue.getJobScheduler('sweep'))) await schedule();
+    },
+    close: async () => (await worker.close(), await queue.close()),
+  };
 }
