@@ -27,6 +27,7 @@ import { addAndWait } from './queue/wait-for-job';
 import { startCommissionsWorker } from './queue/workers/commissions-worker';
 import { startCrmChangesWorker } from './queue/workers/crm-changes-worker';
 import { startCrmSyncWorker } from './queue/workers/crm-sync-worker';
+import { startNightlySync } from './queue/workers/nightly-sync';
 import { startReconcileWorker } from './queue/workers/reconcile-worker';
 import { startRecoverySweep } from './queue/workers/recovery-sweep';
 import { startRegistrationSweep } from './queue/workers/registration-sweep-worker';
@@ -296,16 +297,22 @@ export async function startPartnerLens(
           links: { hubspotAppId: config.hubspot.appId },
         },
       });
+      const nightly = await startNightlySync(queueSettings, { db, crmSync, logger });
       const recovery = startRecoverySweep({
         db,
         queues: [crmSync, reconcileQueue, commissionsQueue, crmChanges],
-        schedules: [sweep.ensureScheduled, changes.ensureScheduled],
+        schedules: [sweep.ensureScheduled, changes.ensureScheduled, nightly.ensureScheduled],
         logger,
         everyMs: config.queue.recoveryMs,
       });
       // Registered after the API so that, stopping in reverse, the workers drain first.
       stops.push(() =>
-        Promise.all([...workers.map((worker) => worker.close()), sweep.close(), recovery.close()]),
+        Promise.all([
+          ...workers.map((worker) => worker.close()),
+          sweep.close(),
+          nightly.close(),
+          recovery.close(),
+        ]),
       );
     }
 
