@@ -2,10 +2,14 @@ import { parseProgram, type Program } from '../../src/program/program';
 import type { CrmKind } from '../crm/port';
 import type { Queryable } from '../db/database';
 
-/** A tenant with a connected CRM and SLA tasks on: where its CRMs are and its program. */
+/** A tenant with a connected CRM: where its CRMs are and, when it has SLA tasks on, its program. */
 export interface TaskTenant {
   tenantId: string;
-  program: Program;
+  /**
+   * The program, when it asks for SLA tasks. Null when the admin turned them off (or the program
+   * does not parse): no task is made, but the tasks already made are still completed.
+   */
+  program: Program | null;
   /** The connected CRMs: HubSpot's portal id, Salesforce's instance URL. */
   crms: Map<CrmKind, { externalId: string | null; instanceUrl: string | null }>;
 }
@@ -49,10 +53,9 @@ export async function taskTenants(db: Queryable): Promise<TaskTenant[]> {
   const tenants = new Map<string, TaskTenant>();
   for (const row of rows) {
     const program = parseProgram(row.document ?? {});
-    if (!program.ok || !program.value.slaTasks.enabled) continue;
     const tenant = tenants.get(row.tenant_id) ?? {
       tenantId: row.tenant_id,
-      program: program.value,
+      program: program.ok && program.value.slaTasks.enabled ? program.value : null,
       crms: new Map(),
     };
     tenant.crms.set(row.provider, { externalId: row.external_id, instanceUrl: row.instance_url });

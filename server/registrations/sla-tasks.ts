@@ -1,3 +1,4 @@
+import type { Program } from '../../src/program/program';
 import type { CrmKind } from '../crm/port';
 import { registrationMarker, type TaskWriter } from '../crm/tasks';
 import type { Database } from '../db/database';
@@ -67,8 +68,13 @@ class SweepContext {
   }
 
   /** The admin's mapping, else (Salesforce) the org's one active user of the manager's name, else the fallback. */
-  async owner(tenant: TaskTenant, claim: Claim, writer: TaskWriter): Promise<string | null> {
-    const { mapped, fallback } = mappedOwner(tenant.program, claim.crm, claim.partner_manager);
+  async owner(
+    tenant: TaskTenant,
+    program: Program,
+    claim: Claim,
+    writer: TaskWriter,
+  ): Promise<string | null> {
+    const { mapped, fallback } = mappedOwner(program, claim.crm, claim.partner_manager);
     if (mapped) return mapped;
     const manager = claim.partner_manager;
     if (manager && writer.ownerNamed) {
@@ -86,8 +92,8 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 /**
  * One attempt at a claim's task. A first attempt creates it; a retaken claim first looks in the
  * CRM for a task with its marker (an attempt that died after the CRM's answer made one) and
- * records that one instead. A retaken claim of a registration decided since, with no task in the
- * CRM, is dropped.
+ * records that one instead. A retaken claim of a registration decided since, or of a tenant that
+ * has turned SLA tasks off, with no task in the CRM, is dropped.
  */
 async function attempt(
   deps: SlaTaskDeps,
@@ -98,20 +104,21 @@ async function attempt(
 ) {
   try {
     const writer = await context.writer(tenant.tenantId, claim.crm);
-    if (claim.attempts > 1) {
+    const { program } = tenant;
+    if (claim.attempts > 1 || !program) {
       const found = await writer.findByMarker(claim.marker);
       if (found) {
         await recordTask(deps.db, claim, found, null);
         result.recovered += 1;
         return;
       }
-      if (claim.status !== 'pending') {
+      if (claim.status !== 'pending' || !program) {
         await dropClaim(deps.db, claim);
         return;
       }
     }
-    const ownerId = await context.owner(tenant, claim, writer);
-    const dueAt = new Date(claim.submitted_at.getTime() + tenant.program.approvalSlaHours * HOUR);
+    const ownerId = await context.owner(tenant, program, claim, writer);
+    const dueAt = new Date(claim.submitted_at.getTime() + program.approvalSlaHours * HOUR);
     const taskId = await writer.create({
       marker: claim.marker,
       subject: taskSubject(claim, claim.marker),
@@ -155,7 +162,8 @@ async function completeDecided(
 
 /**
  * Creates one CRM task per registration that reaches its share of the SLA, in the CRM its account
- * came from, and completes it once the registration is decided. At least once and never twice:
+ * came from, and completes it once the registration is decided (also after the admin turned SLA
+ * tasks off: a task already made is never left open). At least once and never twice:
  * the intent is written (with the marker the task carries) before the CRM is called, and a retry
  * looks for the marker in the CRM before creating (docs/registrations.md, SLA tasks).
  */
@@ -171,9 +179,15 @@ export async function sweepSlaTasks(deps: SlaTaskDeps, now: number): Promise<Swe
     for (const claim of await retakeClaims(deps.db, tenant.tenantId, at, leaseUntil))
       await attempt(deps, context, tenant, claim, result);
 
-    const { share } = tenant.program.slaTasks;
-    const waitedSince = new Date(now - share * tenant.program.approvalSlaHours * HOUR);
-    for (const facts of await dueRegistrations(deps.db, tenant.tenantId, waitedSince)) {
+    const { program } = tenant;
+    const due = program
+      ? await dueRegistrations(
+          deps.db,
+          tenant.tenantId,
+          new Date(now - program.slaTasks.share * program.approvalSlaHours * HOUR),
+        )
+      : [];
+    for (const facts of due) {
       const crm = taskCrm(facts, connected);
       if (!crm) continue;
       const marker = registrationMarker(facts.id);
