@@ -101,11 +101,16 @@ async function attempt(
   tenant: TaskTenant,
   claim: Claim,
   result: SweepResult,
+  /**
+   * The claim was retaken: an attempt before this one may have made its task. Said by the caller,
+   * not read from `attempts`: a claim from before markers (migration 0022) counts none.
+   */
+  retaken: boolean,
 ) {
   try {
     const writer = await context.writer(tenant.tenantId, claim.crm);
     const { program } = tenant;
-    if (claim.attempts > 1 || !program) {
+    if (retaken || !program) {
       const found = await writer.findByMarker(claim.marker);
       if (found) {
         await recordTask(deps.db, claim, found, null);
@@ -177,7 +182,7 @@ export async function sweepSlaTasks(deps: SlaTaskDeps, now: number): Promise<Swe
       [...tenant.crms.keys()].filter((crm) => deps.writers[crm] !== undefined),
     );
     for (const claim of await retakeClaims(deps.db, tenant.tenantId, at, leaseUntil))
-      await attempt(deps, context, tenant, claim, result);
+      await attempt(deps, context, tenant, claim, result, true);
 
     const { program } = tenant;
     const due = program
@@ -192,7 +197,7 @@ export async function sweepSlaTasks(deps: SlaTaskDeps, now: number): Promise<Swe
       if (!crm) continue;
       const marker = registrationMarker(facts.id);
       const claim = await claimTask(deps.db, facts, crm, marker, at, leaseUntil);
-      if (claim) await attempt(deps, context, tenant, claim, result);
+      if (claim) await attempt(deps, context, tenant, claim, result, false);
     }
     await completeDecided(deps, context, tenant, now, result);
   }

@@ -94,4 +94,26 @@ describe('SLA tasks of decided registrations', () => {
     );
     expect(task!.properties.hs_task_status).toBe('COMPLETED');
   });
+
+  it('makes no task for a claim from before markers whose registration was decided since', async () => {
+    await setSlaTasks({ enabled: true, fallbackOwnerId: '9999' });
+    const id = await register('Old Claim Ltd');
+    // A claim an earlier release left in flight, as migration 0022 backfills it: a marker, no
+    // lease, no attempts counted.
+    await database.db.query(
+      `insert into registration_tasks (tenant_id, registration_id, crm, status, claimed_at, marker)
+       values ($1, $2, 'hubspot', 'creating', $3, $4)`,
+      [tenant.id, id, new Date(clock), registrationMarker(id)],
+    );
+    await call('POST', `/registrations/${id}/decision`, {
+      decision: 'reject',
+      reason: 'Decided by hand',
+    });
+    const before = tasks().length;
+    expect(await sweepSlaTasks(deps, clock + HOUR)).toMatchObject({ created: 0, failed: 0 });
+    expect(tasks()).toHaveLength(before);
+    expect(
+      await database.db.query('select 1 from registration_tasks where registration_id = $1', [id]),
+    ).toEqual([]);
+  });
 });
