@@ -103,20 +103,36 @@ export async function claimTask(
 }
 
 /**
- * Retakes the claims whose attempt ended without a task recorded: refused (no lease), or whose
- * process died mid-attempt (lease run out). The update is the lock: one sweep retakes each.
+ * Retakes one claim whose attempt ended without a task recorded: refused (no lease), or whose
+ * process died mid-attempt (lease run out), leaving out those this sweep already tried. One at a
+ * time, each with a lease from when its attempt starts: a sweep never works a claim whose lease it
+ * took long before (another sweep may have retaken it since). `skip locked` and the update are
+ * the lock: one sweep retakes each.
  */
-export function retakeClaims(db: Queryable, tenantId: string, now: Date, leaseUntil: Date) {
-  return db.query<Claim>(
-    `with taken as (
-       update registration_tasks t set lease_until = $3, attempts = t.attempts + 1
+export async function retakeClaim(
+  db: Queryable,
+  tenantId: string,
+  now: Date,
+  leaseUntil: Date,
+  tried: string[],
+): Promise<Claim | undefined> {
+  const [claim] = await db.query<Claim>(
+    `with next as (
+       select t.tenant_id, t.registration_id from registration_tasks t
         where t.tenant_id = $1 and t.status = 'creating' and (t.lease_until is null or t.lease_until <= $2)
+          and not (t.registration_id = any($4::uuid[]))
+        order by t.claimed_at, t.registration_id limit 1
+        for update skip locked),
+     taken as (
+       update registration_tasks t set lease_until = $3, attempts = t.attempts + 1
+         from next where t.tenant_id = next.tenant_id and t.registration_id = next.registration_id
         returning t.tenant_id, t.registration_id, t.crm, t.marker, t.attempts)
      select ${FACTS}, taken.crm, taken.marker, taken.attempts
        from taken join registrations r on r.tenant_id = taken.tenant_id and r.id = taken.registration_id
        ${FACTS_JOINS}`,
-    [tenantId, now, leaseUntil],
+    [tenantId, now, leaseUntil, tried],
   );
+  return claim;
 }
 
 /** The claim becomes the task: its CRM id and owner recorded, the lease let go. */

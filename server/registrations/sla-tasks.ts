@@ -11,7 +11,7 @@ import {
   markCompleted,
   recordTask,
   releaseClaim,
-  retakeClaims,
+  retakeClaim,
   type TaskTenant,
   taskTenants,
 } from './sla-task-rows';
@@ -175,14 +175,24 @@ async function completeDecided(
 export async function sweepSlaTasks(deps: SlaTaskDeps, now: number): Promise<SweepResult> {
   const result: SweepResult = { created: 0, recovered: 0, completed: 0, failed: 0 };
   const context = new SweepContext(deps);
-  const at = new Date(now);
-  const leaseUntil = new Date(now + (deps.leaseMs ?? DEFAULT_LEASE_MS));
+  // The sweep's clock: `now`, moved on by the time the sweep has taken so far. A claim's lease
+  // runs from when its attempt starts, not from the sweep's start: in a long sweep (a backlog
+  // after an outage) the last claims would otherwise be taken with leases already run out.
+  const started = Date.now();
+  const at = () => new Date(now + (Date.now() - started));
+  const leaseOf = (from: Date) => new Date(from.getTime() + (deps.leaseMs ?? DEFAULT_LEASE_MS));
   for (const tenant of await taskTenants(deps.db)) {
     const connected = new Set(
       [...tenant.crms.keys()].filter((crm) => deps.writers[crm] !== undefined),
     );
-    for (const claim of await retakeClaims(deps.db, tenant.tenantId, at, leaseUntil))
+    const tried: string[] = [];
+    for (;;) {
+      const from = at();
+      const claim = await retakeClaim(deps.db, tenant.tenantId, from, leaseOf(from), tried);
+      if (!claim) break;
+      tried.push(claim.id);
       await attempt(deps, context, tenant, claim, result, true);
+    }
 
     const { program } = tenant;
     const due = program
@@ -196,7 +206,8 @@ export async function sweepSlaTasks(deps: SlaTaskDeps, now: number): Promise<Swe
       const crm = taskCrm(facts, connected);
       if (!crm) continue;
       const marker = registrationMarker(facts.id);
-      const claim = await claimTask(deps.db, facts, crm, marker, at, leaseUntil);
+      const from = at();
+      const claim = await claimTask(deps.db, facts, crm, marker, from, leaseOf(from));
       if (claim) await attempt(deps, context, tenant, claim, result, false);
     }
     await completeDecided(deps, context, tenant, now, result);
