@@ -135,18 +135,28 @@ export async function retakeClaim(
   return claim;
 }
 
-/** The claim becomes the task: its CRM id and owner recorded, the lease let go. */
+/**
+ * The claim becomes the task: its CRM id and owner recorded, the lease let go. The first attempt
+ * to record wins: the answer is the task the row holds afterwards (another attempt's, when this
+ * one outlived its lease), or null when the claim was dropped meanwhile.
+ */
 export async function recordTask(
   db: Queryable,
   claim: Claim,
   taskId: string,
   ownerId: string | null,
-) {
-  await db.query(
+): Promise<string | null> {
+  const [recorded] = await db.query<{ crm_task_id: string }>(
     `update registration_tasks set status = 'open', crm_task_id = $3, owner_id = $4, lease_until = null, last_error = null
-      where tenant_id = $1 and registration_id = $2 and status = 'creating'`,
+      where tenant_id = $1 and registration_id = $2 and status = 'creating' returning crm_task_id`,
     [claim.tenant_id, claim.id, taskId, ownerId],
   );
+  if (recorded) return recorded.crm_task_id;
+  const [held] = await db.query<{ crm_task_id: string | null }>(
+    `select crm_task_id from registration_tasks where tenant_id = $1 and registration_id = $2`,
+    [claim.tenant_id, claim.id],
+  );
+  return held?.crm_task_id ?? null;
 }
 
 /** An attempt that failed: its words kept, the lease let go so the next sweep tries again. */

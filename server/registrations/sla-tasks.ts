@@ -45,6 +45,8 @@ interface SweepResult {
   /** Tasks an attempt that died had made, found by their marker and recorded. */
   recovered: number;
   completed: number;
+  /** Second tasks removed: made by an attempt that outlived its lease while another recorded one. */
+  removed: number;
   failed: number;
 }
 
@@ -133,8 +135,15 @@ async function attempt(
       ownerId,
       accountId: claim.account_crm === claim.crm ? claim.matched_account_crm_id : null,
     });
-    await recordTask(deps.db, claim, taskId, ownerId);
-    result.created += 1;
+    const held = await recordTask(deps.db, claim, taskId, ownerId);
+    if (held === taskId) {
+      result.created += 1;
+      return;
+    }
+    // This attempt outlived its lease: another recorded its task (or dropped the claim) meanwhile.
+    // The task made here is a second one: removed, so the CRM holds one.
+    await writer.remove(taskId);
+    result.removed += 1;
   } catch (error) {
     result.failed += 1;
     // If the database is what failed, the lease stays and runs out: the next sweep finds the task.
@@ -173,7 +182,7 @@ async function completeDecided(
  * looks for the marker in the CRM before creating (docs/registrations.md, SLA tasks).
  */
 export async function sweepSlaTasks(deps: SlaTaskDeps, now: number): Promise<SweepResult> {
-  const result: SweepResult = { created: 0, recovered: 0, completed: 0, failed: 0 };
+  const result: SweepResult = { created: 0, recovered: 0, completed: 0, removed: 0, failed: 0 };
   const context = new SweepContext(deps);
   // The sweep's clock: `now`, moved on by the time the sweep has taken so far. A claim's lease
   // runs from when its attempt starts, not from the sweep's start: in a long sweep (a backlog

@@ -44,6 +44,7 @@ export function hubspotTaskWriters(deps: {
       crm: 'hubspot',
       findByMarker: (marker) => findHubSpotTask(client, marker),
       create: (task) => createHubSpotTask(client, task),
+      remove: (taskId) => removeHubSpotTask(client, taskId),
       complete: (taskId, outcome) => completeHubSpotTask(client, taskId, outcome),
     };
   };
@@ -140,5 +141,16 @@ export async function completeHubSpotTask(
   } catch (error) {
     if (statusOf(error) === 404) return 'gone';
     throw error;
+  }
+}
+
+/** Archives a task (HubSpot's delete); one already gone is left so. */
+export async function removeHubSpotTask(client: Client, taskId: string): Promise<void> {
+  try {
+    await withRetries(client, (options) =>
+      client.crm.objects.tasks.basicApi.archive(taskId, options),
+    );
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
   }
 }

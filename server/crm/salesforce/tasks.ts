@@ -138,6 +138,13 @@ export function salesforceTaskWriters(deps: {
           throw new CrmWriteError(`Salesforce refused the task: ${refusal(result)}`);
         return result.id;
       },
+      async remove(taskId: string) {
+        const result = await save(
+          () => api.call(() => tasks().destroy(taskId)) as Promise<SaveResult>,
+        );
+        if (!result.success && !GONE.test(refusal(result)))
+          throw new CrmWriteError(`Salesforce refused to delete the task: ${refusal(result)}`);
+      },
       async complete(taskId: string, outcome: TaskOutcome) {
         const { closed } = await valuesOf();
         const result = await save(() =>

@@ -120,7 +120,7 @@ describe('SLA task claims retaken by two sweeps', () => {
     const sweepA = sweepSlaTasks(slow, clock);
     await blocked;
     // …so sweep B, after that lease, retakes what A holds and works the backlog.
-    expect(await sweepSlaTasks(deps, clock + DEFAULT_LEASE_MS + 1)).toMatchObject({
+    expect(await sweepSlaTasks(deps, clock + DEFAULT_LEASE_MS + 60_000)).toMatchObject({
       created: 2,
       failed: 0,
     });
@@ -133,5 +133,48 @@ describe('SLA task claims retaken by two sweeps', () => {
     expect(
       tasks().filter((t) => markers.some((m) => t.properties.hs_task_subject?.includes(m))),
     ).toHaveLength(2);
+  });
+
+  it('removes the second task of an attempt that outlived its lease while another recorded one', async () => {
+    const id = await register('Slow Answer GmbH');
+    clock += 40 * HOUR;
+    let held!: () => void;
+    let reached!: () => void;
+    const gate = new Promise<void>((resolve) => (held = resolve));
+    const blocked = new Promise<void>((resolve) => (reached = resolve));
+    // Sweep A's create is in flight (HubSpot slow to answer) for longer than the lease…
+    const slow: SlaTaskDeps = {
+      ...deps,
+      writers: {
+        hubspot: async (tenantId): Promise<TaskWriter> => {
+          const writer = await deps.writers.hubspot!(tenantId);
+          return {
+            ...writer,
+            create: async (task) => {
+              reached();
+              await gate;
+              return writer.create(task);
+            },
+          };
+        },
+      },
+    };
+    const sweepA = sweepSlaTasks(slow, clock);
+    await blocked;
+    // …so sweep B retakes the claim, finds no task and makes one.
+    expect(await sweepSlaTasks(deps, clock + DEFAULT_LEASE_MS + 60_000)).toMatchObject({
+      created: 1,
+      failed: 0,
+    });
+    held();
+    expect(await sweepA).toMatchObject({ created: 0, removed: 1, failed: 0 });
+    const ours = tasks().filter((t) =>
+      t.properties.hs_task_subject?.includes(registrationMarker(id)),
+    );
+    const [row] = await database.db.query<{ crm_task_id: string }>(
+      'select crm_task_id from registration_tasks where registration_id = $1',
+      [id],
+    );
+    expect(ours.map((t) => t.id)).toEqual([row!.crm_task_id]);
   });
 });
