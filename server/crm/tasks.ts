@@ -50,3 +50,15 @@ export interface TaskWriter {
  */
 export const registrationMarker = (registrationId: string) =>
   `PL${createHash('md5').update(registrationId).digest('hex').slice(0, 16)}`;
+
+const MARKER = /^PL[0-9a-f]{16}$/;
+
+/**
+ * The marker as a CRM search may take it: exactly registrationMarker's shape. Salesforce's LIKE
+ * (SOQL, written as text) and HubSpot's CONTAINS_TOKEN (`*` a wildcard) would read anything else
+ * as a query of its own.
+ */
+export function searchableMarker(marker: string): string {
+  if (!MARKER.test(marker)) throw new Error(`Not a registration marker: ${JSON.stringify(marker)}`);
+  return marker;
+}

@@ -308,4 +308,12 @@ describe('SLA tasks for a tenant with Salesforce (and HubSpot) connected', () =>
     );
     expect(tasks.map((t) => t.Id)).toEqual([recorded!.crm_task_id]);
   });
+
+  it('takes nothing but a registration marker into the SOQL of a Task search', async () => {
+    const writer = await deps.writers.salesforce!(tenant.id);
+    await expect(writer.findByMarker("PL' OR Subject LIKE '")).rejects.toThrow(
+      'Not a registration marker',
+    );
+    expect(await writer.findByMarker(registrationMarker('no such registration'))).toBeNull();
+  });
 });
