@@ -33,6 +33,11 @@ export interface TaskWriter {
   /** The task a previous attempt made with this marker, if the CRM has it. */
   findByMarker(marker: string): Promise<string | null>;
   create(task: CrmTask): Promise<string>;
+  /**
+   * Deletes a task this service made that turned out to be a second one (an attempt that outlived
+   * its lease while another attempt recorded its task); nothing when the CRM no longer has it.
+   */
+  remove(taskId: string): Promise<void>;
   /** Marks the task done with the outcome; `gone` when the CRM no longer has it (a user deleted it). */
   complete(taskId: string, outcome: TaskOutcome): Promise<'completed' | 'gone'>;
   /** The CRM owner of a partner manager the admin did not map, if the CRM can tell (by name). */
@@ -45,3 +50,15 @@ export interface TaskWriter {
  */
 export const registrationMarker = (registrationId: string) =>
   `PL${createHash('md5').update(registrationId).digest('hex').slice(0, 16)}`;
+
+const MARKER = /^PL[0-9a-f]{16}$/;
+
+/**
+ * The marker as a CRM search may take it: exactly registrationMarker's shape. Salesforce's LIKE
+ * (SOQL, written as text) and HubSpot's CONTAINS_TOKEN (`*` a wildcard) would read anything else
+ * as a query of its own.
+ */
+export function searchableMarker(marker: string): string {
+  if (!MARKER.test(marker)) throw new Error(`Not a registration marker: ${JSON.stringify(marker)}`);
+  return marker;
+}

@@ -2,10 +2,14 @@ import { parseProgram, type Program } from '../../src/program/program';
 import type { CrmKind } from '../crm/port';
 import type { Queryable } from '../db/database';
 
-/** A tenant with a connected CRM and SLA tasks on: where its CRMs are and its program. */
+/** A tenant with a connected CRM: where its CRMs are and, when it has SLA tasks on, its program. */
 export interface TaskTenant {
   tenantId: string;
-  program: Program;
+  /**
+   * The program, when it asks for SLA tasks. Null when the admin turned them off (or the program
+   * does not parse): no task is made, but the tasks already made are still completed.
+   */
+  program: Program | null;
   /** The connected CRMs: HubSpot's portal id, Salesforce's instance URL. */
   crms: Map<CrmKind, { externalId: string | null; instanceUrl: string | null }>;
 }
@@ -49,10 +53,9 @@ export async function taskTenants(db: Queryable): Promise<TaskTenant[]> {
   const tenants = new Map<string, TaskTenant>();
   for (const row of rows) {
     const program = parseProgram(row.document ?? {});
-    if (!program.ok || !program.value.slaTasks.enabled) continue;
     const tenant = tenants.get(row.tenant_id) ?? {
       tenantId: row.tenant_id,
-      program: program.value,
+      program: program.ok && program.value.slaTasks.enabled ? program.value : null,
       crms: new Map(),
     };
     tenant.crms.set(row.provider, { externalId: row.external_id, instanceUrl: row.instance_url });
@@ -100,34 +103,60 @@ export async function claimTask(
 }
 
 /**
- * Retakes the claims whose attempt ended without a task recorded: refused (no lease), or whose
- * process died mid-attempt (lease run out). The update is the lock: one sweep retakes each.
+ * Retakes one claim whose attempt ended without a task recorded: refused (no lease), or whose
+ * process died mid-attempt (lease run out), leaving out those this sweep already tried. One at a
+ * time, each with a lease from when its attempt starts: a sweep never works a claim whose lease it
+ * took long before (another sweep may have retaken it since). `skip locked` and the update are
+ * the lock: one sweep retakes each.
  */
-export function retakeClaims(db: Queryable, tenantId: string, now: Date, leaseUntil: Date) {
-  return db.query<Claim>(
-    `with taken as (
-       update registration_tasks t set lease_until = $3, attempts = t.attempts + 1
+export async function retakeClaim(
+  db: Queryable,
+  tenantId: string,
+  now: Date,
+  leaseUntil: Date,
+  tried: string[],
+): Promise<Claim | undefined> {
+  const [claim] = await db.query<Claim>(
+    `with next as (
+       select t.tenant_id, t.registration_id from registration_tasks t
         where t.tenant_id = $1 and t.status = 'creating' and (t.lease_until is null or t.lease_until <= $2)
+          and not (t.registration_id = any($4::uuid[]))
+        order by t.claimed_at, t.registration_id limit 1
+        for update skip locked),
+     taken as (
+       update registration_tasks t set lease_until = $3, attempts = t.attempts + 1
+         from next where t.tenant_id = next.tenant_id and t.registration_id = next.registration_id
         returning t.tenant_id, t.registration_id, t.crm, t.marker, t.attempts)
      select ${FACTS}, taken.crm, taken.marker, taken.attempts
        from taken join registrations r on r.tenant_id = taken.tenant_id and r.id = taken.registration_id
        ${FACTS_JOINS}`,
-    [tenantId, now, leaseUntil],
+    [tenantId, now, leaseUntil, tried],
   );
+  return claim;
 }
 
-/** The claim becomes the task: its CRM id and owner recorded, the lease let go. */
+/**
+ * The claim becomes the task: its CRM id and owner recorded, the lease let go. The first attempt
+ * to record wins: the answer is the task the row holds afterwards (another attempt's, when this
+ * one outlived its lease), or null when the claim was dropped meanwhile.
+ */
 export async function recordTask(
   db: Queryable,
   claim: Claim,
   taskId: string,
   ownerId: string | null,
-) {
-  await db.query(
+): Promise<string | null> {
+  const [recorded] = await db.query<{ crm_task_id: string }>(
     `update registration_tasks set status = 'open', crm_task_id = $3, owner_id = $4, lease_until = null, last_error = null
-      where tenant_id = $1 and registration_id = $2 and status = 'creating'`,
+      where tenant_id = $1 and registration_id = $2 and status = 'creating' returning crm_task_id`,
     [claim.tenant_id, claim.id, taskId, ownerId],
   );
+  if (recorded) return recorded.crm_task_id;
+  const [held] = await db.query<{ crm_task_id: string | null }>(
+    `select crm_task_id from registration_tasks where tenant_id = $1 and registration_id = $2`,
+    [claim.tenant_id, claim.id],
+  );
+  return held?.crm_task_id ?? null;
 }
 
 /** An attempt that failed: its words kept, the lease let go so the next sweep tries again. */

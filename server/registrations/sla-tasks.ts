@@ -1,3 +1,4 @@
+import type { Program } from '../../src/program/program';
 import type { CrmKind } from '../crm/port';
 import { registrationMarker, type TaskWriter } from '../crm/tasks';
 import type { Database } from '../db/database';
@@ -10,7 +11,7 @@ import {
   markCompleted,
   recordTask,
   releaseClaim,
-  retakeClaims,
+  retakeClaim,
   type TaskTenant,
   taskTenants,
 } from './sla-task-rows';
@@ -44,6 +45,8 @@ interface SweepResult {
   /** Tasks an attempt that died had made, found by their marker and recorded. */
   recovered: number;
   completed: number;
+  /** Second tasks removed: made by an attempt that outlived its lease while another recorded one. */
+  removed: number;
   failed: number;
 }
 
@@ -67,8 +70,13 @@ class SweepContext {
   }
 
   /** The admin's mapping, else (Salesforce) the org's one active user of the manager's name, else the fallback. */
-  async owner(tenant: TaskTenant, claim: Claim, writer: TaskWriter): Promise<string | null> {
-    const { mapped, fallback } = mappedOwner(tenant.program, claim.crm, claim.partner_manager);
+  async owner(
+    tenant: TaskTenant,
+    program: Program,
+    claim: Claim,
+    writer: TaskWriter,
+  ): Promise<string | null> {
+    const { mapped, fallback } = mappedOwner(program, claim.crm, claim.partner_manager);
     if (mapped) return mapped;
     const manager = claim.partner_manager;
     if (manager && writer.ownerNamed) {
@@ -86,8 +94,8 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 /**
  * One attempt at a claim's task. A first attempt creates it; a retaken claim first looks in the
  * CRM for a task with its marker (an attempt that died after the CRM's answer made one) and
- * records that one instead. A retaken claim of a registration decided since, with no task in the
- * CRM, is dropped.
+ * records that one instead. A retaken claim of a registration decided since, or of a tenant that
+ * has turned SLA tasks off, with no task in the CRM, is dropped.
  */
 async function attempt(
   deps: SlaTaskDeps,
@@ -95,23 +103,29 @@ async function attempt(
   tenant: TaskTenant,
   claim: Claim,
   result: SweepResult,
+  /**
+   * The claim was retaken: an attempt before this one may have made its task. Said by the caller,
+   * not read from `attempts`: a claim from before markers (migration 0022) counts none.
+   */
+  retaken: boolean,
 ) {
   try {
     const writer = await context.writer(tenant.tenantId, claim.crm);
-    if (claim.attempts > 1) {
+    const { program } = tenant;
+    if (retaken || !program) {
       const found = await writer.findByMarker(claim.marker);
       if (found) {
         await recordTask(deps.db, claim, found, null);
         result.recovered += 1;
         return;
       }
-      if (claim.status !== 'pending') {
+      if (claim.status !== 'pending' || !program) {
         await dropClaim(deps.db, claim);
         return;
       }
     }
-    const ownerId = await context.owner(tenant, claim, writer);
-    const dueAt = new Date(claim.submitted_at.getTime() + tenant.program.approvalSlaHours * HOUR);
+    const ownerId = await context.owner(tenant, program, claim, writer);
+    const dueAt = new Date(claim.submitted_at.getTime() + program.approvalSlaHours * HOUR);
     const taskId = await writer.create({
       marker: claim.marker,
       subject: taskSubject(claim, claim.marker),
@@ -121,8 +135,15 @@ async function attempt(
       ownerId,
       accountId: claim.account_crm === claim.crm ? claim.matched_account_crm_id : null,
     });
-    await recordTask(deps.db, claim, taskId, ownerId);
-    result.created += 1;
+    const held = await recordTask(deps.db, claim, taskId, ownerId);
+    if (held === taskId) {
+      result.created += 1;
+      return;
+    }
+    // This attempt outlived its lease: another recorded its task (or dropped the claim) meanwhile.
+    // The task made here is a second one: removed, so the CRM holds one.
+    await writer.remove(taskId);
+    result.removed += 1;
   } catch (error) {
     result.failed += 1;
     // If the database is what failed, the lease stays and runs out: the next sweep finds the task.
@@ -155,30 +176,48 @@ async function completeDecided(
 
 /**
  * Creates one CRM task per registration that reaches its share of the SLA, in the CRM its account
- * came from, and completes it once the registration is decided. At least once and never twice:
+ * came from, and completes it once the registration is decided (also after the admin turned SLA
+ * tasks off: a task already made is never left open). At least once and never twice:
  * the intent is written (with the marker the task carries) before the CRM is called, and a retry
  * looks for the marker in the CRM before creating (docs/registrations.md, SLA tasks).
  */
 export async function sweepSlaTasks(deps: SlaTaskDeps, now: number): Promise<SweepResult> {
-  const result: SweepResult = { created: 0, recovered: 0, completed: 0, failed: 0 };
+  const result: SweepResult = { created: 0, recovered: 0, completed: 0, removed: 0, failed: 0 };
   const context = new SweepContext(deps);
-  const at = new Date(now);
-  const leaseUntil = new Date(now + (deps.leaseMs ?? DEFAULT_LEASE_MS));
+  // The sweep's clock: `now`, moved on by the time the sweep has taken so far. A claim's lease
+  // runs from when its attempt starts, not from the sweep's start: in a long sweep (a backlog
+  // after an outage) the last claims would otherwise be taken with leases already run out.
+  const started = Date.now();
+  const at = () => new Date(now + (Date.now() - started));
+  const leaseOf = (from: Date) => new Date(from.getTime() + (deps.leaseMs ?? DEFAULT_LEASE_MS));
   for (const tenant of await taskTenants(deps.db)) {
     const connected = new Set(
       [...tenant.crms.keys()].filter((crm) => deps.writers[crm] !== undefined),
     );
-    for (const claim of await retakeClaims(deps.db, tenant.tenantId, at, leaseUntil))
-      await attempt(deps, context, tenant, claim, result);
+    const tried: string[] = [];
+    for (;;) {
+      const from = at();
+      const claim = await retakeClaim(deps.db, tenant.tenantId, from, leaseOf(from), tried);
+      if (!claim) break;
+      tried.push(claim.id);
+      await attempt(deps, context, tenant, claim, result, true);
+    }
 
-    const { share } = tenant.program.slaTasks;
-    const waitedSince = new Date(now - share * tenant.program.approvalSlaHours * HOUR);
-    for (const facts of await dueRegistrations(deps.db, tenant.tenantId, waitedSince)) {
+    const { program } = tenant;
+    const due = program
+      ? await dueRegistrations(
+          deps.db,
+          tenant.tenantId,
+          new Date(now - program.slaTasks.share * program.approvalSlaHours * HOUR),
+        )
+      : [];
+    for (const facts of due) {
       const crm = taskCrm(facts, connected);
       if (!crm) continue;
       const marker = registrationMarker(facts.id);
-      const claim = await claimTask(deps.db, facts, crm, marker, at, leaseUntil);
-      if (claim) await attempt(deps, context, tenant, claim, result);
+      const from = at();
+      const claim = await claimTask(deps.db, facts, crm, marker, from, leaseOf(from));
+      if (claim) await attempt(deps, context, tenant, claim, result, false);
     }
     await completeDecided(deps, context, tenant, now, result);
   }

@@ -5,7 +5,7 @@ import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/objects/
 import type { Queryable } from '../../db/database';
 import type { CryptoBox } from '../../lib/crypto-box';
 import { escapeHtml } from '../../lib/escape-html';
-import type { CrmTask, TaskOutcome, TaskWriter } from '../tasks';
+import { type CrmTask, searchableMarker, type TaskOutcome, type TaskWriter } from '../tasks';
 import { hubspotAccessToken, type HubSpotApp, hubspotClient } from './credentials';
 import { limiterForPortal, withRetries } from './rate-limiter';
 
@@ -44,6 +44,7 @@ export function hubspotTaskWriters(deps: {
       crm: 'hubspot',
       findByMarker: (marker) => findHubSpotTask(client, marker),
       create: (task) => createHubSpotTask(client, task),
+      remove: (taskId) => removeHubSpotTask(client, taskId),
       complete: (taskId, outcome) => completeHubSpotTask(client, taskId, outcome),
     };
   };
@@ -55,6 +56,7 @@ export function hubspotTaskWriters(deps: {
  * row only after its lease, minutes later.
  */
 export async function findHubSpotTask(client: Client, marker: string): Promise<string | null> {
+  const token = searchableMarker(marker);
   const found = await withRetries(client, (options) =>
     client.crm.objects.tasks.searchApi.doSearch(
       {
@@ -64,7 +66,7 @@ export async function findHubSpotTask(client: Client, marker: string): Promise<s
               {
                 propertyName: 'hs_task_subject',
                 operator: FilterOperatorEnum.ContainsToken,
-                value: marker,
+                value: token,
               },
             ],
           },
@@ -140,5 +142,16 @@ export async function completeHubSpotTask(
   } catch (error) {
     if (statusOf(error) === 404) return 'gone';
     throw error;
+  }
+}
+
+/** Archives a task (HubSpot's delete); one already gone is left so. */
+export async function removeHubSpotTask(client: Client, taskId: string): Promise<void> {
+  try {
+    await withRetries(client, (options) =>
+      client.crm.objects.tasks.basicApi.archive(taskId, options),
+    );
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
   }
 }

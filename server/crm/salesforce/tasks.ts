@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Queryable } from '../../db/database';
 import type { CryptoBox } from '../../lib/crypto-box';
 import { CrmWriteError } from '../port';
-import type { CrmTask, TaskOutcome, TaskWriter } from '../tasks';
+import { type CrmTask, searchableMarker, type TaskOutcome, type TaskWriter } from '../tasks';
 import { openOrgSession, type SalesforceApp } from './credentials';
 import { DEFAULT_LIMITS, type LimitSettings, OrgApi } from './limits';
 
@@ -110,10 +110,11 @@ export function salesforceTaskWriters(deps: {
     return {
       crm: 'salesforce',
       async findByMarker(marker) {
-        // The marker is letters and digits only (registrationMarker): nothing to escape in LIKE.
+        // Only registrationMarker's letters and digits reach the SOQL: nothing to escape in LIKE.
+        const like = searchableMarker(marker);
         const found = await api.call(() =>
           api.conn.query(
-            `SELECT Id FROM Task WHERE Subject LIKE '%${marker}%' ORDER BY CreatedDate LIMIT 1`,
+            `SELECT Id FROM Task WHERE Subject LIKE '%${like}%' ORDER BY CreatedDate LIMIT 1`,
           ),
         );
         return rows(idRow, found.records)[0]?.Id ?? null;
@@ -137,6 +138,13 @@ export function salesforceTaskWriters(deps: {
         if (!result.success || !result.id)
           throw new CrmWriteError(`Salesforce refused the task: ${refusal(result)}`);
         return result.id;
+      },
+      async remove(taskId: string) {
+        const result = await save(
+          () => api.call(() => tasks().destroy(taskId)) as Promise<SaveResult>,
+        );
+        if (!result.success && !GONE.test(refusal(result)))
+          throw new CrmWriteError(`Salesforce refused to delete the task: ${refusal(result)}`);
       },
       async complete(taskId: string, outcome: TaskOutcome) {
         const { closed } = await valuesOf();

@@ -37,7 +37,10 @@ export async function startRegistrationSweep(
       const tasks = deps.slaTasks
         ? await sweepSlaTasks({ db: deps.db, ...deps.slaTasks }, now)
         : undefined;
-      if (tasks && tasks.created + tasks.recovered + tasks.completed + tasks.failed > 0)
+      if (
+        tasks &&
+        tasks.created + tasks.recovered + tasks.completed + tasks.removed + tasks.failed > 0
+      )
         deps.logger.info(tasks, 'registration SLA tasks swept');
       return { ...result, tasks };
     },

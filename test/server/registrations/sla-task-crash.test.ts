@@ -171,14 +171,16 @@ describe.each<CrmKind>(['hubspot', 'salesforce'])(
 
     it('records the task the dead sweep made once the lease has run out, and makes no second', async () => {
       const [made] = await tasksInCrm();
-      expect(await sweepSlaTasks(deps, due + DEFAULT_LEASE_MS)).toMatchObject({
+      // The lease runs from when the dead sweep's attempt started, a moment after its `now`.
+      const afterLease = due + DEFAULT_LEASE_MS + 60_000;
+      expect(await sweepSlaTasks(deps, afterLease)).toMatchObject({
         created: 0,
         recovered: 1,
         failed: 0,
       });
       expect(await tasksInCrm()).toEqual([made]);
       expect(await row()).toEqual({ status: 'open', crm_task_id: made, attempts: 2 });
-      expect(await sweepSlaTasks(deps, due + 2 * DEFAULT_LEASE_MS)).toMatchObject({
+      expect(await sweepSlaTasks(deps, afterLease + DEFAULT_LEASE_MS)).toMatchObject({
         created: 0,
         recovered: 0,
       });

@@ -6,12 +6,16 @@ import { storeHubSpotRefreshToken } from '../../../server/crm/hubspot/credential
 import { hubspotTaskWriters } from '../../../server/crm/hubspot/tasks';
 import { storeSalesforceTokens } from '../../../server/crm/salesforce/credentials';
 import { salesforceTaskWriters } from '../../../server/crm/salesforce/tasks';
-import { registrationMarker } from '../../../server/crm/tasks';
+import { registrationMarker, type TaskWriter } from '../../../server/crm/tasks';
 import { issueApiKey } from '../../../server/db/api-keys';
 import { upsertAccounts } from '../../../server/db/mirror';
 import { createTenant, type Tenant } from '../../../server/db/tenants';
 import { CryptoBox } from '../../../server/lib/crypto-box';
-import { type SlaTaskDeps, sweepSlaTasks } from '../../../server/registrations/sla-tasks';
+import {
+  DEFAULT_LEASE_MS,
+  type SlaTaskDeps,
+  sweepSlaTasks,
+} from '../../../server/registrations/sla-tasks';
 import { generateSalesforceOrg } from '../../../server/sandbox/seed/salesforce-org';
 import {
   type RunningSalesforceSandbox,
@@ -263,5 +267,53 @@ describe('SLA tasks for a tenant with Salesforce (and HubSpot) connected', () =>
     expect(await sweepSlaTasks(deps, clock + HOUR)).toMatchObject({ created: 0, recovered: 0 });
     expect(await taskOf('Lonely Co')).toHaveLength(1);
     expect(await row(id)).toMatchObject({ status: 'open', last_error: null });
+  });
+
+  it('deletes the second Task of an attempt that outlived its lease while another recorded one', async () => {
+    const id = await register(orphan.id, 'Overrun Co');
+    clock += 36 * HOUR;
+    let held!: () => void;
+    let reached!: () => void;
+    const gate = new Promise<void>((resolve) => (held = resolve));
+    const blocked = new Promise<void>((resolve) => (reached = resolve));
+    const slow: SlaTaskDeps = {
+      ...deps,
+      writers: {
+        ...deps.writers,
+        salesforce: async (tenantId): Promise<TaskWriter> => {
+          const writer = await deps.writers.salesforce!(tenantId);
+          return {
+            ...writer,
+            create: async (task) => {
+              reached();
+              await gate;
+              return writer.create(task);
+            },
+          };
+        },
+      },
+    };
+    const first = sweepSlaTasks(slow, clock);
+    await blocked;
+    expect(await sweepSlaTasks(deps, clock + DEFAULT_LEASE_MS + 60_000)).toMatchObject({
+      created: 1,
+      failed: 0,
+    });
+    held();
+    expect(await first).toMatchObject({ created: 0, removed: 1, failed: 0 });
+    const tasks = await taskOf('Overrun Co');
+    const [recorded] = await database.db.query<{ crm_task_id: string }>(
+      'select crm_task_id from registration_tasks where registration_id = $1',
+      [id],
+    );
+    expect(tasks.map((t) => t.Id)).toEqual([recorded!.crm_task_id]);
+  });
+
+  it('takes nothing but a registration marker into the SOQL of a Task search', async () => {
+    const writer = await deps.writers.salesforce!(tenant.id);
+    await expect(writer.findByMarker("PL' OR Subject LIKE '")).rejects.toThrow(
+      'Not a registration marker',
+    );
+    expect(await writer.findByMarker(registrationMarker('no such registration'))).toBeNull();
   });
 });

@@ -114,6 +114,7 @@ describe('SLA tasks for pending registrations', () => {
       created: 0,
       recovered: 0,
       completed: 0,
+      removed: 0,
       failed: 0,
     });
     expect(tasks()).toEqual([]);
