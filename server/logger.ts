@@ -6,6 +6,7 @@ import type { Config } from './config';
 /** Field names that hold a secret or a person's address, wherever a log line's object puts them. */
 const SECRET_FIELDS = [
   'authorization',
+  'Authorization',
   'accessToken',
   'access_token',
   'refreshToken',
@@ -19,14 +20,21 @@ const SECRET_FIELDS = [
   'userEmail',
 ];
 
+/** How deep under a log object's top the secret fields are looked for: `err.config.headers.x`. */
+const DEPTHS = [0, 1, 2, 3];
+
 // The one list of what a log line never shows: the request headers that carry credentials, and
-// the secret fields at the top of a log object or one level in (pino's paths have no deep
-// wildcard; nothing logs secrets by design — test/server/secrets-in-logs.test.ts — this is the net).
+// the secret fields at the top of a log object and up to three levels in (pino's paths take a
+// wildcard per level, not one for any depth: an HTTP client's error puts the request's headers at
+// err.config.headers.Authorization). Nothing logs secrets by design —
+// test/server/secrets-in-logs.test.ts — this is the net.
 const redact = [
   'req.headers.authorization',
   'req.headers["x-hubspot-signature-v3"]',
   'req.headers["x-partnerlens-signature"]',
-  ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]),
+  ...SECRET_FIELDS.flatMap((field) =>
+    DEPTHS.map((depth) => [...Array<string>(depth).fill('*'), field].join('.')),
+  ),
 ];
 
 /**

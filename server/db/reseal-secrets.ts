@@ -44,10 +44,15 @@ const SEALED: readonly SealedColumn[] = [
   calloutColumn('previous_secret_enc'),
 ];
 
+/** Rounds of a value rewritten by another process while it is moved, before giving up on it. */
+const MAX_ATTEMPTS = 20;
+
 /**
  * Moves every stored secret sealed with a previous encryption key to the current one. Each update
- * is conditional on the value read, so a token refreshed meanwhile (sealed with the current key
- * already) is left as it is; running it twice moves nothing the second time.
+ * is conditional on the value read; when another process wrote the value meanwhile (a token
+ * refresh), the value it wrote is read again and moved too if a previous key sealed it (a process
+ * still on the old configuration seals with the old key), so `current` counts only values that
+ * the current key opens. Running it twice moves nothing the second time.
  */
 export async function resealSecrets(db: Queryable, box: CryptoBox): Promise<ResealCount> {
   const count: ResealCount = { resealed: 0, current: 0, unopenable: [] };
@@ -56,31 +61,47 @@ export async function resealSecrets(db: Queryable, box: CryptoBox): Promise<Rese
       `select ${sealed.keys.join(', ')}, ${sealed.column} as value from ${sealed.table}
         where ${sealed.column} is not null`,
     );
+    const n = sealed.keys.length;
+    const where = sealed.keys.map((key, i) => `${key} = $${i + 1}`).join(' and ');
     for (const row of rows) {
-      let moved: string | undefined;
-      try {
-        moved = box.reseal(row.value!, sealed.context(row));
-      } catch {
-        count.unopenable.push({
-          table: sealed.table,
-          tenantId: row.tenant_id!,
-          column: sealed.column,
-        });
-        continue;
+      const keyValues = sealed.keys.map((key) => row[key]);
+      let value: string | null | undefined = row.value;
+      for (let attempt = 0; value; attempt++) {
+        if (attempt === MAX_ATTEMPTS)
+          throw new Error(
+            `${sealed.table}.${sealed.column} of tenant ${row.tenant_id} changed ${MAX_ATTEMPTS} times while being re-sealed; run the re-seal again`,
+          );
+        let moved: string | undefined;
+        try {
+          moved = box.reseal(value, sealed.context(row));
+        } catch {
+          count.unopenable.push({
+            table: sealed.table,
+            tenantId: row.tenant_id!,
+            column: sealed.column,
+          });
+          break;
+        }
+        if (moved === undefined) {
+          count.current++;
+          break;
+        }
+        const updated = await db.query(
+          `update ${sealed.table} set ${sealed.column} = $${n + 1}
+            where ${where} and ${sealed.column} = $${n + 2} returning 1`,
+          [...keyValues, moved, value],
+        );
+        if (updated.length > 0) {
+          count.resealed++;
+          break;
+        }
+        // Written meanwhile (or cleared by a disconnect): what is there now, if anything.
+        const [now] = await db.query<{ value: string | null }>(
+          `select ${sealed.column} as value from ${sealed.table} where ${where}`,
+          keyValues,
+        );
+        value = now?.value;
       }
-      if (moved === undefined) {
-        count.current++;
-        continue;
-      }
-      const where = sealed.keys.map((key, i) => `${key} = $${i + 1}`).join(' and ');
-      const n = sealed.keys.length;
-      const updated = await db.query(
-        `update ${sealed.table} set ${sealed.column} = $${n + 1}
-          where ${where} and ${sealed.column} = $${n + 2} returning 1`,
-        [...sealed.keys.map((key) => row[key]), moved, row.value],
-      );
-      if (updated.length > 0) count.resealed++;
-      else count.current++;
     }
   }
   return count;

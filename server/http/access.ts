@@ -79,6 +79,21 @@ export function mountAt(app: Express, prefix: string, router: Router): void {
 interface StackLayer {
   route?: { path: string; methods: Record<string, boolean>; stack: { handle: unknown }[] };
   handle: unknown;
+  /** The path the layer was mounted at (Express 5's router keeps it): '/' for `use(router)`. */
+  rawPath?: unknown;
+}
+
+/**
+ * The prefix a nested router's layer adds: where it was mounted, with mountAt or a plain
+ * `use(path, router)` alike, so a router mounted either way is listed at the paths it answers.
+ */
+function mountPathOf(layer: StackLayer, nested: { [MOUNT]?: string }): string {
+  const mounted = layer.rawPath ?? nested[MOUNT] ?? '/';
+  if (typeof mounted !== 'string')
+    throw new Error(
+      `listRoutes cannot name the routes of a router mounted at ${String(mounted)}: mount it at a plain path`,
+    );
+  return mounted === '/' ? '' : mounted.replace(/\/$/, '');
 }
 
 /** Every route the app answers, with its full path and the access it declares (if any). */
@@ -100,7 +115,7 @@ export function listRoutes(app: Express): ListedRoute[] {
         continue;
       }
       const nested = layer.handle as { stack?: StackLayer[]; [MOUNT]?: string };
-      if (Array.isArray(nested.stack)) walk(nested.stack, `${prefix}${nested[MOUNT] ?? ''}`);
+      if (Array.isArray(nested.stack)) walk(nested.stack, `${prefix}${mountPathOf(layer, nested)}`);
     }
   };
   walk(root.stack, '');

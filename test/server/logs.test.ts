@@ -41,24 +41,39 @@ describe('logs', () => {
       { logLevel: 'trace', env: 'production' },
       { destination: out.stream },
     );
+    // An HTTP client's error as axios and others shape it: the request's headers, capitalised,
+    // three levels under `err`.
+    const clientError = Object.assign(new Error('Request failed with status code 401'), {
+      config: { headers: { Authorization: 'Bearer tok-3' }, data: { client_secret: 'cs-3' } },
+    });
     logger.trace(
       {
         accessToken: 'at-1',
         tokens: { refresh_token: 'rt-1', clientSecret: 'cs-1' },
         err: { config: { apiKey: 'pl_k' } },
         user: { email: 'ann@example.com' },
+        headers: { Authorization: 'Bearer tok-1' },
         tenantId: 't1',
       },
       'refreshed',
     );
+    logger.warn({ err: clientError, tenantId: 't1' }, 'the CRM refused');
     const line = JSON.parse(out.lines[0]!) as Record<string, unknown>;
     expect(line).toMatchObject({
       accessToken: '[Redacted]',
       tokens: { refresh_token: '[Redacted]', clientSecret: '[Redacted]' },
+      err: { config: { apiKey: '[Redacted]' } },
       user: { email: '[Redacted]' },
+      headers: { Authorization: '[Redacted]' },
       tenantId: 't1',
     });
-    expect(out.lines[0]).not.toMatch(/at-1|rt-1|cs-1|ann@example/);
+    expect(JSON.parse(out.lines[1]!)).toMatchObject({
+      err: {
+        message: 'Request failed with status code 401',
+        config: { headers: { Authorization: '[Redacted]' }, data: { client_secret: '[Redacted]' } },
+      },
+    });
+    expect(out.lines.join('\n')).not.toMatch(/at-1|rt-1|cs-1|pl_k|tok-1|tok-3|cs-3|ann@example/);
   });
 
   it("give one line per request with its path and status, without the answer's headers or the key", async () => {

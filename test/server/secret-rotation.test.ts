@@ -5,6 +5,7 @@ import path from 'node:path';
 import { loadConfig } from '../../server/config';
 import { hubspotAccessToken, storeHubSpotRefreshToken } from '../../server/crm/hubspot/credentials';
 import { openOrgSession, storeSalesforceTokens } from '../../server/crm/salesforce/credentials';
+import type { Queryable } from '../../server/db/database';
 import { resealSecrets } from '../../server/db/reseal-secrets';
 import { calloutSecretsFor, issueCalloutSecret } from '../../server/db/salesforce-callout-secrets';
 import { createTenant, type Tenant } from '../../server/db/tenants';
@@ -121,6 +122,49 @@ describe('rotating the encryption key', () => {
     expect(count.unopenable).toEqual([
       { table: 'crm_credentials', tenantId: tenant.id, column: 'refresh_token_enc' },
     ]);
+  });
+});
+
+describe('re-sealing while a process still on the old key refreshes a token', () => {
+  const oldKey = randomBytes(32);
+  const newKey = randomBytes(32);
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  it('moves the token that process wrote meanwhile too, and counts as current only what the new key opens', async () => {
+    const oldBox = new CryptoBox(oldKey);
+    const tenant = await createTenant(database.db, { name: 'Refreshing', hubspotPortalId: '5252' });
+    await storeHubSpotRefreshToken(database.db, oldBox, tenant.id, 'hs-refresh', '5252', {
+      token: 'hs-access-1',
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    // The real database; the one thing added is when the other process writes: just after the
+    // re-seal read the tokens and before it writes the first one back (the race a rolling deploy
+    // makes, an old process refreshing as the first new one starts).
+    let refreshed = false;
+    const racing: Queryable = {
+      async query(sql, params, options) {
+        if (!refreshed && /^\s*update crm_credentials/.test(sql)) {
+          refreshed = true;
+          await storeHubSpotRefreshToken(database.db, oldBox, tenant.id, 'hs-refresh', '5252', {
+            token: 'hs-access-2',
+            expiresAt: new Date(Date.now() + 3_600_000),
+          });
+        }
+        return database.db.query(sql, params, options);
+      },
+    };
+    const count = await resealSecrets(racing, new CryptoBox(newKey, [oldKey]));
+    expect(refreshed).toBe(true);
+    expect(count).toEqual({ resealed: 2, current: 0, unopenable: [] });
+    // What the operator does next: drops the old key. Every token must still open.
+    const newBox = new CryptoBox(newKey);
+    const token = await hubspotAccessToken(database.db, newBox, HUBSPOT_APP, tenant.id, Date.now());
+    expect(token.token).toBe('hs-access-2');
   });
 });
 
