@@ -67,7 +67,8 @@ export async function taskTenants(db: Queryable): Promise<TaskTenant[]> {
 const FACTS = `r.tenant_id, r.id, r.status, r.company_name, r.company_domain, p.name as partner_name,
   p.partner_manager, r.submitted_at, r.matched_account_crm_id, a.crm as account_crm`;
 const FACTS_JOINS = `join partners p on p.tenant_id = r.tenant_id and p.id = r.partner_id
-  left join accounts a on a.tenant_id = r.tenant_id and a.crm_id = r.matched_account_crm_id`;
+  left join accounts a on a.tenant_id = r.tenant_id and a.crm_id = r.matched_account_crm_id
+    and a.archived_at is null`;
 
 /** Pending registrations of the tenant that have waited since `waitedSince`, with no task row. */
 export function dueRegistrations(db: Queryable, tenantId: string, waitedSince: Date) {

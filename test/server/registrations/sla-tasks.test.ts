@@ -226,4 +226,34 @@ describe('SLA tasks for pending registrations', () => {
       await sweep.close();
     }
   });
+  it('links no task to a company the CRM archived since the registration matched it', async () => {
+    sandbox.store.putObject(sandbox.store.portal(PORTAL)!, 'companies', {
+      id: '20000000002',
+      properties: {
+        name: 'Beta Corp',
+        domain: 'beta.com',
+        createdate: AT,
+        hs_lastmodifieddate: AT,
+      },
+      createdAt: AT,
+      updatedAt: AT,
+    });
+    await upsertAccounts(database.db, tenant.id, 'hubspot', [
+      createAccountRecord({ crmId: '20000000002', name: 'Beta Corp', domain: 'beta.com' }),
+    ]);
+    const submitted = await call('POST', '/registrations', {
+      partnerId: orphan.id,
+      companyName: 'Beta Corp',
+      companyDomain: 'beta.com',
+    });
+    expect(submitted.body.status).toBe('pending');
+    await database.db.query(
+      `update accounts set archived_at = now() where tenant_id = $1 and crm_id = '20000000002'`,
+      [tenant.id],
+    );
+    clock += 40 * HOUR;
+    expect(await sweepSlaTasks(deps, clock)).toMatchObject({ created: 1, failed: 0 });
+    const beta = tasks().find((t) => t.properties.hs_task_subject?.includes('Beta Corp'));
+    expect(beta!.companyIds).toEqual([]);
+  });
 });
